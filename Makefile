@@ -1,0 +1,54 @@
+# PVD — deux commandes : `make demo` (installe, prépare, sert le site) et `make test` (installe, teste tout).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PVD := $(VENV)/bin/pvd
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test install install-test lint bench clean
+
+$(VENV)/.installe: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(VENV)/.installe-tests: $(VENV)/.installe requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+node_modules/.installe: package.json package-lock.json .npmrc
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installe node_modules/.installe
+
+install-test: $(VENV)/.installe-tests node_modules/.installe
+	@scripts/installer-chromium.sh
+
+## make demo : base, référentiel et site de démonstration sur http://127.0.0.1:8000
+demo: install
+	$(PVD) demo
+
+## make test : lint, migrations à jour, toute la suite sur SQLite, puis sur PostgreSQL si DATABASE_URL est donnée
+test: install-test lint
+	env -u DATABASE_URL PVD_ENV=test $(PVD) makemigrations --check --dry-run
+	env -u DATABASE_URL $(PY) -m pytest
+	@if [ -n "$$DATABASE_URL" ]; then \
+		echo "== Même suite sur $$DATABASE_URL =="; \
+		$(PY) -m pytest; \
+	else \
+		echo "(DATABASE_URL non définie : suite PostgreSQL non lancée)"; \
+	fi
+
+lint: $(VENV)/.installe-tests
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+## make bench : mesures (import du référentiel, résolution de noms)
+bench: install-test
+	$(PY) bench/import_referentiel.py
+	$(PY) bench/resolution.py
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

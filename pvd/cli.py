@@ -1,0 +1,50 @@
+"""La commande `pvd` : toutes les tâches qu'une personne lance à la main.
+
+`pvd <commande> …` exécute la commande de gestion Django du même nom avec les réglages de PVD ; `pvd demo` se
+place en mode démonstration avant de charger les réglages.
+"""
+
+import os
+import sys
+
+PVD_COMMANDS = [
+    (
+        "demo [--no-serve]",
+        "installe la base, charge le référentiel et sert le site sur http://127.0.0.1:8000",
+    ),
+    ("territoires import", "charge (ou met à jour) le référentiel COG 2026 et son historique 2021"),
+    (
+        'resolve "Puy l\'évêque" [--departement 46]',
+        "dit quelle commune ou quel EPCI un nom désigne, et pourquoi",
+    ),
+    ("resolve --file ENTREE.csv --output SORTIE.csv", "résout un fichier de noms, ligne par ligne"),
+    ("alias add|list|remove", "gère les noms d'usage (« Cauvaldor ») des communes et EPCI"),
+    ("runserver [ADRESSE:PORT]", "sert le site (développement)"),
+    ("migrate", "crée ou met à jour les tables de la base"),
+    ("createsuperuser", "crée un compte d'administration"),
+]
+
+
+def usage() -> str:
+    lines = ["Usage : pvd <commande> [options]", "", "Commandes de PVD :"]
+    width = max(len(name) for name, _ in PVD_COMMANDS)
+    lines += [f"  pvd {name.ljust(width)}  {text}" for name, text in PVD_COMMANDS]
+    lines += ["", "Aide d'une commande : pvd <commande> --help. Toutes les commandes : pvd help."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "aide"}:
+        print(usage())
+        return
+    if args[0] == "demo":
+        os.environ.setdefault("PVD_ENV", "demo")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["pvd", *args])
+
+
+if __name__ == "__main__":
+    main()

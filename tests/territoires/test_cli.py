@@ -1,0 +1,105 @@
+"""Les commandes `pvd resolve`, `pvd alias` et `pvd territoires`, par `call_command` et par le vrai `pvd`."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_resolve_dit_la_reponse_et_pourquoi(capsys):
+    call_command("resolve", "Puy l'évêque", departement="46")
+    sortie = capsys.readouterr().out
+    assert "Résolu" in sortie
+    assert "Puy-l'Évêque (46231)" in sortie
+    assert "accents" in sortie
+
+
+def test_resolve_json(capsys):
+    call_command("resolve", "Saint-Martin", type="commune", format="json")
+    donnees = json.loads(capsys.readouterr().out)
+    assert donnees["statut"] == "ambigu"
+    assert len(donnees["candidats"]) > 1
+
+
+def ecrire(chemin, texte, encodage="utf-8"):
+    chemin.write_bytes(texte.encode(encodage))
+    return chemin
+
+
+def test_resolve_fichier_garde_les_colonnes_et_l_ordre(tmp_path, capsys):
+    entree = ecrire(
+        tmp_path / "noms.csv",
+        "\ufeffnom;departement;remarque\nPuy l'évêque;46;a\nSaint-Martin;;b\n\nXyzzy;46;c\nCauvaldor;;d\n",
+    )
+    sortie = tmp_path / "sortie.csv"
+    call_command("resolve", file=str(entree), output=str(sortie))
+    assert "4 lignes lues : 2 résolues, 1 ambiguë, 1 introuvable" in capsys.readouterr().out
+    with sortie.open(encoding="utf-8") as f:
+        lignes = list(csv.DictReader(f, delimiter=";"))
+    assert [ligne["remarque"] for ligne in lignes] == ["a", "b", "c", "d"]
+    assert [ligne["statut"] for ligne in lignes] == ["resolu", "ambigu", "introuvable", "resolu"]
+    assert lignes[0]["code"] == "46231"
+    assert lignes[0]["nom_officiel"] == "Puy-l'Évêque"
+    assert lignes[3]["code"] == "200066371"
+    assert "Saint-Martin" in lignes[1]["candidats"]
+
+
+def test_resolve_fichier_cp1252_virgules(tmp_path):
+    entree = ecrire(tmp_path / "noms.csv", "nom,type\nSaint-Céré,commune\nGrand-Figeac,epci\n", "cp1252")
+    sortie = tmp_path / "sortie.csv"
+    call_command("resolve", file=str(entree), output=str(sortie))
+    with sortie.open(encoding="utf-8") as f:
+        lignes = list(csv.DictReader(f))
+    assert [ligne["code"] for ligne in lignes] == ["46251", "200067361"]
+
+
+@pytest.mark.parametrize(
+    ("contenu", "message"),
+    [
+        ("commune;departement\nGramat;46\n", "ligne 1 : colonne obligatoire absente : nom"),
+        ('nom;departement\nGramat;46\n"Martel;46;x;y\n', "ligne 3"),
+        ("nom;type\nGramat;ville\n", "ligne 2, colonne type"),
+        ("", "le fichier est vide"),
+    ],
+)
+def test_resolve_fichier_casse_message_francais(tmp_path, contenu, message):
+    entree = ecrire(tmp_path / "casse.csv", contenu)
+    with pytest.raises(CommandError) as erreur:
+        call_command("resolve", file=str(entree), output=str(tmp_path / "s.csv"))
+    assert "casse.csv" in str(erreur.value)
+    assert message in str(erreur.value)
+
+
+def test_alias_add_list_remove(capsys):
+    call_command("alias", "add", "Pays de Figeac", epci="200067361")
+    call_command("alias", "list")
+    assert "Pays de Figeac" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="existe déjà"):
+        call_command("alias", "add", "pays de figeac", epci="200067361")
+    with pytest.raises(CommandError, match="Aucun EPCI actuel"):
+        call_command("alias", "add", "Ailleurs", epci="123456789")
+    call_command("alias", "remove", "Pays de Figeac", type="epci")
+    with pytest.raises(CommandError, match="Aucun alias"):
+        call_command("alias", "remove", "Pays de Figeac", type="epci")
+
+
+def test_commande_pvd_sans_argument_affiche_l_aide():
+    resultat = subprocess.run([sys.executable, "-m", "pvd.cli"], capture_output=True, text=True, check=True)
+    assert "Commandes de PVD" in resultat.stdout
+    assert "pvd resolve" in resultat.stdout
+
+
+def test_le_serveur_de_production_refuse_de_demarrer_sans_cle(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PVD_", "DJANGO_"))}
+    env.update(PVD_ENV="production", PVD_DATA_DIR=str(tmp_path))
+    resultat = subprocess.run(
+        [sys.executable, "-c", "import pvd.config.wsgi"], capture_output=True, text=True, env=env
+    )
+    assert resultat.returncode != 0
+    assert "PVD_SECRET_KEY" in resultat.stderr
