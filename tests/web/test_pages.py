@@ -1,0 +1,101 @@
+"""Les pages du site : en français, au bon contenu, à nombre de requêtes fixe."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_accueil(client):
+    reponse = client.get("/")
+    assert reponse.status_code == 200
+    html = reponse.content.decode()
+    assert '<html lang="fr"' in html
+    assert "Petites villes de demain" in html
+    assert 'id="champ-recherche"' in html
+    assert "34\u202f969 communes" in html
+    assert "[url - à modifier]" not in html
+    assert 'href="#"' not in html
+
+
+@pytest.mark.parametrize(
+    "url", ["/accessibilite/", "/mentions-legales/", "/donnees-personnelles/", "/plan-du-site/"]
+)
+def test_pages_du_pied(client, url):
+    reponse = client.get(url)
+    assert reponse.status_code == 200
+    assert "République" in reponse.content.decode()
+
+
+def test_suggestions_au_fil_de_la_frappe(client):
+    reponse = client.get(reverse("suggestions"), {"q": "puy l eveque"})
+    html = reponse.content.decode()
+    assert reponse.status_code == 200
+    assert 'href="/communes/46231/"' in html
+    assert "Puy-l&#x27;Évêque" in html
+
+
+def test_suggestions_vides(client):
+    assert "Aucune commune" in client.get(reverse("suggestions"), {"q": "zzzzzzzzzz"}).content.decode()
+    assert client.get(reverse("suggestions"), {"q": "a"}).content.decode().strip() == ""
+
+
+def test_recherche_sure_redirige(client):
+    reponse = client.get(reverse("recherche"), {"q": "Cauvaldor"})
+    assert reponse.status_code == 302
+    assert reponse.url == "/epci/200066371/"
+
+
+def test_recherche_ambigue_liste_les_candidats(client):
+    html = client.get(reverse("recherche"), {"q": "Saint-Martin"}).content.decode()
+    assert "homonymes" in html
+    assert "/communes/32389/" in html
+
+
+def test_page_commune(client):
+    html = client.get("/communes/46063/").content.decode()
+    assert "Castelnau-Montratier" in html
+    assert "Castelnau Montratier-Sainte Alauzie" in html
+    assert "/epci/200039519/" in html
+
+
+def test_page_commune_d_un_autre_departement_dans_un_epci_du_lot(client):
+    html = client.get("/communes/12052/").content.decode()
+    assert "Aveyron (12)" in html
+    assert "CC Grand-Figeac" in html
+
+
+def test_page_epci(client):
+    html = client.get("/epci/200067361/").content.decode()
+    assert "Interdépartemental" in html
+    assert "Lot (46)" in html and "Aveyron (12)" in html
+    assert "Capdenac-Gare" in html
+    html = client.get("/epci/200066371/").content.decode()
+    assert "« Cauvaldor »" in html
+
+
+def test_page_departement(client):
+    html = client.get("/departements/46/").content.decode()
+    assert "préfet du Lot" in html
+    assert "Cahors" in html
+    assert "CC Grand-Figeac" in html
+    assert "Puy-l&#x27;Évêque" in html
+
+
+@pytest.mark.parametrize("url", ["/communes/99999/", "/epci/123/", "/departements/00/"])
+def test_introuvable_en_francais(client, url):
+    reponse = client.get(url)
+    assert reponse.status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/departements/{}/", "/epci/{}/"], ids=["departement", "epci"])
+def test_nombre_de_requetes_independant_de_la_taille(client, compter_requetes, url):
+    """Un petit et un grand territoire coûtent le même nombre de requêtes."""
+    petit, grand = ("48", "62") if "departements" in url else ("200067361", "200054781")
+    comptes = []
+    for code in (petit, grand):
+        with compter_requetes() as requetes:
+            assert client.get(url.format(code)).status_code == 200
+        comptes.append(len(requetes))
+    assert comptes[0] == comptes[1]
+    assert comptes[0] <= 8
