@@ -7,6 +7,9 @@ place en mode démonstration avant de charger les réglages.
 import os
 import sys
 
+# `pvd check` contrôle le registre ; avec une option du contrôle système de Django, c'est ce dernier qui répond.
+OPTIONS_CONTROLE_SYSTEME = ("--deploy", "--tag", "-t", "--list-tags", "--fail-level", "--database")
+
 PVD_COMMANDS = [
     (
         "demo [--no-serve]",
@@ -19,6 +22,10 @@ PVD_COMMANDS = [
     ),
     ("resolve --file ENTREE.csv --output SORTIE.csv", "résout un fichier de noms, ligne par ligne"),
     ("alias add|list|remove", "gère les noms d'usage (« Cauvaldor ») des communes et EPCI"),
+    (
+        "check [--departement 46] [--au AAAA-MM-JJ]",
+        "retards et incohérences du registre (code 1 si incohérence)",
+    ),
     ("runserver [ADRESSE:PORT]", "sert le site (développement)"),
     ("migrate", "crée ou met à jour les tables de la base"),
     ("createsuperuser", "crée un compte d'administration"),
@@ -40,6 +47,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args[0] == "demo":
         os.environ.setdefault("PVD_ENV", "demo")
+    if args[0] == "check" and not any(a.startswith(OPTIONS_CONTROLE_SYSTEME) for a in args[1:]):
+        args[0] = "controle"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings.base")
     from django.core.management import execute_from_command_line
 

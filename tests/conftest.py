@@ -27,3 +27,25 @@ def compter_requetes():
     from django.test.utils import CaptureQueriesContext
 
     return lambda: CaptureQueriesContext(connection)
+
+
+PDF_MINIMAL = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture
+def pdf():
+    """Un PDF minimal valide (A4), pour les dépôts de convention signée."""
+    return PDF_MINIMAL
+
+
+@pytest.fixture
+def redacteur(django_user_model):
+    return django_user_model.objects.create_user("agent46", password="mot-de-passe-de-test-1", is_staff=True)
+
+
+@pytest.fixture
+def lecteur(django_user_model):
+    return django_user_model.objects.create_user("lecteur", password="mot-de-passe-de-test-2", is_staff=False)

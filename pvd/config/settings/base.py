@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "dsfr",
     "ninja",
     "pvd.territoires",
+    "pvd.programmes",
     "pvd.web",
     "pvd.api",
 ]
@@ -173,3 +174,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PVD_LOG_LEVEL", "WARNING")},
 }
+
+LOGIN_URL = "connexion"
+LOGIN_REDIRECT_URL = "accueil"
+LOGOUT_REDIRECT_URL = "accueil"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -1,0 +1,35 @@
+"""Dates du programme : ajouter des mois (échéances), écrire une durée de retard en français."""
+
+import calendar
+from datetime import date
+
+MOIS = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+def ajouter_mois(jour: date, mois: int) -> date:
+    """Le même jour `mois` mois plus tard, ramené au dernier jour du mois si besoin (31 août + 6 mois → 28 février)."""
+    total = jour.month - 1 + mois
+    annee, mois_cible = jour.year + total // 12, total % 12 + 1
+    return date(annee, mois_cible, min(jour.day, calendar.monthrange(annee, mois_cible)[1]))
+
+
+def date_longue(jour: date) -> str:
+    """27 juillet 2021 ; 1er août 2021."""
+    premier = "1er" if jour.day == 1 else str(jour.day)
+    return f"{premier} {MOIS[jour.month - 1]} {jour.year}"
+
+
+def duree_en_francais(jours: int) -> str:
+    """Une durée lisible : « 12 jours », « 3 mois », « 1 an et 2 mois »."""
+    jours = abs(jours)
+    if jours < 31:
+        return f"{jours} jour{'s' if jours > 1 else ''}"
+    mois = round(jours / 30.44)
+    annees, mois = divmod(mois, 12)
+    if not annees:
+        return f"{mois} mois"
+    texte = f"{annees} an{'s' if annees > 1 else ''}"
+    return f"{texte} et {mois} mois" if mois else texte

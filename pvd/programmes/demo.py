@@ -1,0 +1,179 @@
+"""L'exemple du Lot : le programme tel que le raconte le communiqué du préfet du 27 juillet 2021, et la suite publique.
+
+Les noms sont écrits comme dans le communiqué (« Puy l'évêque », « Limogne », « communauté de communes de
+Cauvaldor ») et passent par le résolveur, comme le ferait un utilisateur : aucun code INSEE n'est écrit ici.
+Les écritures passent par les services, avec leurs règles.
+
+Ce que les sources publiques ne disent pas reste inconnu (« non renseigné ») : les chefs de projet, la date de
+signature des deux adhésions encore en élaboration le 27 juillet 2021, l'ORT de Capdenac-Gare, les noms des
+signataires des ORT. La date de sélection exacte n'est pas connue : les communes sont lauréates « au plus tard » le
+27 juillet 2021. `pvd check` signale l'incohérence des ORT signées alors que l'adhésion n'est pas enregistrée
+comme signée.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from pvd.territoires.models import Commune, Epci
+from pvd.territoires.resolution import resoudre
+
+from . import services
+from .models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
+
+SOURCE_COMMUNIQUE = "Communiqué de presse du préfet du Lot, Cahors, 27 juillet 2021"
+SOURCE_ORT = "Fichier public de suivi des ORT (ministère de la Cohésion des territoires)"
+DATE_COMMUNIQUE = date(2021, 7, 27)
+DEPARTEMENT = "46"
+
+ADHESIONS_SIGNEES = [
+    ("communauté de communes de Cauvaldor",
+     ["Souillac", "Martel", "Vayrac", "Bretenoux", "Biars-sur-Cère", "Saint-Céré", "Gramat"]),
+    ("communauté de communes du Quercy Blanc", ["Montcuq-en-Quercy-Blanc", "Castelnau-Montratier-Sainte-Alauzie"]),
+    ("communauté de communes du Grand Figeac", ["Lacapelle-Marival", "Cajarc", "Capdenac-Gare"]),
+    ("communauté de communes de la Vallée du Lot et du vignoble", ["Puy l'évêque", "Prayssac", "Luzech"]),
+    ("communauté de communes de Quercy-Bouriane", ["Gourdon"]),
+]  # fmt: skip
+ADHESIONS_EN_ELABORATION = [
+    ("communauté de communes Cazals-Salviac", ["Cazals", "Salviac"]),
+    ("communauté de communes du Pays de Lalbenque-Limogne", ["Lalbenque", "Limogne"]),
+]
+ORT = [
+    (date(2022, 10, 18), "communauté de communes du Grand Figeac", ["Cajarc", "Lacapelle-Marival"]),
+    (date(2023, 2, 9), "communauté de communes de Cauvaldor", ["Gramat", "Souillac"]),
+    (date(2023, 10, 17), "communauté de communes de Cauvaldor",
+     ["Biars-sur-Cère", "Bretenoux", "Martel", "Saint-Céré", "Vayrac"]),
+    (date(2023, 10, 17), "communauté de communes de la Vallée du Lot et du vignoble",
+     ["Luzech", "Prayssac", "Puy-l'Évêque"]),
+    (date(2023, 10, 17), "communauté de communes du Quercy Blanc",
+     ["Castelnau-Montratier-Sainte-Alauzie", "Montcuq-en-Quercy-Blanc"]),
+    (date(2023, 10, 17), "communauté de communes de Quercy-Bouriane", ["Gourdon"]),
+    (date(2023, 10, 17), "communauté de communes du Pays de Lalbenque-Limogne", ["Limogne"]),
+    (date(2023, 12, 13), "communauté de communes du Pays de Lalbenque-Limogne", ["Lalbenque"]),
+    (date(2023, 12, 19), "communauté de communes Cazals-Salviac", ["Cazals", "Salviac"]),
+]  # fmt: skip
+DUREE_ORT = 5
+
+
+class NomIrresoluble(Exception):
+    pass
+
+
+def _commune(nom: str) -> Commune:
+    r = resoudre(nom, type="commune", departement=DEPARTEMENT)
+    if r.statut != "resolu":
+        raise NomIrresoluble(f"« {nom} » : {r.message}")
+    return Commune.objects.get(code=r.code)
+
+
+def _epci(nom: str) -> Epci:
+    r = resoudre(nom, type="epci", departement=DEPARTEMENT)
+    if r.statut != "resolu":
+        raise NomIrresoluble(f"« {nom} » : {r.message}")
+    return Epci.objects.get(siren=r.code)
+
+
+def _signataires_communes(communes: list[Commune], epci: Epci) -> list[dict]:
+    """Les collectivités signataires, sans le nom des élus (donnée personnelle absente des sources)."""
+    parties = [
+        {"partie": Signataire.Partie.EPCI, "organisme": epci.nom, "qualite": f"présidence de {epci.nom}"}
+    ]
+    parties += [
+        {
+            "partie": Signataire.Partie.COMMUNE,
+            "organisme": c.nom,
+            "commune": c,
+            "qualite": f"maire de {c.nom}",
+        }
+        for c in communes
+    ]
+    return parties
+
+
+@transaction.atomic
+def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
+    """Charge le Lot ; ne fait rien s'il est déjà là. Renvoie ce qui a été créé."""
+    programme = programme or Programme.objects.get(slug="pvd")
+    if Laureat.objects.filter(programme=programme, departement_suivi_id=DEPARTEMENT).exists():
+        return {"laureats": 0, "conventions": 0}
+    trace = services.Trace(canal=Evenement.Canal.DEMO)
+    groupes = ADHESIONS_SIGNEES + ADHESIONS_EN_ELABORATION
+    laureats = 0
+    for _, noms in groupes:
+        for nom in noms:
+            services.laureat_register(
+                programme=programme,
+                commune=_commune(nom),
+                date_selection=DATE_COMMUNIQUE,
+                precision_selection=Laureat.Precision.AU_PLUS_TARD,
+                source=SOURCE_COMMUNIQUE,
+                trace=trace,
+            )
+            laureats += 1
+
+    conventions = 0
+    for nom_epci, noms in ADHESIONS_SIGNEES:
+        epci = _epci(nom_epci)
+        communes = [_commune(nom) for nom in noms]
+        convention = services.convention_create(
+            programme=programme,
+            type=Convention.Type.ADHESION,
+            epci=epci,
+            communes=[(c, ConventionCommune.Role.LAUREATE) for c in communes],
+            date_signature_prevue=DATE_COMMUNIQUE,
+            lieu_signature="Cahors, préfecture du Lot",
+            trace=trace,
+        )
+        etat = {
+            "partie": Signataire.Partie.ETAT,
+            "organisme": "État",
+            "nom": "Michel Prosic",
+            "qualite": "préfet du Lot",
+        }
+        services.convention_sign(
+            convention=convention,
+            version=convention.version,
+            date_signature=DATE_COMMUNIQUE,
+            signataires=[etat, *_signataires_communes(communes, epci)],
+            trace=trace,
+        )
+        conventions += 1
+    for nom_epci, noms in ADHESIONS_EN_ELABORATION:
+        services.convention_create(
+            programme=programme,
+            type=Convention.Type.ADHESION,
+            epci=_epci(nom_epci),
+            communes=[(_commune(nom), ConventionCommune.Role.LAUREATE) for nom in noms],
+            trace=trace,
+        )
+        conventions += 1
+    for jour, nom_epci, noms in ORT:
+        epci = _epci(nom_epci)
+        communes = [_commune(nom) for nom in noms]
+        convention = services.convention_create(
+            programme=programme,
+            type=Convention.Type.CADRE_ORT,
+            epci=epci,
+            communes=[(c, ConventionCommune.Role.LAUREATE) for c in communes],
+            date_ouverture=jour,  # connue seulement à partir de sa signature
+            date_signature_prevue=jour,
+            duree_annees=DUREE_ORT,
+            trace=trace,
+        )
+        etat = {
+            "partie": Signataire.Partie.ETAT,
+            "organisme": "État",
+            "nom": "",
+            "qualite": "représentant de l'État dans le Lot",
+        }
+        services.convention_sign(
+            convention=convention,
+            version=convention.version,
+            date_signature=jour,
+            signataires=[etat],
+            trace=trace,
+        )
+        conventions += 1
+    return {"laureats": laureats, "conventions": conventions}

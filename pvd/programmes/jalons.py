@@ -1,0 +1,185 @@
+"""Les jalons d'un lauréat, déduits des faits (jamais saisis deux fois), tels qu'ils étaient à une date donnée.
+
+Étapes : sélection, convention d'adhésion signée, chef de projet recruté, convention-cadre valant ORT signée, avenants.
+Les échéances viennent des règles du programme (`RegleEcheance` : ORT due 18 mois après l'adhésion pour PVD). Une
+étape en retard est montrée en retard, avec de combien : dans les données réelles, c'est le cas courant ; le retard
+est une information, pas une erreur.
+
+Tout se calcule pour une liste de lauréats en un nombre fixe de requêtes (`avancements`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, TextChoices
+
+from .dates import ajouter_mois, date_longue, duree_en_francais
+from .models import Convention, ConventionCommune, Etape, Laureat, PosteChefDeProjet, Programme
+
+ETAPES_CONVENTION = {Etape.ADHESION: Convention.Type.ADHESION, Etape.CADRE_ORT: Convention.Type.CADRE_ORT}
+
+
+class Etat(TextChoices):
+    FAIT = "fait", "fait"
+    FAIT_EN_RETARD = "fait_en_retard", "fait en retard"
+    EN_RETARD = "en_retard", "en retard"
+    EN_COURS = "en_cours", "en cours"
+    A_VENIR = "a_venir", "à venir"
+    NON_RENSEIGNE = "non_renseigne", "non renseigné"
+
+
+@dataclass
+class Jalon:
+    etape: str
+    date: date | None = None
+    echeance: date | None = None
+    etat: str = Etat.NON_RENSEIGNE
+    retard_jours: int = 0
+    precision: str = ""
+    convention: Convention | None = None
+    date_prevue: date | None = None
+
+    @property
+    def libelle(self) -> str:
+        return Etape(self.etape).label
+
+    @property
+    def etat_libelle(self) -> str:
+        return Etat(self.etat).label
+
+    @property
+    def en_retard(self) -> bool:
+        return self.etat in (Etat.EN_RETARD, Etat.FAIT_EN_RETARD)
+
+    @property
+    def texte(self) -> str:
+        """« 9 février 2023 (en retard de 13 jours) », « en retard de 2 ans », « non renseigné »…"""
+        if self.date:
+            texte = ("au plus tard le " if self.precision else "") + date_longue(self.date)
+            if self.etat == Etat.FAIT_EN_RETARD:
+                texte += f" (en retard de {duree_en_francais(self.retard_jours)})"
+            return texte
+        if self.etat == Etat.EN_RETARD:
+            return f"en retard de {duree_en_francais(self.retard_jours)} (dû le {date_longue(self.echeance)})"
+        if self.etat == Etat.EN_COURS:
+            prevue = f", signature prévue le {date_longue(self.date_prevue)}" if self.date_prevue else ""
+            return f"en cours{prevue}"
+        if self.etat == Etat.A_VENIR and self.echeance:
+            return f"à venir (échéance le {date_longue(self.echeance)})"
+        return "non renseigné"
+
+
+@dataclass
+class Avancement:
+    laureat: Laureat
+    jalons: list[Jalon] = field(default_factory=list)
+    avenants: list[Jalon] = field(default_factory=list)
+
+    def jalon(self, etape: str) -> Jalon:
+        return next(j for j in self.jalons if j.etape == etape)
+
+    @property
+    def en_retard(self) -> bool:
+        return any(j.etat == Etat.EN_RETARD for j in self.jalons)
+
+    @property
+    def tous(self) -> list[Jalon]:
+        return self.jalons + self.avenants
+
+
+def conventions_des_communes(programme: Programme, codes: list[str], au: date) -> dict[str, list[Convention]]:
+    """Les conventions existant à la date donnée, par code de commune (une requête + une pour les communes)."""
+    conventions = (
+        Convention.objects.filter(programme=programme, communes__commune_id__in=codes)
+        .existantes_au(au)
+        .distinct()
+        .select_related("epci")
+        .prefetch_related(Prefetch("communes", ConventionCommune.objects.only("convention_id", "commune_id")))
+        .order_by("date_signature", "id")
+    )
+    par_commune: dict[str, list[Convention]] = defaultdict(list)
+    for convention in conventions:
+        for lien in convention.communes.all():
+            par_commune[lien.commune_id].append(convention)
+    return par_commune
+
+
+def avancements(programme: Programme, laureats: list[Laureat], au: date) -> list[Avancement]:
+    """Les jalons de chaque lauréat, tels qu'au jour `au` ; quatre requêtes quel que soit le nombre de lauréats."""
+    regles = {r.cible: r for r in programme.regles_echeance.all()}
+    codes = [laureat.commune_id for laureat in laureats]
+    par_commune = conventions_des_communes(programme, codes, au)
+    postes: dict[int, list[date]] = defaultdict(list)
+    liaisons = PosteChefDeProjet.laureats.through.objects.filter(
+        laureat_id__in=[laureat.pk for laureat in laureats],
+        postechefdeprojet__date_prise_poste__lte=au,
+    ).values_list("laureat_id", "postechefdeprojet__date_prise_poste")
+    for laureat_id, prise in liaisons:
+        postes[laureat_id].append(prise)
+    return [
+        _avancement(laureat, par_commune.get(laureat.commune_id, []), postes.get(laureat.pk, []), regles, au)
+        for laureat in laureats
+    ]
+
+
+def _avancement(
+    laureat: Laureat, conventions: list[Convention], prises: list[date], regles, au: date
+) -> Avancement:
+    dates: dict[str, date | None] = {}
+    jalons: list[Jalon] = []
+
+    def echeance(etape: str) -> date | None:
+        regle = regles.get(etape)
+        if regle is None or not regle.delai_mois:
+            return None
+        origine = dates.get(regle.origine)
+        return ajouter_mois(origine, regle.delai_mois) if origine else None
+
+    selection = Jalon(Etape.SELECTION, date=laureat.date_selection, etat=Etat.FAIT)
+    if laureat.precision_selection == Laureat.Precision.AU_PLUS_TARD:
+        selection.precision = "au plus tard"
+    dates[Etape.SELECTION] = laureat.date_selection
+    jalons.append(selection)
+
+    for etape in (Etape.ADHESION, Etape.CHEF_DE_PROJET, Etape.CADRE_ORT):
+        jalon = Jalon(etape, echeance=echeance(etape))
+        if etape == Etape.CHEF_DE_PROJET:
+            jalon.date = min(prises) if prises else None
+        else:
+            du_type = [c for c in conventions if c.type == ETAPES_CONVENTION[etape]]
+            signees = [c for c in du_type if c.date_signature and c.date_signature <= au]
+            if signees:
+                jalon.convention = signees[0]
+                jalon.date = signees[0].date_signature
+            elif du_type:
+                jalon.convention = du_type[0]
+                jalon.date_prevue = du_type[0].date_signature_prevue
+        dates[etape] = jalon.date
+        _qualifier(jalon, au)
+        jalons.append(jalon)
+
+    avenants = [
+        Jalon(Etape.AVENANT, date=c.date_signature, etat=Etat.FAIT, convention=c)
+        for c in conventions
+        if c.type == Convention.Type.AVENANT and c.date_signature and c.date_signature <= au
+    ]
+    return Avancement(laureat, jalons, avenants)
+
+
+def _qualifier(jalon: Jalon, au: date) -> None:
+    if jalon.date:
+        if jalon.echeance and jalon.date > jalon.echeance:
+            jalon.etat, jalon.retard_jours = Etat.FAIT_EN_RETARD, (jalon.date - jalon.echeance).days
+        else:
+            jalon.etat = Etat.FAIT
+    elif jalon.echeance and au > jalon.echeance:
+        jalon.etat, jalon.retard_jours = Etat.EN_RETARD, (au - jalon.echeance).days
+    elif jalon.convention is not None:
+        jalon.etat = Etat.EN_COURS
+    elif jalon.echeance:
+        jalon.etat = Etat.A_VENIR
+    else:
+        jalon.etat = Etat.NON_RENSEIGNE

@@ -1,0 +1,194 @@
+"""Lectures du programme pour les pages, l'API et les commandes ; nombre de requêtes fixe par page."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from pvd.territoires.models import Appartenance, Commune, Departement, Epci, Region
+
+from .models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
+
+
+def aujourd_hui() -> date:
+    return timezone.localdate()
+
+
+def millesime_au(jour: date) -> int | None:
+    """Le millésime du COG en vigueur à une date : le plus récent chargé qui ne la dépasse pas (sinon le plus ancien)."""
+    millesimes = sorted(set(Appartenance.objects.values_list("millesime", flat=True).distinct()))
+    if not millesimes:
+        return None
+    anterieurs = [m for m in millesimes if m <= jour.year]
+    return anterieurs[-1] if anterieurs else millesimes[0]
+
+
+def commune_membre_epci_au(commune: Commune, epci: Epci, jour: date) -> bool:
+    """Membre de l'EPCI (ou de l'EPCI qu'il a remplacé) d'après le millésime du COG en vigueur à cette date."""
+    millesime = millesime_au(jour)
+    if millesime is None:
+        return commune.epci_id == epci.pk
+    return (
+        Appartenance.objects.filter(millesime=millesime, commune=commune)
+        .filter(Q(epci=epci) | Q(epci__remplace_par=epci))
+        .exists()
+    )
+
+
+def departement_principal(epci: Epci) -> Departement:
+    """Le département qui porte la plus grande part de la population de l'EPCI (celui de sa préfecture de suivi)."""
+    ligne = (
+        Commune.objects.actuelles()
+        .filter(epci=epci)
+        .values("departement_id")
+        .annotate(population_totale=Sum("population"))
+        .order_by("-population_totale", "departement_id")
+        .first()
+    )
+    if ligne is None:
+        return epci.departements.order_by("code").first()
+    return Departement.objects.get(code=ligne["departement_id"])
+
+
+def programme_par_slug(slug: str) -> Programme | None:
+    return Programme.objects.prefetch_related("phases", "regles_echeance").filter(slug=slug).first()
+
+
+def laureats(programme: Programme, au: date, departement: str = "", region: str = "") -> QuerySet[Laureat]:
+    qs = (
+        Laureat.objects.filter(programme=programme)
+        .actifs_au(au)
+        .select_related("commune", "commune__departement", "commune__epci", "departement_suivi")
+        .order_by("commune__nom", "commune_id")
+    )
+    if departement:
+        qs = qs.filter(departement_suivi_id=departement)
+    if region:
+        qs = qs.filter(departement_suivi__region_id=region)
+    return qs
+
+
+def conventions(
+    programme: Programme, au: date, departement: str = "", type: str = ""
+) -> QuerySet[Convention]:
+    qs = (
+        Convention.objects.filter(programme=programme)
+        .existantes_au(au)
+        .select_related("epci", "departement_suivi", "parent", "programme")
+        .prefetch_related(
+            Prefetch(
+                "communes",
+                ConventionCommune.objects.select_related("commune", "commune__departement").order_by(
+                    "ordre", "id"
+                ),
+            ),
+            Prefetch("signataires", Signataire.objects.order_by("ordre", "id")),
+        )
+        .order_by("epci__nom", "type", "date_signature", "id")
+    )
+    if departement:
+        qs = qs.filter(departement_suivi_id=departement)
+    if type:
+        qs = qs.filter(type=type)
+    return qs
+
+
+def convention_detail(pk: int) -> Convention | None:
+    return (
+        Convention.objects.select_related("epci", "departement_suivi", "parent", "programme")
+        .prefetch_related(
+            Prefetch(
+                "communes",
+                ConventionCommune.objects.select_related("commune", "commune__departement").order_by(
+                    "ordre", "id"
+                ),
+            ),
+            Prefetch("signataires", Signataire.objects.order_by("ordre", "id")),
+            Prefetch("avenants", Convention.objects.order_by("date_signature", "id")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def historique(objet) -> QuerySet[Evenement]:
+    return Evenement.objects.filter(objet_type=objet._meta.model_name, objet_id=str(objet.pk)).select_related(
+        "auteur"
+    )
+
+
+# Tableau de bord -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Compteurs:
+    laureats: int = 0
+    adhesions: int = 0
+    chefs_de_projet: int = 0
+    ort: int = 0
+    en_retard: int = 0
+
+    def ajouter(self, autre: Compteurs) -> None:
+        for nom in ("laureats", "adhesions", "chefs_de_projet", "ort", "en_retard"):
+            setattr(self, nom, getattr(self, nom) + getattr(autre, nom))
+
+
+@dataclass
+class LigneTableau:
+    code: str
+    nom: str
+    compteurs: Compteurs = field(default_factory=Compteurs)
+
+
+def tableau_de_bord(programme: Programme, au: date, region: str = "") -> tuple[Compteurs, list[LigneTableau]]:
+    """Les compteurs du programme à une date, et leur détail par région (national) ou par département (région)."""
+    from .jalons import Etat, avancements
+
+    liste = list(laureats(programme, au, region=region))
+    total = Compteurs()
+    par_zone: dict[str, Compteurs] = defaultdict(Compteurs)
+    for avancement in avancements(programme, liste, au):
+        dep = avancement.laureat.departement_suivi
+        zone = dep.code if region else dep.region_id
+        c = Compteurs(
+            laureats=1,
+            adhesions=int(avancement.jalon("adhesion").date is not None),
+            chefs_de_projet=int(avancement.jalon("chef_de_projet").date is not None),
+            ort=int(avancement.jalon("cadre_ort").date is not None),
+            en_retard=int(any(j.etat == Etat.EN_RETARD for j in avancement.jalons)),
+        )
+        par_zone[zone].ajouter(c)
+        total.ajouter(c)
+    if region:
+        noms = dict(Departement.objects.filter(region_id=region).values_list("code", "nom"))
+    else:
+        noms = dict(Region.objects.values_list("code", "nom"))
+    lignes = [LigneTableau(code, noms.get(code, code), par_zone[code]) for code in sorted(par_zone)]
+    return total, lignes
+
+
+def compter_conventions(programme: Programme, au: date, departement: str = "") -> Counter:
+    """Conventions par (type, statut à la date)."""
+    qs = Convention.objects.filter(programme=programme).existantes_au(au)
+    if departement:
+        qs = qs.filter(departement_suivi_id=departement)
+    compte: Counter = Counter()
+    for convention in qs.only("type", "date_signature", "date_resiliation", "date_ouverture"):
+        compte[(convention.type, convention.statut_au(au))] += 1
+    return compte
+
+
+def avancements_de_commune(commune: Commune, au: date) -> list:
+    """Pour la page commune : chaque programme dont elle est lauréate, avec ses jalons à la date donnée."""
+    from .jalons import avancements
+
+    resultats = []
+    for laureat in Laureat.objects.filter(commune=commune).select_related(
+        "programme", "departement_suivi", "commune"
+    ):
+        resultats += avancements(laureat.programme, [laureat], au)
+    return resultats

@@ -1,0 +1,577 @@
+"""Écritures du programme : chaque fonction valide avant d'enregistrer, dans une transaction, et journalise.
+
+Règles tenues ici (et seulement ici, les pages et l'API appellent ces fonctions) :
+- une commune de convention doit être lauréate du programme et membre de l'EPCI de la convention à la date de
+  référence (signature, sinon signature prévue, sinon aujourd'hui), selon le millésime du COG en vigueur ; sinon
+  l'utilisateur confirme une exception expliquée ;
+- une convention signée a une date de signature et au moins le signataire de l'État ;
+- les statuts ne suivent que les transitions permises (en élaboration → signée → résiliée) ;
+- deux modifications concurrentes d'une convention : la seconde reçoit `ConflitDeVersion` avec la version de l'autre,
+  jamais d'écrasement silencieux (champ `version`, mis à jour par `UPDATE … WHERE version = …`) ;
+- le cofinancement d'un chef de projet respecte les plafonds du programme (des données, pas du code).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pvd.territoires.models import Commune, Departement, Epci
+
+from .models import (
+    Convention,
+    ConventionCommune,
+    Evenement,
+    Laureat,
+    PosteChefDeProjet,
+    Programme,
+    Signataire,
+)
+from .selectors import commune_membre_epci_au, departement_principal
+
+TAILLE_MAX_PDF = 20 * 1024 * 1024
+TRANSITIONS = {
+    Convention.Statut.EN_ELABORATION: {Convention.Statut.SIGNEE},
+    Convention.Statut.SIGNEE: {Convention.Statut.RESILIEE},
+    Convention.Statut.RESILIEE: set(),
+}
+
+
+class ConflitDeVersion(Exception):
+    """Quelqu'un a modifié la convention entre la lecture et l'enregistrement."""
+
+    def __init__(self, actuelle: Convention) -> None:
+        self.actuelle = actuelle
+        super().__init__(
+            "Cette convention a été modifiée par quelqu'un d'autre pendant que vous la modifiiez "
+            f"(version {actuelle.version}). Vos changements n'ont pas été enregistrés : relisez la version "
+            "actuelle ci-dessous, puis refaites vos modifications."
+        )
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Qui agit, et par quel canal : chaque service le reçoit et l'inscrit au journal."""
+
+    auteur: Any = None
+    canal: str = Evenement.Canal.PAGE
+
+
+def _valeur_json(valeur: Any) -> Any:
+    if isinstance(valeur, date):
+        return valeur.isoformat()
+    if isinstance(valeur, Decimal):
+        return str(valeur)
+    if hasattr(valeur, "pk"):
+        return valeur.pk
+    return valeur
+
+
+def journaliser(
+    objet, action: str, resume: str, trace: Trace, avant: dict | None = None, apres: dict | None = None
+):
+    auteur = trace.auteur if getattr(trace.auteur, "is_authenticated", False) else None
+    return Evenement.objects.create(
+        objet_type=objet._meta.model_name,
+        objet_id=str(objet.pk),
+        action=action,
+        resume=resume[:300],
+        avant={k: _valeur_json(v) for k, v in (avant or {}).items()},
+        apres={k: _valeur_json(v) for k, v in (apres or {}).items()},
+        auteur=auteur,
+        canal=trace.canal,
+    )
+
+
+# Lauréats ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def laureat_register(
+    *,
+    programme: Programme,
+    commune: Commune,
+    date_selection: date,
+    precision_selection: str = Laureat.Precision.EXACTE,
+    identifiant_national: str = "",
+    source: str = "",
+    departement_suivi: Departement | None = None,
+    exception: str = "",
+    trace: Trace,
+) -> Laureat:
+    """Inscrit une commune lauréate ; son département de suivi est, par défaut, le département principal de son EPCI."""
+    erreurs: dict[str, list[str]] = {}
+    if commune.obsolete:
+        erreurs.setdefault("commune", []).append(
+            f"{commune.nom} ({commune.code}) n'existe plus dans le COG : choisissez la commune qui l'a remplacée."
+        )
+    if (
+        programme.population_max
+        and (commune.population or 0) >= programme.population_max
+        and not exception.strip()
+    ):
+        erreurs.setdefault("commune", []).append(
+            f"{commune.nom} compte {commune.population} habitants, au-delà du seuil du programme "
+            f"({programme.population_max}) : confirmez l'exception en l'expliquant."
+        )
+    if Laureat.objects.filter(programme=programme, commune=commune).exists():
+        erreurs.setdefault("commune", []).append(f"{commune.nom} est déjà lauréate de {programme.nom}.")
+    if (
+        identifiant_national
+        and Laureat.objects.filter(programme=programme, identifiant_national=identifiant_national).exists()
+    ):
+        erreurs.setdefault("identifiant_national", []).append(
+            f"L'identifiant « {identifiant_national} » est déjà attribué à une autre commune."
+        )
+    if erreurs:
+        raise ValidationError(erreurs)
+    if departement_suivi is None:
+        departement_suivi = departement_principal(commune.epci) if commune.epci_id else commune.departement
+    laureat = Laureat.objects.create(
+        programme=programme,
+        commune=commune,
+        date_selection=date_selection,
+        precision_selection=precision_selection,
+        identifiant_national=identifiant_national,
+        source=(source + (f" — exception : {exception}" if exception.strip() else ""))[:300],
+        departement_suivi=departement_suivi,
+    )
+    journaliser(
+        laureat,
+        Evenement.Action.CREATION,
+        f"{commune.nom} inscrite lauréate de {programme.nom_court}",
+        trace,
+        apres={"commune": commune.code, "date_selection": date_selection, "source": source},
+    )
+    return laureat
+
+
+# Conventions ---------------------------------------------------------------------------------------------------
+
+
+def _date_de_reference(date_signature: date | None, date_prevue: date | None) -> date:
+    return date_signature or date_prevue or timezone.localdate()
+
+
+def _verifier_communes(
+    programme: Programme,
+    epci: Epci,
+    communes: list[tuple[Commune, str]],
+    reference: date,
+    exceptions: dict[str, str],
+) -> list[str]:
+    """Les problèmes de chaque commune non couverts par une exception confirmée (message en français)."""
+    codes = [c.code for c, _ in communes]
+    laureats = set(
+        Laureat.objects.filter(programme=programme, commune__code__in=codes)
+        .actifs_au(reference)
+        .values_list("commune_id", flat=True)
+    )
+    problemes = []
+    for commune, role in communes:
+        raisons = []
+        if role != ConventionCommune.Role.AUTRE and commune.code not in laureats:
+            raisons.append(f"n'est pas lauréate de {programme.nom} au {reference:%d/%m/%Y}")
+        if not commune_membre_epci_au(commune, epci, reference):
+            raisons.append(f"n'est pas membre de {epci.nom} au {reference:%d/%m/%Y}")
+        if raisons and not exceptions.get(commune.code, "").strip():
+            problemes.append(
+                f"{commune.nom} ({commune.code}) {' et '.join(raisons)} : retirez-la, ou confirmez l'exception "
+                "en l'expliquant."
+            )
+    return problemes
+
+
+@transaction.atomic
+def convention_create(
+    *,
+    programme: Programme,
+    type: str,
+    epci: Epci,
+    communes: list[tuple[Commune, str]],
+    trace: Trace,
+    parent: Convention | None = None,
+    intitule: str = "",
+    date_ouverture: date | None = None,
+    date_signature_prevue: date | None = None,
+    lieu_signature: str = "",
+    duree_annees: int | None = None,
+    departement_suivi: Departement | None = None,
+    exceptions: dict[str, str] | None = None,
+) -> Convention:
+    """Crée une convention en cours d'élaboration avec ses communes (dans l'ordre donné)."""
+    exceptions = exceptions or {}
+    erreurs: dict[str, list[str]] = {}
+    if type not in Convention.Type.values:
+        erreurs["type"] = [f"Type de convention inconnu : « {type} »."]
+    if type == Convention.Type.AVENANT and parent is None:
+        erreurs["parent"] = ["Un avenant modifie une convention existante : choisissez-la."]
+    if type != Convention.Type.AVENANT and parent is not None:
+        erreurs["parent"] = ["Seul un avenant a une convention parente."]
+    if parent is not None and (parent.epci_id != epci.pk or parent.programme_id != programme.pk):
+        erreurs["parent"] = ["Un avenant porte sur une convention du même EPCI et du même programme."]
+    if epci.obsolete:
+        erreurs["epci"] = [f"{epci.nom} n'existe plus : choisissez l'EPCI qui l'a remplacé."]
+    if not communes:
+        erreurs["communes"] = ["Une convention réunit au moins une commune."]
+    if len({c.code for c, _ in communes}) != len(communes):
+        erreurs["communes"] = ["Une commune figure deux fois dans la liste."]
+    reference = _date_de_reference(None, date_signature_prevue)
+    if communes and "communes" not in erreurs:
+        problemes = _verifier_communes(programme, epci, communes, reference, exceptions)
+        if problemes:
+            erreurs["communes"] = problemes
+    if erreurs:
+        raise ValidationError(erreurs)
+    convention = Convention.objects.create(
+        programme=programme,
+        type=type,
+        parent=parent,
+        intitule=intitule,
+        epci=epci,
+        departement_suivi=departement_suivi or departement_principal(epci),
+        date_ouverture=date_ouverture,
+        date_signature_prevue=date_signature_prevue,
+        lieu_signature=lieu_signature,
+        duree_annees=duree_annees,
+    )
+    ConventionCommune.objects.bulk_create(
+        ConventionCommune(
+            convention=convention,
+            commune=commune,
+            role=role,
+            ordre=i,
+            exception=exceptions.get(commune.code, ""),
+        )
+        for i, (commune, role) in enumerate(communes)
+    )
+    journaliser(
+        convention,
+        Evenement.Action.CREATION,
+        f"{convention.get_type_display().capitalize()} créée : {epci.nom}",
+        trace,
+        apres={
+            "type": type,
+            "epci": epci.siren,
+            "communes": [c.code for c, _ in communes],
+            "date_signature_prevue": date_signature_prevue,
+        },
+    )
+    return convention
+
+
+def _prendre_version(convention: Convention, version: int) -> None:
+    """Incrémente la version si elle n'a pas bougé ; sinon, conflit. Premier ordre de chaque écriture."""
+    if not Convention.objects.filter(pk=convention.pk, version=version).update(version=F("version") + 1):
+        raise ConflitDeVersion(Convention.objects.select_related("epci").get(pk=convention.pk))
+    convention.version = version + 1
+
+
+CHAMPS_MODIFIABLES = {"intitule", "date_signature_prevue", "lieu_signature", "duree_annees", "date_ouverture"}
+
+
+@transaction.atomic
+def convention_update(
+    *, convention: Convention, version: int, champs: dict[str, Any], trace: Trace
+) -> Convention:
+    """Modifie les champs descriptifs ; le statut, lui, ne change que par signature ou résiliation."""
+    interdits = set(champs) - CHAMPS_MODIFIABLES
+    if interdits:
+        raise ValidationError(
+            {
+                champ: ["Ce champ ne se modifie pas ici (statut : par la signature ou la résiliation)."]
+                for champ in sorted(interdits)
+            }
+        )
+    if champs.get("duree_annees") is not None and not 1 <= int(champs["duree_annees"]) <= 30:
+        raise ValidationError({"duree_annees": ["La durée est comprise entre 1 et 30 ans."]})
+    _prendre_version(convention, version)
+    avant = {k: getattr(convention, k) for k in champs}
+    changes = {k: v for k, v in champs.items() if avant[k] != v}
+    if changes:
+        Convention.objects.filter(pk=convention.pk).update(**changes, modifie_le=timezone.now())
+        for k, v in changes.items():
+            setattr(convention, k, v)
+        journaliser(
+            convention,
+            Evenement.Action.MODIFICATION,
+            f"Convention modifiée : {', '.join(sorted(changes))}",
+            trace,
+            avant={k: avant[k] for k in changes},
+            apres=changes,
+        )
+    return convention
+
+
+@transaction.atomic
+def convention_add_commune(
+    *, convention: Convention, version: int, commune: Commune, role: str, exception: str = "", trace: Trace
+) -> ConventionCommune:
+    if convention.statut != Convention.Statut.EN_ELABORATION:
+        raise ValidationError({"commune": ["La convention est signée : ajoutez la commune par un avenant."]})
+    if convention.communes.filter(commune=commune).exists():
+        raise ValidationError({"commune": [f"{commune.nom} fait déjà partie de la convention."]})
+    reference = _date_de_reference(convention.date_signature, convention.date_signature_prevue)
+    problemes = _verifier_communes(
+        convention.programme, convention.epci, [(commune, role)], reference, {commune.code: exception}
+    )
+    if problemes:
+        raise ValidationError({"commune": problemes})
+    _prendre_version(convention, version)
+    lien = ConventionCommune.objects.create(
+        convention=convention,
+        commune=commune,
+        role=role,
+        ordre=convention.communes.count(),
+        exception=exception,
+    )
+    journaliser(
+        convention,
+        Evenement.Action.MODIFICATION,
+        f"Commune ajoutée : {commune.nom}",
+        trace,
+        apres={"commune": commune.code, "role": role, "exception": exception},
+    )
+    return lien
+
+
+def verifier_pdf(document: UploadedFile) -> None:
+    """Un PDF par son contenu (pas par son extension), sous la taille maximale."""
+    if document.size > TAILLE_MAX_PDF:
+        raise ValidationError(
+            {"document": [f"Le fichier pèse {document.size / 1e6:.1f} Mo : la limite est de 20 Mo."]},
+            code="trop_gros",
+        )
+    document.seek(0)
+    entete = document.read(1024)
+    document.seek(0)
+    if b"%PDF-" not in entete:
+        raise ValidationError(
+            {"document": ["Ce fichier n'est pas un PDF. Déposez la convention signée au format PDF."]}
+        )
+
+
+@transaction.atomic
+def convention_sign(
+    *,
+    convention: Convention,
+    version: int,
+    date_signature: date,
+    signataires: list[dict[str, Any]],
+    trace: Trace,
+    lieu_signature: str | None = None,
+    document: UploadedFile | None = None,
+) -> Convention:
+    """Enregistre la signature : date, signataires (au moins l'État, déjà saisi ou donné ici), PDF facultatif."""
+    erreurs: dict[str, list[str]] = {}
+    if Convention.Statut.SIGNEE not in TRANSITIONS[convention.statut]:
+        erreurs["statut"] = [f"Une convention {convention.get_statut_display()} ne peut pas être signée."]
+    if date_signature is None:
+        erreurs["date_signature"] = ["Indiquez la date de signature."]
+    elif date_signature > timezone.localdate():
+        erreurs["date_signature"] = [
+            "La date de signature est dans le futur : indiquez plutôt une date prévue."
+        ]
+    elif convention.date_ouverture and date_signature < convention.date_ouverture:
+        erreurs["date_signature"] = [
+            f"La date de signature précède l'ouverture de la convention ({convention.date_ouverture:%d/%m/%Y})."
+        ]
+    for i, s in enumerate(signataires):
+        if s.get("partie") not in Signataire.Partie.values:
+            erreurs.setdefault("signataires", []).append(f"Signataire {i + 1} : partie inconnue.")
+        if not (s.get("qualite") or "").strip():
+            erreurs.setdefault("signataires", []).append(
+                f"Signataire {i + 1} : indiquez sa qualité (par exemple « préfet du Lot »)."
+            )
+    a_l_etat = (
+        any(s.get("partie") == Signataire.Partie.ETAT for s in signataires)
+        or convention.signataires.filter(partie=Signataire.Partie.ETAT).exists()
+    )
+    if not a_l_etat:
+        erreurs.setdefault("signataires", []).append(
+            "Une convention signée a au moins le signataire de l'État (le préfet ou la préfète)."
+        )
+    if document is not None:
+        try:
+            verifier_pdf(document)
+        except ValidationError as erreur:
+            erreurs.update(erreur.message_dict)
+    if erreurs:
+        raise ValidationError(erreurs)
+    _prendre_version(convention, version)
+    depart = convention.signataires.count()
+    Signataire.objects.bulk_create(
+        Signataire(
+            convention=convention,
+            partie=s["partie"],
+            organisme=s.get("organisme") or dict(Signataire.Partie.choices)[s["partie"]],
+            commune=s.get("commune"),
+            nom=(s.get("nom") or "").strip(),
+            qualite=s["qualite"].strip(),
+            date_deliberation=s.get("date_deliberation"),
+            ordre=depart + i,
+        )
+        for i, s in enumerate(signataires)
+    )
+    convention.statut = Convention.Statut.SIGNEE
+    convention.date_signature = date_signature
+    if lieu_signature is not None:
+        convention.lieu_signature = lieu_signature
+    if document is not None:
+        convention.document.save(f"convention-{convention.pk}.pdf", document, save=False)
+    convention.save(update_fields=["statut", "date_signature", "lieu_signature", "document", "modifie_le"])
+    journaliser(
+        convention,
+        Evenement.Action.MODIFICATION,
+        f"Convention signée le {date_signature:%d/%m/%Y}",
+        trace,
+        avant={"statut": Convention.Statut.EN_ELABORATION},
+        apres={
+            "statut": Convention.Statut.SIGNEE,
+            "date_signature": date_signature,
+            "signataires": [f"{s.get('nom') or 'non renseigné'}, {s['qualite']}" for s in signataires],
+            "document": bool(document),
+        },
+    )
+    return convention
+
+
+@transaction.atomic
+def convention_terminate(
+    *, convention: Convention, version: int, date_resiliation: date, trace: Trace
+) -> Convention:
+    if Convention.Statut.RESILIEE not in TRANSITIONS[convention.statut]:
+        raise ValidationError(
+            {"statut": [f"Une convention {convention.get_statut_display()} ne peut pas être résiliée."]}
+        )
+    if date_resiliation < convention.date_signature:
+        raise ValidationError({"date_resiliation": ["La résiliation ne peut pas précéder la signature."]})
+    _prendre_version(convention, version)
+    convention.statut = Convention.Statut.RESILIEE
+    convention.date_resiliation = date_resiliation
+    convention.save(update_fields=["statut", "date_resiliation", "modifie_le"])
+    journaliser(
+        convention,
+        Evenement.Action.MODIFICATION,
+        f"Convention résiliée le {date_resiliation:%d/%m/%Y}",
+        trace,
+        avant={"statut": Convention.Statut.SIGNEE},
+        apres={"statut": Convention.Statut.RESILIEE, "date_resiliation": date_resiliation},
+    )
+    return convention
+
+
+# Chefs de projet -----------------------------------------------------------------------------------------------
+
+
+def _pourcent(valeur: Decimal) -> str:
+    """Decimal("75.00") → « 75 » ; Decimal("62.5") → « 62,5 »."""
+    return f"{Decimal(valeur).normalize():f}".replace(".", ",")
+
+
+def verifier_cofinancement(
+    programme: Programme,
+    *,
+    cout_annuel_charge: int | None,
+    taux: Decimal | None,
+    montant: int | None,
+    avec_anah: bool,
+) -> dict[str, list[str]]:
+    """Les plafonds du programme (taux, montant annuel, avec ou sans Anah) ; renvoie les erreurs par champ."""
+    erreurs: dict[str, list[str]] = {}
+    if (
+        taux is not None
+        and programme.cofinancement_taux_max is not None
+        and taux > programme.cofinancement_taux_max
+    ):
+        erreurs["taux_cofinancement"] = [
+            f"Le taux de cofinancement ne peut pas dépasser {_pourcent(programme.cofinancement_taux_max)} % du coût chargé."
+        ]
+    plafond = programme.cofinancement_plafond_anah if avec_anah else programme.cofinancement_plafond
+    if montant is not None and plafond is not None and montant > plafond:
+        avec = " avec l'Anah" if avec_anah else ""
+        erreurs["montant_cofinancement"] = [
+            f"Le cofinancement annuel est plafonné à {plafond:,} €{avec}.".replace(",", " ")
+        ]
+    if montant is not None and cout_annuel_charge is not None and taux is not None:
+        maximum = Decimal(cout_annuel_charge) * taux / 100
+        if montant > maximum + 1:
+            erreurs.setdefault("montant_cofinancement", []).append(
+                f"Le montant dépasse {_pourcent(taux)} % du coût chargé ({maximum:,.0f} €).".replace(",", " ")
+            )
+    return erreurs
+
+
+@transaction.atomic
+def poste_record(
+    *,
+    programme: Programme,
+    employeur: Commune | Epci,
+    laureats: list[Laureat],
+    date_prise_poste: date,
+    trace: Trace,
+    nom_titulaire: str = "",
+    date_fin: date | None = None,
+    cout_annuel_charge: int | None = None,
+    taux_cofinancement: Decimal | None = None,
+    montant_cofinancement: int | None = None,
+    avec_anah: bool = False,
+) -> PosteChefDeProjet:
+    """Enregistre un poste de chef de projet (recruté par une commune ou un EPCI) et les lauréats qu'il couvre."""
+    erreurs = verifier_cofinancement(
+        programme,
+        cout_annuel_charge=cout_annuel_charge,
+        taux=taux_cofinancement,
+        montant=montant_cofinancement,
+        avec_anah=avec_anah,
+    )
+    if not laureats:
+        erreurs["laureats"] = ["Le poste couvre au moins un lauréat."]
+    if any(laureat.programme_id != programme.pk for laureat in laureats):
+        erreurs["laureats"] = ["Un lauréat d'un autre programme ne peut pas être couvert par ce poste."]
+    if date_fin and date_fin < date_prise_poste:
+        erreurs["date_fin"] = ["La fin de poste précède la prise de poste."]
+    if erreurs:
+        raise ValidationError(erreurs)
+    est_commune = isinstance(employeur, Commune)
+    try:
+        poste = PosteChefDeProjet.objects.create(
+            programme=programme,
+            employeur_type=PosteChefDeProjet.Employeur.COMMUNE
+            if est_commune
+            else PosteChefDeProjet.Employeur.EPCI,
+            employeur_commune=employeur if est_commune else None,
+            employeur_epci=None if est_commune else employeur,
+            nom_titulaire=nom_titulaire.strip(),
+            date_prise_poste=date_prise_poste,
+            date_fin=date_fin,
+            cout_annuel_charge=cout_annuel_charge,
+            taux_cofinancement=taux_cofinancement,
+            montant_cofinancement=montant_cofinancement,
+            avec_anah=avec_anah,
+        )
+    except IntegrityError as erreur:
+        raise ValidationError(
+            "Le poste n'a pas pu être enregistré : vérifiez l'employeur et les dates."
+        ) from erreur
+    poste.laureats.set(laureats)
+    journaliser(
+        poste,
+        Evenement.Action.CREATION,
+        f"Chef de projet recruté par {employeur.nom}",
+        trace,
+        apres={
+            "laureats": [laureat.commune_id for laureat in laureats],
+            "date_prise_poste": date_prise_poste,
+            "montant_cofinancement": montant_cofinancement,
+        },
+    )
+    return poste

@@ -1,0 +1,377 @@
+"""Chaque règle des services : permise et refusée."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from pvd.programmes import services
+from pvd.programmes.dates import ajouter_mois, duree_en_francais
+from pvd.programmes.models import Convention, ConventionCommune, Evenement, Laureat, Signataire
+from pvd.territoires.models import Appartenance, Commune, Epci
+
+pytestmark = pytest.mark.django_db
+TRACE = services.Trace(canal=Evenement.Canal.CLI)
+ETAT = {"partie": "etat", "nom": "Claire Exemple", "qualite": "préfète de la Haute-Garonne"}
+
+
+def inscrire(programme, *codes, jour=date(2021, 1, 1)):
+    return [
+        services.laureat_register(
+            programme=programme, commune=Commune.objects.get(code=code), date_selection=jour, trace=TRACE
+        )
+        for code in codes
+    ]
+
+
+def convention_cazals(programme, **options):
+    inscrire(programme, "46066", "46297")
+    return services.convention_create(
+        programme=programme,
+        type=Convention.Type.ADHESION,
+        epci=Epci.objects.get(siren="200035327"),
+        communes=[(Commune.objects.get(code=c), "laureate") for c in ("46066", "46297")],
+        trace=TRACE,
+        **options,
+    )
+
+
+def test_ajouter_mois():
+    assert ajouter_mois(date(2021, 7, 27), 18) == date(2023, 1, 27)
+    assert ajouter_mois(date(2021, 8, 31), 6) == date(2022, 2, 28)
+    assert ajouter_mois(date(2023, 8, 31), 6) == date(2024, 2, 29)
+    assert duree_en_francais(13) == "13 jours"
+    assert duree_en_francais(1) == "1 jour"
+    assert duree_en_francais(400) == "1 an et 1 mois"
+
+
+class TestLaureat:
+    def test_departement_de_suivi_par_l_epci(self, pvd):
+        (capdenac,) = inscrire(pvd, "12052")
+        assert capdenac.departement_suivi_id == "46"
+        (espalion,) = inscrire(pvd, "12096")
+        assert espalion.departement_suivi_id == "12"
+
+    def test_population_au_dessus_du_seuil(self, pvd):
+        toulouse = Commune.objects.get(code="31555")
+        with pytest.raises(ValidationError, match="au-delà du seuil"):
+            services.laureat_register(
+                programme=pvd, commune=toulouse, date_selection=date(2021, 1, 1), trace=TRACE
+            )
+        laureat = services.laureat_register(
+            programme=pvd,
+            commune=toulouse,
+            date_selection=date(2021, 1, 1),
+            exception="dérogation de test",
+            trace=TRACE,
+        )
+        assert "dérogation de test" in laureat.source
+
+    def test_doublon_refuse(self, pvd):
+        inscrire(pvd, "46128")
+        with pytest.raises(ValidationError, match="déjà lauréate"):
+            inscrire(pvd, "46128")
+
+    def test_commune_disparue_refusee(self, pvd):
+        ancienne = Commune.objects.filter(obsolete=True).first()
+        with pytest.raises(ValidationError, match="n'existe plus"):
+            inscrire(pvd, ancienne.code)
+
+    def test_journal(self, pvd):
+        (laureat,) = inscrire(pvd, "46128")
+        evenement = Evenement.objects.get(objet_type="laureat", objet_id=str(laureat.pk))
+        assert (evenement.action, evenement.canal) == ("creation", "cli")
+
+
+class TestConventionCreation:
+    def test_commune_non_laureate_refusee_puis_exception(self, pvd):
+        epci = Epci.objects.get(siren="200035327")
+        cazals = Commune.objects.get(code="46066")
+        with pytest.raises(ValidationError) as erreur:
+            services.convention_create(
+                programme=pvd, type="adhesion", epci=epci, communes=[(cazals, "laureate")], trace=TRACE
+            )
+        assert "n'est pas lauréate" in str(erreur.value)
+        assert not Convention.objects.exists()
+        convention = services.convention_create(
+            programme=pvd,
+            type="adhesion",
+            epci=epci,
+            communes=[(cazals, "laureate")],
+            exceptions={"46066": "lauréate annoncée, arrêté à venir"},
+            trace=TRACE,
+        )
+        assert convention.communes.get().exception == "lauréate annoncée, arrêté à venir"
+
+    def test_commune_hors_epci_refusee(self, pvd):
+        inscrire(pvd, "46128")
+        with pytest.raises(ValidationError, match="n'est pas membre de CC Cazals-Salviac"):
+            services.convention_create(
+                programme=pvd,
+                type="adhesion",
+                epci=Epci.objects.get(siren="200035327"),
+                communes=[(Commune.objects.get(code="46128"), "laureate")],
+                trace=TRACE,
+            )
+
+    def test_appartenance_a_la_date_de_signature(self, pvd):
+        """Une commune qui a changé d'EPCI depuis 2021 : la date de signature décide du millésime du COG."""
+        avant = dict(Appartenance.objects.filter(millesime=2021).values_list("commune_id", "epci_id"))
+        maintenant = Appartenance.objects.filter(millesime=2026).select_related("commune", "epci")
+        changee = next(
+            a
+            for a in maintenant
+            if a.commune_id in avant
+            and avant[a.commune_id] != a.epci_id
+            and Epci.objects.filter(siren=avant[a.commune_id], obsolete=False).exists()
+            and (a.commune.population or 0) < 20000
+        )
+        ancien_epci = Epci.objects.get(siren=avant[changee.commune_id])
+        inscrire(pvd, changee.commune_id)
+        commune = [(changee.commune, "laureate")]
+        services.convention_create(
+            programme=pvd,
+            type="adhesion",
+            epci=ancien_epci,
+            communes=commune,
+            date_signature_prevue=date(2021, 6, 1),
+            trace=TRACE,
+        )
+        with pytest.raises(ValidationError, match="n'est pas membre"):
+            services.convention_create(
+                programme=pvd,
+                type="adhesion",
+                epci=ancien_epci,
+                communes=commune,
+                date_signature_prevue=date(2026, 6, 1),
+                trace=TRACE,
+            )
+
+    def test_avenant_et_parent(self, pvd):
+        with pytest.raises(ValidationError, match="modifie une convention existante"):
+            services.convention_create(
+                programme=pvd,
+                type="avenant",
+                epci=Epci.objects.get(siren="200035327"),
+                communes=[(Commune.objects.get(code="46066"), "autre")],
+                trace=TRACE,
+            )
+        parent = convention_cazals(pvd)
+        avenant = services.convention_create(
+            programme=pvd,
+            type="avenant",
+            parent=parent,
+            epci=parent.epci,
+            communes=[(Commune.objects.get(code="46066"), "laureate")],
+            trace=TRACE,
+        )
+        assert list(parent.avenants.all()) == [avenant]
+
+
+class TestSignature:
+    def test_signature_complete(self, pvd, pdf):
+        convention = convention_cazals(pvd)
+        document = SimpleUploadedFile("signee.pdf", pdf, content_type="application/pdf")
+        services.convention_sign(
+            convention=convention,
+            version=convention.version,
+            date_signature=date(2023, 3, 1),
+            signataires=[ETAT],
+            document=document,
+            lieu_signature="Cahors",
+            trace=TRACE,
+        )
+        convention.refresh_from_db()
+        assert (convention.statut, convention.date_signature, convention.version) == (
+            "signee",
+            date(2023, 3, 1),
+            2,
+        )
+        assert convention.document.name.endswith(".pdf")
+        assert convention.signataires.get().qualite == "préfète de la Haute-Garonne"
+
+    @pytest.mark.parametrize(
+        ("date_signature", "signataires", "message"),
+        [
+            (None, [ETAT], "Indiquez la date"),
+            (timezone.localdate() + timedelta(days=3), [ETAT], "dans le futur"),
+            (date(2023, 3, 1), [], "au moins le signataire de l'État"),
+            (
+                date(2023, 3, 1),
+                [{"partie": "commune", "qualite": "maire"}],
+                "au moins le signataire de l'État",
+            ),
+            (date(2023, 3, 1), [{"partie": "etat", "qualite": " "}], "indiquez sa qualité"),
+        ],
+    )
+    def test_signature_refusee(self, pvd, date_signature, signataires, message):
+        convention = convention_cazals(pvd)
+        with pytest.raises(ValidationError, match=message):
+            services.convention_sign(
+                convention=convention,
+                version=convention.version,
+                date_signature=date_signature,
+                signataires=signataires,
+                trace=TRACE,
+            )
+        convention.refresh_from_db()
+        assert (convention.statut, convention.version, convention.signataires.count()) == (
+            "en_elaboration",
+            1,
+            0,
+        )
+
+    def test_document_verifie_par_son_contenu(self, pvd):
+        convention = convention_cazals(pvd)
+        faux = SimpleUploadedFile(
+            "convention.pdf", b"<html>pas un pdf</html>", content_type="application/pdf"
+        )
+        with pytest.raises(ValidationError, match="n'est pas un PDF"):
+            services.convention_sign(
+                convention=convention,
+                version=1,
+                date_signature=date(2023, 3, 1),
+                signataires=[ETAT],
+                document=faux,
+                trace=TRACE,
+            )
+        gros = SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"0" * (services.TAILLE_MAX_PDF + 1))
+        with pytest.raises(ValidationError, match="limite est de 20 Mo"):
+            services.convention_sign(
+                convention=convention,
+                version=1,
+                date_signature=date(2023, 3, 1),
+                signataires=[ETAT],
+                document=gros,
+                trace=TRACE,
+            )
+
+    def test_transitions(self, pvd):
+        convention = convention_cazals(pvd)
+        with pytest.raises(ValidationError, match="ne peut pas être résiliée"):
+            services.convention_terminate(
+                convention=convention, version=1, date_resiliation=date(2024, 1, 1), trace=TRACE
+            )
+        services.convention_sign(
+            convention=convention, version=1, date_signature=date(2023, 3, 1), signataires=[ETAT], trace=TRACE
+        )
+        with pytest.raises(ValidationError, match="ne peut pas être signée"):
+            services.convention_sign(
+                convention=convention,
+                version=2,
+                date_signature=date(2023, 3, 2),
+                signataires=[ETAT],
+                trace=TRACE,
+            )
+        services.convention_terminate(
+            convention=convention, version=2, date_resiliation=date(2024, 1, 1), trace=TRACE
+        )
+        convention.refresh_from_db()
+        assert convention.statut == "resiliee"
+        assert convention.statut_au(date(2023, 6, 1)) == "signee"
+        assert convention.statut_au(date(2022, 1, 1)) == "en_elaboration"
+
+    def test_ajout_de_commune_apres_signature_refuse(self, pvd):
+        convention = convention_cazals(pvd)
+        services.convention_sign(
+            convention=convention, version=1, date_signature=date(2023, 3, 1), signataires=[ETAT], trace=TRACE
+        )
+        with pytest.raises(ValidationError, match="par un avenant"):
+            services.convention_add_commune(
+                convention=convention,
+                version=2,
+                commune=Commune.objects.get(code="46066"),
+                role="laureate",
+                trace=TRACE,
+            )
+
+
+class TestConcurrence:
+    def test_la_seconde_modification_recoit_un_conflit(self, pvd):
+        convention = convention_cazals(pvd)
+        copie_a = Convention.objects.get(pk=convention.pk)
+        copie_b = Convention.objects.get(pk=convention.pk)
+        services.convention_update(
+            convention=copie_a, version=copie_a.version, champs={"lieu_signature": "Cahors"}, trace=TRACE
+        )
+        with pytest.raises(services.ConflitDeVersion) as conflit:
+            services.convention_update(
+                convention=copie_b, version=copie_b.version, champs={"lieu_signature": "Gourdon"}, trace=TRACE
+            )
+        assert conflit.value.actuelle.lieu_signature == "Cahors"
+        assert "modifiée par quelqu'un d'autre" in str(conflit.value)
+        convention.refresh_from_db()
+        assert (convention.lieu_signature, convention.version) == ("Cahors", 2)
+
+    def test_champs_proteges(self, pvd):
+        convention = convention_cazals(pvd)
+        with pytest.raises(ValidationError, match="ne se modifie pas ici"):
+            services.convention_update(
+                convention=convention, version=1, champs={"statut": "signee"}, trace=TRACE
+            )
+        convention.refresh_from_db()
+        assert convention.statut == "en_elaboration"
+
+    def test_un_evenement_par_changement(self, pvd):
+        convention = convention_cazals(pvd)
+        services.convention_update(convention=convention, version=1, champs={"duree_annees": 5}, trace=TRACE)
+        services.convention_update(convention=convention, version=2, champs={"duree_annees": 5}, trace=TRACE)
+        evenements = Evenement.objects.filter(objet_type="convention", objet_id=str(convention.pk))
+        assert [e.action for e in evenements] == ["modification", "creation"]
+        assert evenements[0].avant == {"duree_annees": None} and evenements[0].apres == {"duree_annees": 5}
+
+
+class TestChefDeProjet:
+    def poste(self, pvd, **montants):
+        laureats = inscrire(pvd, "46066", "46297")
+        return services.poste_record(
+            programme=pvd,
+            employeur=Epci.objects.get(siren="200035327"),
+            laureats=laureats,
+            date_prise_poste=date(2022, 1, 3),
+            trace=TRACE,
+            **montants,
+        )
+
+    def test_poste_dans_les_plafonds(self, pvd):
+        poste = self.poste(
+            pvd, cout_annuel_charge=60000, taux_cofinancement=Decimal(75), montant_cofinancement=45000
+        )
+        assert poste.laureats.count() == 2
+        assert Laureat.objects.get(commune_id="46066").postes.get() == poste
+
+    @pytest.mark.parametrize(
+        ("montants", "message"),
+        [
+            ({"taux_cofinancement": Decimal(80)}, "ne peut pas dépasser 75 %"),
+            ({"montant_cofinancement": 50000}, "plafonné à 45 000 €"),
+            ({"montant_cofinancement": 56000, "avec_anah": True}, "plafonné à 55 000 € avec l'Anah"),
+            (
+                {
+                    "cout_annuel_charge": 40000,
+                    "taux_cofinancement": Decimal(75),
+                    "montant_cofinancement": 35000,
+                },
+                "dépasse 75 % du coût chargé",
+            ),
+        ],
+    )
+    def test_plafonds(self, pvd, montants, message):
+        with pytest.raises(ValidationError, match=message):
+            self.poste(pvd, **montants)
+
+    def test_plafond_anah(self, pvd):
+        poste = self.poste(pvd, montant_cofinancement=55000, avec_anah=True)
+        assert poste.montant_cofinancement == 55000
+
+
+def test_role_et_ordre_des_communes(pvd):
+    convention = convention_cazals(pvd)
+    assert [(lien.commune_id, lien.role) for lien in convention.communes.all()] == [
+        ("46066", ConventionCommune.Role.LAUREATE),
+        ("46297", ConventionCommune.Role.LAUREATE),
+    ]
+    assert Signataire.objects.count() == 0
