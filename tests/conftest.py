@@ -1,5 +1,7 @@
 """Fixtures partagées : le vrai référentiel COG, chargé une fois par session dans la base de test."""
 
+import importlib
+
 import pytest
 
 from pvd.territoires.importation import referentiel_importer
@@ -13,11 +15,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         referentiel_importer()
 
 
+def rejouer_migrations_de_donnees() -> None:
+    """Après un vidage de la base, remet les lignes que posent les migrations de données (PVD, DSFR)."""
+    from django.apps import apps
+
+    for module in ("pvd.programmes.migrations.0002_programme_pvd", "pvd.web.migrations.0001_configurer_dsfr"):
+        migration = importlib.import_module(module)
+        fonction = migration.creer_pvd if hasattr(migration, "creer_pvd") else migration.configurer
+        fonction(apps, None)
+
+
 @pytest.fixture
 def referentiel(transactional_db):
     """Pour les tests transactionnels (navigateur) : la base est vidée après chacun, on recharge si besoin."""
     if not Commune.objects.exists():
         referentiel_importer()
+    rejouer_migrations_de_donnees()
 
 
 @pytest.fixture

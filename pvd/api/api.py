@@ -9,11 +9,12 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, NinjaAPI, Query, Schema
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
+from .programmes import router as routeur_programmes
 from .schemas import (
     CommuneDetail,
     EpciDetail,
@@ -30,9 +31,13 @@ DECALAGE_MAX = 100_000
 api = NinjaAPI(
     title="API Petites villes de demain",
     version="1.0.0",
-    description="Référentiel territorial (COG 2026 et son historique) et résolution de noms de communes et d'EPCI.",
+    description=(
+        "Référentiel territorial (COG 2026 et son historique), résolution de noms de communes et d'EPCI, "
+        "programmes, lauréats et conventions."
+    ),
     urls_namespace="api",
 )
+api.add_router("", routeur_programmes)
 
 MESSAGES_PYDANTIC = {
     "missing": "ce paramètre est obligatoire",
@@ -61,6 +66,13 @@ def erreur_validation(request: HttpRequest, exc: ValidationError):
         erreurs.append({"champ": champ, "message": message})
     detail = "Paramètres invalides : " + " ; ".join(f"{e['champ']} {e['message']}" for e in erreurs) + "."
     return api.create_response(request, {"detail": detail, "erreurs": erreurs}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def erreur_authentification(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(
+        request, {"detail": "Authentification requise : connectez-vous avec un compte d'équipe."}, status=401
+    )
 
 
 @api.exception_handler(HttpError)

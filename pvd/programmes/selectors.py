@@ -62,7 +62,7 @@ def laureats(programme: Programme, au: date, departement: str = "", region: str 
     qs = (
         Laureat.objects.filter(programme=programme)
         .actifs_au(au)
-        .select_related("commune", "commune__departement", "commune__epci", "departement_suivi")
+        .select_related("programme", "commune", "commune__departement", "commune__epci", "departement_suivi")
         .order_by("commune__nom", "commune_id")
     )
     if departement:

@@ -1,6 +1,8 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import pages, territoires
+from .forms import ConnexionForm
+from .views import pages, programmes, territoires
 
 urlpatterns = [
     path("", pages.accueil, name="accueil"),
@@ -10,6 +12,46 @@ urlpatterns = [
     path("departements/<str:code>/", territoires.departement, name="departement"),
     path("epci/<str:siren>/", territoires.epci, name="epci"),
     path("communes/<str:code>/", territoires.commune, name="commune"),
+    path("programmes/<slug:slug>/", programmes.tableau_de_bord, name="tableau-de-bord"),
+    path(
+        "programmes/<slug:slug>/regions/<str:region>/",
+        programmes.tableau_de_bord,
+        name="tableau-de-bord-region",
+    ),
+    path(
+        "programmes/<slug:slug>/departements/<str:code>/",
+        programmes.departement,
+        name="programme-departement",
+    ),
+    path(
+        "programmes/<slug:slug>/departements/<str:code>/conventions/nouvelle/",
+        programmes.convention_nouvelle,
+        name="convention-nouvelle",
+    ),
+    path(
+        "programmes/<slug:slug>/departements/<str:code>/chefs-de-projet/nouveau/",
+        programmes.poste_nouveau,
+        name="poste-nouveau",
+    ),
+    path("conventions/<int:pk>/", programmes.convention, name="convention"),
+    path("conventions/<int:pk>/document/", programmes.convention_document, name="convention-document"),
+    path("conventions/<int:pk>/modifier/", programmes.convention_modifier, name="convention-modifier"),
+    path(
+        "conventions/<int:pk>/communes/ajouter/",
+        programmes.convention_ajout_commune,
+        name="convention-ajout-commune",
+    ),
+    path("conventions/<int:pk>/signature/", programmes.convention_signature, name="convention-signature"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(
+            template_name="web/connexion.html",
+            authentication_form=ConnexionForm,
+            extra_context={"title": "Connexion"},
+        ),
+        name="connexion",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
     path("accessibilite/", pages.page_statique, {"gabarit": "accessibilite"}, name="accessibilite"),
     path("mentions-legales/", pages.page_statique, {"gabarit": "mentions_legales"}, name="mentions-legales"),
     path(

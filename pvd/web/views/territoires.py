@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from pvd.programmes.selectors import aujourd_hui, avancements_de_commune
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
@@ -105,6 +106,7 @@ def commune(request, code: str):
         {
             "title": f"{objet.nom} ({objet.code})",
             "commune": objet,
+            "avancements": avancements_de_commune(objet, aujourd_hui()),
             "breadcrumb_data": _chemin(
                 ("Départements", reverse("departements")),
                 (f"{dep.nom} ({dep.code})", reverse("departement", args=[dep.code])),

@@ -1,15 +1,20 @@
+import secrets
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from pvd.programmes.demo import charger_exemple_lot
 from pvd.territoires.importation import referentiel_importer
 from pvd.territoires.rapport import resume_import
 
+COMPTE_DEMO = "demo"
+
 
 class Command(BaseCommand):
-    help = "Prépare la démonstration (base, référentiel) puis sert le site sur http://127.0.0.1:8000."
+    help = "Prépare la démonstration (base, référentiel, exemple du Lot) puis sert le site sur http://127.0.0.1:8000."
 
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="tout préparer sans servir le site")
@@ -23,6 +28,14 @@ class Command(BaseCommand):
         debut = time.monotonic()
         comptes = referentiel_importer()
         self.stdout.write(resume_import(comptes, time.monotonic() - debut).splitlines()[-1])
+        charges = charger_exemple_lot()
+        if charges["laureats"]:
+            self.stdout.write(
+                f"Exemple du Lot chargé : {charges['laureats']} communes lauréates, {charges['conventions']} conventions."
+            )
+        else:
+            self.stdout.write("Exemple du Lot déjà chargé.")
+        self._compte_demo()
         if no_serve:
             self.stdout.write("Démonstration prête (site non servi : --no-serve).")
             return
@@ -30,3 +43,16 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Site de démonstration : http://{adresse}/ (Ctrl-C pour arrêter)")
         )
         call_command("runserver", adresse, use_reloader=False)
+
+    def _compte_demo(self) -> None:
+        """Un compte d'équipe pour essayer les formulaires ; son mot de passe n'est montré qu'une fois."""
+        modele = get_user_model()
+        if modele.objects.filter(username=COMPTE_DEMO).exists():
+            self.stdout.write(
+                f"Compte de démonstration : {COMPTE_DEMO} (mot de passe affiché au premier lancement ; "
+                f"`pvd changepassword {COMPTE_DEMO}` pour en choisir un autre)."
+            )
+            return
+        mot_de_passe = secrets.token_urlsafe(12)
+        modele.objects.create_user(COMPTE_DEMO, password=mot_de_passe, is_staff=True)
+        self.stdout.write(f"Compte de démonstration créé : {COMPTE_DEMO} / {mot_de_passe}")

@@ -1,0 +1,144 @@
+"""Formulaires DSFR : ils lisent et typent la saisie ; les règles du programme sont dans les services."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from dsfr.forms import DsfrBaseForm
+
+from pvd.programmes.models import Convention, ConventionCommune, Laureat
+from pvd.territoires.models import Epci
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ConnexionForm(DsfrBaseForm, AuthenticationForm):
+    """DsfrBaseForm en premier : ses classes DSFR se posent après les libellés du formulaire de Django."""
+
+    error_messages = {
+        "invalid_login": "Adresse ou mot de passe incorrect. Vérifiez la saisie (les majuscules comptent).",
+        "inactive": "Ce compte est désactivé.",
+    }
+
+
+class DateForm(DsfrBaseForm):
+    au = forms.DateField(label="Situation au", required=False, widget=DATE)
+
+
+class VersionMixin(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ConventionForm(DsfrBaseForm):
+    type = forms.ChoiceField(label="Type de convention", choices=Convention.Type.choices)
+    epci = forms.ModelChoiceField(
+        label="EPCI porteur", queryset=Epci.objects.none(), empty_label="Choisissez"
+    )
+    communes = forms.ModelMultipleChoiceField(
+        label="Communes lauréates",
+        queryset=Laureat.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les communes lauréates suivies par ce département.",
+    )
+    parent = forms.ModelChoiceField(
+        label="Convention modifiée (pour un avenant)", queryset=Convention.objects.none(), required=False
+    )
+    intitule = forms.CharField(label="Intitulé", required=False, max_length=300)
+    date_ouverture = forms.DateField(label="En élaboration depuis le", required=False, widget=DATE)
+    date_signature_prevue = forms.DateField(label="Date de signature prévue", required=False, widget=DATE)
+    lieu_signature = forms.CharField(label="Lieu de signature", required=False, max_length=200)
+    duree_annees = forms.IntegerField(label="Durée (années)", required=False, min_value=1, max_value=30)
+    exception = forms.CharField(
+        label="Exception à confirmer",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Si une commune n'est pas lauréate ou pas membre de l'EPCI, expliquez pourquoi elle figure ici.",
+    )
+
+    def __init__(self, *args, departement, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["epci"].queryset = Epci.objects.actuels().filter(departements=departement).order_by("nom")
+        self.fields["communes"].queryset = (
+            Laureat.objects.filter(programme=programme, departement_suivi=departement)
+            .select_related("commune")
+            .order_by("commune__nom")
+        )
+        self.fields["communes"].label_from_instance = lambda laureat: laureat.commune.nom
+        self.fields["parent"].queryset = (
+            Convention.objects.filter(programme=programme, departement_suivi=departement)
+            .exclude(type=Convention.Type.AVENANT)
+            .select_related("epci")
+        )
+
+
+class ConventionModifierForm(VersionMixin, DsfrBaseForm):
+    intitule = forms.CharField(label="Intitulé", required=False, max_length=300)
+    date_ouverture = forms.DateField(label="En élaboration depuis le", required=False, widget=DATE)
+    date_signature_prevue = forms.DateField(label="Date de signature prévue", required=False, widget=DATE)
+    lieu_signature = forms.CharField(label="Lieu de signature", required=False, max_length=200)
+    duree_annees = forms.IntegerField(label="Durée (années)", required=False, min_value=1, max_value=30)
+
+
+class AjoutCommuneForm(VersionMixin, DsfrBaseForm):
+    commune = forms.CharField(
+        label="Commune", max_length=200, help_text="Son nom comme vous l'écrivez, ou son code INSEE."
+    )
+    role = forms.ChoiceField(label="Rôle", choices=ConventionCommune.Role.choices)
+    exception = forms.CharField(
+        label="Exception à confirmer",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Si la commune n'est pas lauréate ou pas membre de l'EPCI, expliquez pourquoi.",
+    )
+
+
+class SignatureForm(VersionMixin, DsfrBaseForm):
+    date_signature = forms.DateField(label="Date de signature", widget=DATE)
+    lieu_signature = forms.CharField(label="Lieu de signature", required=False, max_length=200)
+    etat_nom = forms.CharField(
+        label="Signataire pour l'État : nom",
+        required=False,
+        max_length=200,
+        help_text="Laissez vide si inconnu.",
+    )
+    etat_qualite = forms.CharField(label="Signataire pour l'État : qualité", max_length=200)
+    collectivites = forms.BooleanField(
+        label="Ajouter l'EPCI et les communes de la convention comme signataires",
+        required=False,
+        initial=True,
+    )
+    document = forms.FileField(
+        label="Convention signée (PDF)", required=False, help_text="Format PDF, 20 Mo au plus."
+    )
+
+
+class PosteForm(DsfrBaseForm):
+    employeur = forms.ChoiceField(label="Employeur")
+    laureats = forms.ModelMultipleChoiceField(
+        label="Lauréats couverts", queryset=Laureat.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    nom_titulaire = forms.CharField(label="Nom du chef de projet", required=False, max_length=200)
+    date_prise_poste = forms.DateField(label="Date de prise de poste", widget=DATE)
+    date_fin = forms.DateField(label="Date de fin de poste", required=False, widget=DATE)
+    cout_annuel_charge = forms.IntegerField(label="Coût annuel chargé (€)", required=False, min_value=0)
+    taux_cofinancement = forms.DecimalField(
+        label="Taux de cofinancement (%)", required=False, min_value=0, max_value=100, decimal_places=2
+    )
+    montant_cofinancement = forms.IntegerField(label="Cofinancement annuel (€)", required=False, min_value=0)
+    avec_anah = forms.BooleanField(label="Cofinancé avec l'Anah", required=False)
+
+    def __init__(self, *args, departement, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        laureats = (
+            Laureat.objects.filter(programme=programme, departement_suivi=departement)
+            .select_related("commune", "commune__epci")
+            .order_by("commune__nom")
+        )
+        self.fields["laureats"].queryset = laureats
+        self.fields["laureats"].label_from_instance = lambda laureat: laureat.commune.nom
+        epcis = {laureat.commune.epci for laureat in laureats if laureat.commune.epci}
+        self.fields["employeur"].choices = (
+            [("", "Choisissez")]
+            + [(f"epci:{e.siren}", e.nom) for e in sorted(epcis, key=lambda e: e.nom)]
+            + [(f"commune:{laureat.commune_id}", laureat.commune.nom) for laureat in laureats]
+        )

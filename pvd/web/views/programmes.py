@@ -1,0 +1,438 @@
+"""Pages du programme : tableau de bord, département, convention, et les formulaires qui écrivent par les services."""
+
+from datetime import date, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from pvd.programmes import selectors, services
+from pvd.programmes.jalons import Etat, avancements
+from pvd.programmes.models import Convention, Evenement, Signataire
+from pvd.territoires.models import Commune, Departement, Epci, Region
+from pvd.territoires.resolution import resoudre
+
+from ..forms import (
+    AjoutCommuneForm,
+    ConventionForm,
+    ConventionModifierForm,
+    DateForm,
+    PosteForm,
+    SignatureForm,
+)
+
+HORIZON_A_FAIRE = timedelta(days=180)
+
+
+def redacteur_requis(vue):
+    """Écritures réservées aux comptes d'équipe (en attendant les rôles et périmètres)."""
+
+    @wraps(vue)
+    def enveloppe(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied("Votre compte ne permet pas de modifier le registre.")
+        return vue(request, *args, **kwargs)
+
+    return enveloppe
+
+
+def _trace(request) -> services.Trace:
+    return services.Trace(auteur=request.user, canal=Evenement.Canal.PAGE)
+
+
+def _au(request) -> tuple[date, DateForm]:
+    formulaire = DateForm(request.GET or None)
+    jour = selectors.aujourd_hui()
+    if formulaire.is_bound and formulaire.is_valid() and formulaire.cleaned_data["au"]:
+        jour = formulaire.cleaned_data["au"]
+    return jour, formulaire
+
+
+def _programme(slug: str):
+    programme = selectors.programme_par_slug(slug)
+    if programme is None:
+        raise Http404(f"Aucun programme « {slug} ».")
+    return programme
+
+
+def _chemin(*liens, courant: str) -> dict:
+    return {"links": [{"url": url, "title": titre} for titre, url in liens], "current": courant}
+
+
+def _erreurs_dans_formulaire(formulaire, erreur: ValidationError) -> None:
+    if hasattr(erreur, "error_dict"):
+        for champ, messages_champ in erreur.message_dict.items():
+            formulaire.add_error(champ if champ in formulaire.fields else None, messages_champ)
+    else:
+        formulaire.add_error(None, erreur.messages)
+
+
+def tableau_de_bord(request, slug: str, region: str = ""):
+    programme = _programme(slug)
+    au, formulaire = _au(request)
+    zone = None
+    if region:
+        zone = Region.objects.filter(code=region).first()
+        if zone is None:
+            raise Http404(f"Aucune région ne porte le code « {region} ».")
+    total, lignes = selectors.tableau_de_bord(programme, au, region=region)
+    titre = f"{programme.nom} — {zone.nom}" if zone else programme.nom
+    liens = [(programme.nom, reverse("tableau-de-bord", args=[slug]))] if zone else []
+    return render(
+        request,
+        "web/programmes/tableau_de_bord.html",
+        {
+            "title": f"Tableau de bord {titre}",
+            "programme": programme,
+            "region": zone,
+            "au": au,
+            "formulaire_date": formulaire,
+            "total": total,
+            "lignes": lignes,
+            "breadcrumb_data": _chemin(*liens, courant=zone.nom if zone else "Tableau de bord"),
+        },
+    )
+
+
+def departement(request, slug: str, code: str):
+    programme = _programme(slug)
+    au, formulaire = _au(request)
+    dep = Departement.objects.select_related("region").filter(code=code.upper()).first()
+    if dep is None:
+        raise Http404(f"Aucun département ne porte le code « {code} ».")
+    liste = list(selectors.laureats(programme, au, departement=dep.code))
+    lignes = avancements(programme, liste, au)
+    a_faire = sorted(
+        (
+            (ligne.laureat, jalon)
+            for ligne in lignes
+            for jalon in ligne.jalons
+            if jalon.etat == Etat.EN_RETARD
+            or (
+                jalon.etat in (Etat.A_VENIR, Etat.EN_COURS)
+                and jalon.echeance
+                and jalon.echeance - au <= HORIZON_A_FAIRE
+            )
+        ),
+        key=lambda paire: (paire[1].echeance or au, paire[0].commune.nom),
+    )
+    conventions_par_epci: dict[Epci, list] = {}
+    for convention in selectors.conventions(programme, au, departement=dep.code):
+        convention.statut_affiche = convention.statut_au(au)
+        conventions_par_epci.setdefault(convention.epci, []).append(convention)
+    return render(
+        request,
+        "web/programmes/departement.html",
+        {
+            "title": f"{programme.nom} — {dep.nom} ({dep.code})",
+            "programme": programme,
+            "departement": dep,
+            "au": au,
+            "formulaire_date": formulaire,
+            "lignes": lignes,
+            "a_faire": a_faire,
+            "conventions_par_epci": conventions_par_epci,
+            "breadcrumb_data": _chemin(
+                (programme.nom, reverse("tableau-de-bord", args=[slug])),
+                (dep.region.nom, reverse("tableau-de-bord-region", args=[slug, dep.region_id])),
+                courant=f"{dep.nom} ({dep.code})",
+            ),
+        },
+    )
+
+
+def _convention_ou_404(pk: int) -> Convention:
+    convention = selectors.convention_detail(pk)
+    if convention is None:
+        raise Http404("Cette convention n'existe pas.")
+    return convention
+
+
+def convention(request, pk: int):
+    objet = _convention_ou_404(pk)
+    au = selectors.aujourd_hui()
+    autres_departements = [
+        lien for lien in objet.communes.all() if lien.commune.departement_id != objet.departement_suivi_id
+    ]
+    fin_estimee = None
+    if objet.date_signature and objet.duree_annees:
+        fin_estimee = objet.date_signature.replace(year=objet.date_signature.year + objet.duree_annees)
+    dep = objet.departement_suivi
+    return render(
+        request,
+        "web/programmes/convention.html",
+        {
+            "title": objet.titre,
+            "convention": objet,
+            "statut": objet.statut_au(au),
+            "autres_departements": autres_departements,
+            "fin_estimee": fin_estimee,
+            "historique": selectors.historique(objet),
+            "peut_modifier": request.user.is_staff,
+            "breadcrumb_data": _chemin(
+                (objet.programme.nom, reverse("tableau-de-bord", args=[objet.programme.slug])),
+                (
+                    f"{dep.nom} ({dep.code})",
+                    reverse("programme-departement", args=[objet.programme.slug, dep.code]),
+                ),
+                courant=objet.titre,
+            ),
+        },
+    )
+
+
+def convention_document(request, pk: int):
+    objet = _convention_ou_404(pk)
+    if not objet.document:
+        raise Http404("Aucun document n'est attaché à cette convention.")
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return FileResponse(
+        objet.document.open("rb"),
+        as_attachment=False,
+        filename=f"convention-{objet.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _page_formulaire(request, gabarit_titre: str, formulaire, retour: str, **contexte):
+    return render(
+        request,
+        "web/programmes/formulaire.html",
+        {"title": gabarit_titre, "formulaire": formulaire, "retour": retour, **contexte},
+    )
+
+
+@redacteur_requis
+@require_http_methods(["GET", "POST"])
+def convention_nouvelle(request, slug: str, code: str):
+    programme = _programme(slug)
+    dep = Departement.objects.filter(code=code.upper()).first()
+    if dep is None:
+        raise Http404(f"Aucun département ne porte le code « {code} ».")
+    formulaire = ConventionForm(request.POST or None, departement=dep, programme=programme)
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        communes = [(laureat.commune, "laureate") for laureat in d["communes"]]
+        exception = d["exception"].strip()
+        try:
+            objet = services.convention_create(
+                programme=programme,
+                type=d["type"],
+                epci=d["epci"],
+                communes=communes,
+                parent=d["parent"],
+                intitule=d["intitule"],
+                date_ouverture=d["date_ouverture"],
+                date_signature_prevue=d["date_signature_prevue"],
+                lieu_signature=d["lieu_signature"],
+                duree_annees=d["duree_annees"],
+                departement_suivi=dep,
+                exceptions={c.code: exception for c, _ in communes} if exception else {},
+                trace=_trace(request),
+            )
+        except ValidationError as erreur:
+            _erreurs_dans_formulaire(formulaire, erreur)
+        else:
+            messages.success(request, "La convention est créée, en cours d'élaboration.")
+            return redirect("convention", pk=objet.pk)
+    return _page_formulaire(
+        request,
+        f"Nouvelle convention — {dep.nom}",
+        formulaire,
+        reverse("programme-departement", args=[slug, dep.code]),
+        bouton="Créer la convention",
+    )
+
+
+def _conflit(request, formulaire, erreur: services.ConflitDeVersion, gabarit_titre: str, retour: str):
+    """Le formulaire revient avec la saisie de l'utilisateur, le message, et la version de l'autre personne."""
+    formulaire.add_error(None, str(erreur))
+    donnees = formulaire.data.copy()
+    donnees["version"] = erreur.actuelle.version
+    formulaire.data = donnees
+    return _page_formulaire(
+        request, gabarit_titre, formulaire, retour, actuelle=erreur.actuelle, bouton="Enregistrer quand même"
+    )
+
+
+@redacteur_requis
+@require_http_methods(["GET", "POST"])
+def convention_modifier(request, pk: int):
+    objet = _convention_ou_404(pk)
+    champs = ["intitule", "date_ouverture", "date_signature_prevue", "lieu_signature", "duree_annees"]
+    initial = {c: getattr(objet, c) for c in champs} | {"version": objet.version}
+    formulaire = ConventionModifierForm(request.POST or None, initial=initial)
+    retour = reverse("convention", args=[pk])
+    titre = f"Modifier — {objet.titre}"
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        try:
+            services.convention_update(
+                convention=objet,
+                version=d["version"],
+                champs={c: d[c] for c in champs},
+                trace=_trace(request),
+            )
+        except services.ConflitDeVersion as erreur:
+            return _conflit(request, formulaire, erreur, titre, retour)
+        except ValidationError as erreur:
+            _erreurs_dans_formulaire(formulaire, erreur)
+        else:
+            messages.success(request, "Modifications enregistrées.")
+            return redirect(retour)
+    return _page_formulaire(request, titre, formulaire, retour, bouton="Enregistrer")
+
+
+@redacteur_requis
+@require_http_methods(["GET", "POST"])
+def convention_ajout_commune(request, pk: int):
+    objet = _convention_ou_404(pk)
+    formulaire = AjoutCommuneForm(
+        request.POST or None, initial={"version": objet.version, "role": "laureate"}
+    )
+    retour = reverse("convention", args=[pk])
+    titre = f"Ajouter une commune — {objet.titre}"
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        trouvee = resoudre(d["commune"], type="commune", epci=objet.epci_id)
+        if trouvee.statut != "resolu":
+            trouvee = resoudre(d["commune"], type="commune", departement=objet.departement_suivi_id)
+        if trouvee.statut != "resolu":
+            proposes = ", ".join(f"{c.nom} ({c.code})" for c in trouvee.candidats[:5])
+            formulaire.add_error(
+                "commune",
+                f"{trouvee.message} {('Candidats : ' + proposes + '. ') if proposes else ''}"
+                "Précisez le nom ou donnez le code INSEE.",
+            )
+        else:
+            try:
+                services.convention_add_commune(
+                    convention=objet,
+                    version=d["version"],
+                    commune=Commune.objects.get(code=trouvee.code),
+                    role=d["role"],
+                    exception=d["exception"],
+                    trace=_trace(request),
+                )
+            except services.ConflitDeVersion as erreur:
+                return _conflit(request, formulaire, erreur, titre, retour)
+            except ValidationError as erreur:
+                _erreurs_dans_formulaire(formulaire, erreur)
+            else:
+                messages.success(request, f"{trouvee.resultat.nom} est ajoutée à la convention.")
+                return redirect(retour)
+    return _page_formulaire(request, titre, formulaire, retour, bouton="Ajouter")
+
+
+@redacteur_requis
+@require_http_methods(["GET", "POST"])
+def convention_signature(request, pk: int):
+    objet = _convention_ou_404(pk)
+    dep = objet.departement_suivi
+    initial = {
+        "version": objet.version,
+        "etat_qualite": f"préfet {dep.avec_charniere}",
+        "lieu_signature": objet.lieu_signature,
+        "date_signature": objet.date_signature_prevue,
+    }
+    formulaire = SignatureForm(request.POST or None, request.FILES or None, initial=initial)
+    retour = reverse("convention", args=[pk])
+    titre = f"Enregistrer la signature — {objet.titre}"
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        signataires = [
+            {
+                "partie": Signataire.Partie.ETAT,
+                "organisme": "État",
+                "nom": d["etat_nom"],
+                "qualite": d["etat_qualite"],
+            }
+        ]
+        if d["collectivites"]:
+            signataires.append(
+                {
+                    "partie": Signataire.Partie.EPCI,
+                    "organisme": objet.epci.nom,
+                    "qualite": f"présidence de {objet.epci.nom}",
+                }
+            )
+            signataires += [
+                {
+                    "partie": Signataire.Partie.COMMUNE,
+                    "organisme": lien.commune.nom,
+                    "commune": lien.commune,
+                    "qualite": f"maire de {lien.commune.nom}",
+                }
+                for lien in objet.communes.all()
+            ]
+        try:
+            services.convention_sign(
+                convention=objet,
+                version=d["version"],
+                date_signature=d["date_signature"],
+                lieu_signature=d["lieu_signature"],
+                signataires=signataires,
+                document=d["document"],
+                trace=_trace(request),
+            )
+        except services.ConflitDeVersion as erreur:
+            return _conflit(request, formulaire, erreur, titre, retour)
+        except ValidationError as erreur:
+            _erreurs_dans_formulaire(formulaire, erreur)
+        else:
+            messages.success(request, f"Signature du {d['date_signature']:%d/%m/%Y} enregistrée.")
+            return redirect(retour)
+    return _page_formulaire(
+        request, titre, formulaire, retour, bouton="Enregistrer la signature", fichiers=True
+    )
+
+
+@redacteur_requis
+@require_http_methods(["GET", "POST"])
+def poste_nouveau(request, slug: str, code: str):
+    programme = _programme(slug)
+    dep = Departement.objects.filter(code=code.upper()).first()
+    if dep is None:
+        raise Http404(f"Aucun département ne porte le code « {code} ».")
+    formulaire = PosteForm(request.POST or None, departement=dep, programme=programme)
+    retour = reverse("programme-departement", args=[slug, dep.code])
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        genre, _, code_employeur = d["employeur"].partition(":")
+        employeur = (
+            Epci.objects.get(siren=code_employeur)
+            if genre == "epci"
+            else Commune.objects.get(code=code_employeur)
+        )
+        try:
+            with transaction.atomic():
+                services.poste_record(
+                    programme=programme,
+                    employeur=employeur,
+                    laureats=list(d["laureats"]),
+                    nom_titulaire=d["nom_titulaire"],
+                    date_prise_poste=d["date_prise_poste"],
+                    date_fin=d["date_fin"],
+                    cout_annuel_charge=d["cout_annuel_charge"],
+                    taux_cofinancement=d["taux_cofinancement"],
+                    montant_cofinancement=d["montant_cofinancement"],
+                    avec_anah=d["avec_anah"],
+                    trace=_trace(request),
+                )
+        except ValidationError as erreur:
+            _erreurs_dans_formulaire(formulaire, erreur)
+        else:
+            messages.success(request, "Le poste de chef de projet est enregistré.")
+            return redirect(retour)
+    return _page_formulaire(
+        request, f"Chef de projet — {dep.nom}", formulaire, retour, bouton="Enregistrer le poste"
+    )

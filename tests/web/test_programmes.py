@@ -1,0 +1,251 @@
+"""Pages du programme : contenu, date « au », formulaires par les services, droits, requêtes à nombre fixe."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from pvd.programmes import services
+from pvd.programmes.demo import charger_exemple_lot
+from pvd.programmes.models import Convention, Evenement, Programme
+from pvd.territoires.models import Commune, Epci
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lot(db):
+    programme = Programme.objects.get(slug="pvd")
+    charger_exemple_lot(programme)
+    return programme
+
+
+def cazals():
+    return Convention.objects.get(epci_id="200035327", type="adhesion")
+
+
+def test_tableau_de_bord(client, lot):
+    html = client.get("/programmes/pvd/").content.decode()
+    assert 'id="chiffre-laureats">20<' in html
+    assert 'id="chiffre-ort">19<' in html
+    assert "Occitanie" in html
+    html = client.get("/programmes/pvd/", {"au": "2021-07-27"}).content.decode()
+    assert 'id="chiffre-adhesions">16<' in html
+    assert 'id="chiffre-ort">0<' in html
+
+
+def test_tableau_de_bord_region(client, lot):
+    html = client.get("/programmes/pvd/regions/76/").content.decode()
+    assert "/programmes/pvd/departements/46/" in html
+    assert client.get("/programmes/pvd/regions/99/").status_code == 404
+    assert client.get("/programmes/inconnu/").status_code == 404
+
+
+def test_page_departement(client, lot):
+    html = client.get("/programmes/pvd/departements/46/").content.decode()
+    assert "Capdenac-Gare" in html
+    assert "commune de l&#x27;Aveyron (12), suivie ici par son EPCI" in html
+    assert "en retard de 3 ans" in html
+    assert "CC Cazals-Salviac" in html
+    html_2021 = client.get("/programmes/pvd/departements/46/", {"au": "2021-07-27"}).content.decode()
+    assert "Convention-cadre valant ORT" not in html_2021
+    assert "en cours d'élaboration" in html_2021
+
+
+def test_page_convention(client, lot):
+    figeac = Convention.objects.get(epci_id="200067361", type="adhesion")
+    html = client.get(reverse("convention", args=[figeac.pk])).content.decode()
+    assert "Michel Prosic" in html
+    assert "préfet du Lot" in html
+    assert "Capdenac-Gare (Aveyron, 12)" in html
+    assert "suivie par la préfecture du Lot" in html
+    assert "Historique des changements" in html
+    assert "données de démonstration" in html
+
+
+def test_page_commune_frise(client, lot):
+    html = client.get("/communes/46128/").content.decode()
+    assert "Petites villes de demain" in html
+    assert "9 février 2023 (en retard de 13 jours)" in html
+    assert "au plus tard le 27 juillet 2021" in html
+
+
+def test_nombre_de_requetes_fixe(client, lot, compter_requetes):
+    """Le Lot (20 lauréats) et un département plus chargé coûtent le même nombre de requêtes."""
+    pvd = lot
+    trace = services.Trace(canal=Evenement.Canal.CLI)
+    communes = list(
+        Commune.objects.filter(departement_id="62", population__lt=20000, epci__isnull=False)[:45]
+    )
+    for commune in communes:
+        services.laureat_register(
+            programme=pvd, commune=commune, date_selection=date(2021, 1, 1), trace=trace
+        )
+    par_epci = {}
+    for commune in communes:
+        par_epci.setdefault(commune.epci_id, []).append(commune)
+    for siren, membres in par_epci.items():
+        convention = services.convention_create(
+            programme=pvd,
+            type="adhesion",
+            epci=Epci.objects.get(siren=siren),
+            communes=[(c, "laureate") for c in membres],
+            trace=trace,
+        )
+        services.convention_sign(
+            convention=convention,
+            version=1,
+            date_signature=date(2021, 9, 1),
+            signataires=[{"partie": "etat", "qualite": "préfet du Pas-de-Calais"}],
+            trace=trace,
+        )
+    comptes = {}
+    for url in ("/programmes/pvd/departements/46/", "/programmes/pvd/departements/62/"):
+        with compter_requetes() as requetes:
+            assert client.get(url).status_code == 200
+        comptes[url] = len(requetes)
+    assert len(set(comptes.values())) == 1, comptes
+    with compter_requetes() as requetes:
+        client.get("/programmes/pvd/")
+    assert len(requetes) <= 10
+
+
+class TestDroits:
+    def test_anonyme_renvoye_a_la_connexion(self, client, lot):
+        reponse = client.get(reverse("convention-signature", args=[cazals().pk]))
+        assert reponse.status_code == 302
+        assert reponse.url.startswith("/connexion/")
+
+    def test_compte_sans_droit_403(self, client, lot, lecteur):
+        client.force_login(lecteur)
+        reponse = client.post(
+            reverse("convention-modifier", args=[cazals().pk]), {"version": 1, "intitule": "x"}
+        )
+        assert reponse.status_code == 403
+        assert cazals().intitule == ""
+
+    def test_connexion_en_francais(self, client, redacteur):
+        reponse = client.post("/connexion/", {"username": "agent46", "password": "faux"})
+        assert "Adresse ou mot de passe incorrect" in reponse.content.decode()
+        reponse = client.post("/connexion/", {"username": "agent46", "password": "mot-de-passe-de-test-1"})
+        assert reponse.status_code == 302
+
+
+class TestFormulaires:
+    def test_signature_avec_pdf(self, client, lot, redacteur, pdf):
+        client.force_login(redacteur)
+        convention = cazals()
+        url = reverse("convention-signature", args=[convention.pk])
+        page = client.get(url).content.decode()
+        assert 'value="préfet du Lot"' in page
+        reponse = client.post(
+            url,
+            {
+                "version": convention.version,
+                "date_signature": "2021-10-05",
+                "lieu_signature": "Cazals",
+                "etat_nom": "",
+                "etat_qualite": "préfet du Lot",
+                "collectivites": "on",
+                "document": SimpleUploadedFile("c.pdf", pdf, content_type="application/pdf"),
+            },
+        )
+        assert reponse.status_code == 302
+        convention.refresh_from_db()
+        assert (convention.statut, convention.date_signature) == ("signee", date(2021, 10, 5))
+        assert convention.signataires.count() == 4  # État, EPCI, Cazals, Salviac
+        assert Evenement.objects.filter(objet_id=str(convention.pk), canal="page", auteur=redacteur).exists()
+        document = client.get(reverse("convention-document", args=[convention.pk]))
+        assert document["Content-Type"] == "application/pdf"
+
+    def test_erreurs_en_francais_pres_du_champ(self, client, lot, redacteur):
+        client.force_login(redacteur)
+        convention = cazals()
+        reponse = client.post(
+            reverse("convention-signature", args=[convention.pk]),
+            {
+                "version": convention.version,
+                "date_signature": "2099-01-01",
+                "etat_qualite": "préfet du Lot",
+                "document": SimpleUploadedFile("c.pdf", b"ceci n'est pas un pdf"),
+            },
+        )
+        html = reponse.content.decode()
+        assert reponse.status_code == 200
+        assert "dans le futur" in html
+        assert "n&#x27;est pas un PDF" in html
+        assert cazals().statut == "en_elaboration"
+
+    def test_conflit_de_version(self, client, lot, redacteur):
+        client.force_login(redacteur)
+        convention = cazals()
+        url = reverse("convention-modifier", args=[convention.pk])
+        donnees = {
+            "version": convention.version,
+            "intitule": "",
+            "lieu_signature": "Cazals",
+            "duree_annees": "",
+        }
+        assert client.post(url, donnees).status_code == 302
+        donnees_perimees = {**donnees, "lieu_signature": "Salviac"}
+        reponse = client.post(url, donnees_perimees)
+        html = reponse.content.decode()
+        assert reponse.status_code == 200
+        assert "modifiée par quelqu&#x27;un d&#x27;autre" in html
+        assert "lieu « Cazals »" in html
+        assert 'value="Salviac"' in html
+        assert cazals().lieu_signature == "Cazals"
+
+    def test_creation_de_convention_et_ajout_de_commune(self, client, lot, redacteur):
+        client.force_login(redacteur)
+        url = reverse("convention-nouvelle", args=["pvd", "46"])
+        gourdon = lot.laureats.get(commune_id="46127")
+        reponse = client.post(url, {"type": "avenant", "epci": "244600482", "communes": [gourdon.pk]})
+        assert "modifie une convention existante" in reponse.content.decode()
+        reponse = client.post(
+            url,
+            {
+                "type": "cadre_ort",
+                "epci": "200035327",
+                "communes": [gourdon.pk],
+            },
+        )
+        assert "n&#x27;est pas membre de CC Cazals-Salviac" in reponse.content.decode()
+        cazals_laureat = lot.laureats.get(commune_id="46066")
+        reponse = client.post(
+            url,
+            {
+                "type": "avenant",
+                "epci": "200035327",
+                "communes": [cazals_laureat.pk],
+                "parent": cazals().pk,
+                "date_signature_prevue": "2027-01-15",
+            },
+        )
+        assert reponse.status_code == 302
+        avenant = Convention.objects.get(type="avenant")
+        ajout = reverse("convention-ajout-commune", args=[avenant.pk])
+        reponse = client.post(ajout, {"version": avenant.version, "commune": "Salviac", "role": "laureate"})
+        assert reponse.status_code == 302
+        assert list(avenant.communes.values_list("commune_id", flat=True)) == ["46066", "46297"]
+        reponse = client.post(
+            ajout, {"version": avenant.version + 1, "commune": "Saint-Martin", "role": "laureate"}
+        )
+        assert "Précisez le nom" in reponse.content.decode()
+
+    def test_chef_de_projet(self, client, lot, redacteur):
+        client.force_login(redacteur)
+        url = reverse("poste-nouveau", args=["pvd", "46"])
+        gramat = lot.laureats.get(commune_id="46128")
+        souillac = lot.laureats.get(commune_id="46309")
+        base = {
+            "employeur": "epci:200066371",
+            "laureats": [gramat.pk, souillac.pk],
+            "date_prise_poste": "2022-02-01",
+        }
+        reponse = client.post(url, {**base, "montant_cofinancement": "50000"})
+        assert "plafonné à 45 000 €" in reponse.content.decode()
+        assert client.post(url, {**base, "montant_cofinancement": "40000"}).status_code == 302
+        html = client.get("/programmes/pvd/departements/46/").content.decode()
+        assert "1er février 2022" in html
