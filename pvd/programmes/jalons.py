@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, TextChoices
+from django.db.models import TextChoices
 
 from .dates import ajouter_mois, date_longue, duree_en_francais
 from .models import Convention, ConventionCommune, Etape, Laureat, PosteChefDeProjet, Programme
@@ -39,7 +39,7 @@ class Jalon:
     etat: str = Etat.NON_RENSEIGNE
     retard_jours: int = 0
     precision: str = ""
-    convention: Convention | None = None
+    convention: ConventionResume | None = None
     date_prevue: date | None = None
 
     @property
@@ -90,34 +90,55 @@ class Avancement:
         return self.jalons + self.avenants
 
 
-def conventions_des_communes(programme: Programme, codes: list[str], au: date) -> dict[str, list[Convention]]:
-    """Les conventions existant à la date donnée, par code de commune (une requête + une pour les communes)."""
-    conventions = (
-        Convention.objects.filter(programme=programme, communes__commune_id__in=codes)
-        .existantes_au(au)
-        .distinct()
-        .select_related("epci")
-        .prefetch_related(Prefetch("communes", ConventionCommune.objects.only("convention_id", "commune_id")))
-        .order_by("date_signature", "id")
+@dataclass(frozen=True)
+class ConventionResume:
+    """Ce qu'un jalon retient d'une convention : de quoi dater l'étape et faire un lien."""
+
+    pk: int
+    type: str
+    date_signature: date | None
+    date_signature_prevue: date | None
+
+
+def conventions_des_communes(
+    programme: Programme, codes: list[str], au: date
+) -> dict[str, list[ConventionResume]]:
+    """Les conventions existant à la date donnée, par code de commune, en une requête sur la table de liaison.
+
+    Au-delà de quelques centaines de communes, on lit tout le programme plutôt qu'une longue liste IN.
+    """
+    liens = ConventionCommune.objects.filter(convention__programme=programme).exclude(
+        convention__date_ouverture__gt=au
     )
-    par_commune: dict[str, list[Convention]] = defaultdict(list)
-    for convention in conventions:
-        for lien in convention.communes.all():
-            par_commune[lien.commune_id].append(convention)
+    if len(codes) <= 500:
+        liens = liens.filter(commune_id__in=codes)
+    voulues = set(codes)
+    par_commune: dict[str, list[ConventionResume]] = defaultdict(list)
+    lignes = liens.order_by("convention__date_signature", "convention_id").values_list(
+        "commune_id",
+        "convention_id",
+        "convention__type",
+        "convention__date_signature",
+        "convention__date_signature_prevue",
+    )
+    for commune, pk, type_, signature, prevue in lignes:
+        if commune in voulues:
+            par_commune[commune].append(ConventionResume(pk, type_, signature, prevue))
     return par_commune
 
 
 def avancements(programme: Programme, laureats: list[Laureat], au: date) -> list[Avancement]:
-    """Les jalons de chaque lauréat, tels qu'au jour `au` ; quatre requêtes quel que soit le nombre de lauréats."""
+    """Les jalons de chaque lauréat, tels qu'au jour `au` ; trois requêtes quel que soit le nombre de lauréats."""
     regles = {r.cible: r for r in programme.regles_echeance.all()}
     codes = [laureat.commune_id for laureat in laureats]
     par_commune = conventions_des_communes(programme, codes, au)
     postes: dict[int, list[date]] = defaultdict(list)
-    liaisons = PosteChefDeProjet.laureats.through.objects.filter(
-        laureat_id__in=[laureat.pk for laureat in laureats],
-        postechefdeprojet__date_prise_poste__lte=au,
-    ).values_list("laureat_id", "postechefdeprojet__date_prise_poste")
-    for laureat_id, prise in liaisons:
+    liaisons = PosteChefDeProjet.laureats.through.objects.filter(postechefdeprojet__date_prise_poste__lte=au)
+    if len(laureats) <= 500:
+        liaisons = liaisons.filter(laureat_id__in=[laureat.pk for laureat in laureats])
+    else:
+        liaisons = liaisons.filter(postechefdeprojet__programme=programme)
+    for laureat_id, prise in liaisons.values_list("laureat_id", "postechefdeprojet__date_prise_poste"):
         postes[laureat_id].append(prise)
     return [
         _avancement(laureat, par_commune.get(laureat.commune_id, []), postes.get(laureat.pk, []), regles, au)
@@ -126,7 +147,7 @@ def avancements(programme: Programme, laureats: list[Laureat], au: date) -> list
 
 
 def _avancement(
-    laureat: Laureat, conventions: list[Convention], prises: list[date], regles, au: date
+    laureat: Laureat, conventions: list[ConventionResume], prises: list[date], regles, au: date
 ) -> Avancement:
     dates: dict[str, date | None] = {}
     jalons: list[Jalon] = []

@@ -148,7 +148,12 @@ def tableau_de_bord(programme: Programme, au: date, region: str = "") -> tuple[C
     """Les compteurs du programme à une date, et leur détail par région (national) ou par département (région)."""
     from .jalons import Etat, avancements
 
-    liste = list(laureats(programme, au, region=region))
+    liste = list(
+        laureats(programme, au, region=region)
+        .select_related(None)
+        .select_related("departement_suivi")
+        .only("id", "commune_id", "date_selection", "precision_selection", "departement_suivi__region_id")
+    )
     total = Compteurs()
     par_zone: dict[str, Compteurs] = defaultdict(Compteurs)
     for avancement in avancements(programme, liste, au):
