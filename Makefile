@@ -45,10 +45,11 @@ lint: $(VENV)/.installe-tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-## make bench : mesures (import du référentiel, résolution de noms)
+## make bench : mesures (import du référentiel, résolution de noms, pages à l'échelle nationale)
 bench: install-test
 	$(PY) bench/import_referentiel.py
 	$(PY) bench/resolution.py
+	$(PY) bench/registre_national.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
