@@ -99,3 +99,19 @@ def test_nombre_de_requetes_independant_de_la_taille(client, compter_requetes, u
         comptes.append(len(requetes))
     assert comptes[0] == comptes[1]
     assert comptes[0] <= 8
+
+
+def test_admin_lisible(admin_client):
+    from pvd.programmes.demo import charger_exemple_lot
+    from pvd.programmes.models import Convention, Programme
+
+    charger_exemple_lot(Programme.objects.get(slug="pvd"))
+    for url in (
+        "/admin/",
+        "/admin/programmes/convention/",
+        "/admin/programmes/laureat/",
+        "/admin/territoires/commune/",
+        f"/admin/programmes/convention/{Convention.objects.first().pk}/change/",
+        "/admin/programmes/programme/1/change/",
+    ):
+        assert admin_client.get(url).status_code == 200, url
