@@ -21,10 +21,14 @@ node_modules/.installe: package.json package-lock.json .npmrc
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Bibliothèques de WeasyPrint (export PDF) ; Chromium pour les tests de navigateur.
+PAQUETS_PDF := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
 install: $(VENV)/.installe node_modules/.installe
+	@scripts/installer-paquets-debian.sh $(PAQUETS_PDF)
 
 install-test: $(VENV)/.installe-tests node_modules/.installe
-	@scripts/installer-chromium.sh
+	@scripts/installer-paquets-debian.sh $(PAQUETS_PDF) chromium
 
 ## make demo : base, référentiel et site de démonstration sur http://127.0.0.1:8000
 demo: install

@@ -142,3 +142,57 @@ class PosteForm(DsfrBaseForm):
             + [(f"epci:{e.siren}", e.nom) for e in sorted(epcis, key=lambda e: e.nom)]
             + [(f"commune:{laureat.commune_id}", laureat.commune.nom) for laureat in laureats]
         )
+
+
+class CommuniqueForm(DsfrBaseForm):
+    """Les blocs du communiqué, modifiables avant l'export ; l'ordre des lignes de conventions est libre."""
+
+    entete = forms.CharField(label="En-tête", max_length=200)
+    programme = forms.CharField(label="Programme", max_length=200)
+    lieu_date = forms.CharField(label="Lieu et date", max_length=200)
+    titre = forms.CharField(label="Titre", max_length=300)
+    presentation = forms.CharField(
+        label="Présentation du programme", widget=forms.Textarea(attrs={"rows": 5})
+    )
+    annonce = forms.CharField(label="Annonce", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    introduction_liste = forms.CharField(label="Introduction de la liste", required=False, max_length=200)
+    conventions = forms.CharField(
+        label="Conventions signées",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text="Une convention par ligne, dans l'ordre voulu : déplacez les lignes pour changer l'ordre.",
+    )
+    en_elaboration = forms.CharField(
+        label="Conventions en élaboration", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    etape_suivante = forms.CharField(
+        label="Étape suivante", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    contact = forms.CharField(
+        label="Contact presse", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    garder_contact = forms.BooleanField(
+        label="Garder ce contact presse pour les prochains communiqués du département", required=False
+    )
+
+    def communique(self):
+        from pvd.publication.communique import Communique
+
+        d = self.cleaned_data
+        lignes = [ligne.strip() for ligne in d["conventions"].splitlines() if ligne.strip()]
+        champs = {
+            k: d[k]
+            for k in (
+                "entete",
+                "programme",
+                "lieu_date",
+                "titre",
+                "presentation",
+                "annonce",
+                "introduction_liste",
+                "en_elaboration",
+                "etape_suivante",
+                "contact",
+            )
+        }
+        return Communique(conventions=lignes, **champs)

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ConnexionForm
-from .views import pages, programmes, territoires
+from .views import pages, programmes, publication, territoires
 
 urlpatterns = [
     path("", pages.accueil, name="accueil"),
@@ -32,6 +32,11 @@ urlpatterns = [
         "programmes/<slug:slug>/departements/<str:code>/chefs-de-projet/nouveau/",
         programmes.poste_nouveau,
         name="poste-nouveau",
+    ),
+    path(
+        "programmes/<slug:slug>/departements/<str:code>/communique/",
+        publication.communique,
+        name="communique",
     ),
     path("conventions/<int:pk>/", programmes.convention, name="convention"),
     path("conventions/<int:pk>/document/", programmes.convention_document, name="convention-document"),

@@ -249,3 +249,46 @@ class TestFormulaires:
         assert client.post(url, {**base, "montant_cofinancement": "40000"}).status_code == 302
         html = client.get("/programmes/pvd/departements/46/").content.decode()
         assert "1er février 2022" in html
+
+
+class TestCommunique:
+    URL = "/programmes/pvd/departements/46/communique/"
+
+    def test_reserve_aux_equipes(self, client, lot):
+        assert client.get(self.URL).status_code == 302
+
+    def test_apercu_modifier_et_exporter(self, client, lot, redacteur):
+        client.force_login(redacteur)
+        html = client.get(self.URL, {"date": "2021-07-27"}).content.decode()
+        assert "Cahors, le 27 juillet 2021" in html
+        assert "PRÉFET DU LOT" in html
+        page = client.get(self.URL, {"date": "2021-07-27"})
+        initial = page.context["formulaire"].initial
+        lignes = initial["conventions"].splitlines()
+        donnees = {
+            **{k: v for k, v in initial.items() if isinstance(v, str)},
+            "conventions": "\n".join([lignes[-1], *lignes[:-1]]),
+            "contact": "Pôle communication\nTél. 05 00",
+            "garder_contact": "on",
+            "format": "",
+        }
+        html = client.post(self.URL + "?date=2021-07-27", donnees).content.decode()
+        assert html.index("Quercy-Bouriane signée par Gourdon") < html.index("de Cauvaldor signée par")
+        from pvd.publication.models import ParametresDepartement
+
+        assert ParametresDepartement.objects.get(departement_id="46").contact_presse.startswith(
+            "Pôle communication"
+        )
+        reponse = client.post(self.URL + "?date=2021-07-27", {**donnees, "format": "docx"})
+        assert reponse["Content-Disposition"] == 'attachment; filename="communique-46-2021-07-27.docx"'
+        import io
+
+        import docx
+
+        textes = [p.text for p in docx.Document(io.BytesIO(reponse.content)).paragraphs]
+        assert textes.index(lignes[-1]) < textes.index(lignes[0])
+        assert (
+            client.post(self.URL + "?date=2021-07-27", {**donnees, "format": "md"})
+            .content.decode()
+            .startswith("# PRÉFET DU LOT")
+        )

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ninja",
     "pvd.territoires",
     "pvd.programmes",
+    "pvd.publication",
     "pvd.web",
     "pvd.api",
 ]

@@ -1,0 +1,32 @@
+"""Écritures de la publication : les réglages de communiqué d'un département."""
+
+from django.db import transaction
+
+from pvd.programmes.models import Evenement
+from pvd.programmes.services import Trace, journaliser
+from pvd.territoires.models import Departement
+
+from .models import ParametresDepartement
+
+
+@transaction.atomic
+def parametres_enregistrer(*, departement: Departement, trace: Trace, **champs) -> ParametresDepartement:
+    """Enregistre le contact presse (et les autres réglages donnés) du département, pour les prochains communiqués."""
+    permis = {"titre_prefet", "nom_prefet", "lieu", "contact_presse"}
+    inconnus = set(champs) - permis
+    if inconnus:
+        raise ValueError(f"Réglages inconnus : {', '.join(sorted(inconnus))}")
+    parametres, cree = ParametresDepartement.objects.get_or_create(departement=departement)
+    avant = {k: getattr(parametres, k) for k in champs}
+    for k, v in champs.items():
+        setattr(parametres, k, v.strip() if isinstance(v, str) else v)
+    parametres.save()
+    journaliser(
+        parametres,
+        Evenement.Action.CREATION if cree else Evenement.Action.MODIFICATION,
+        f"Réglages de publication {departement.avec_charniere} enregistrés",
+        trace,
+        avant=avant,
+        apres=champs,
+    )
+    return parametres

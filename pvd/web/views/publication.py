@@ -1,0 +1,86 @@
+"""Le communiqué de presse : aperçu modifiable, puis export en Markdown, DOCX, PDF ou ODT."""
+
+from datetime import date
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from pvd.programmes.selectors import aujourd_hui, programme_par_slug
+from pvd.publication import services
+from pvd.publication.communique import communique_rediger
+from pvd.publication.rendus import FORMATS, ExportIndisponible, rendre
+from pvd.territoires.models import Departement
+
+from ..forms import CommuniqueForm
+from .programmes import _chemin, _trace, redacteur_requis
+
+
+@redacteur_requis
+@require_http_methods(["GET", "POST"])
+def communique(request, slug: str, code: str):
+    programme = programme_par_slug(slug)
+    departement = Departement.objects.select_related("chef_lieu").filter(code=code.upper()).first()
+    if programme is None or departement is None:
+        raise Http404("Programme ou département inconnu.")
+    try:
+        jour = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else aujourd_hui()
+    except ValueError:
+        jour = aujourd_hui()
+    base = communique_rediger(
+        programme=programme, departement=departement, jour=jour, lieu=request.GET.get("lieu", "")
+    )
+    erreur_export = ""
+    if request.method == "POST":
+        formulaire = CommuniqueForm(request.POST)
+        if formulaire.is_valid():
+            apercu = formulaire.communique()
+            if formulaire.cleaned_data["garder_contact"]:
+                services.parametres_enregistrer(
+                    departement=departement, trace=_trace(request), contact_presse=apercu.contact
+                )
+            format_demande = request.POST.get("format", "")
+            if format_demande in FORMATS:
+                try:
+                    contenu = rendre(apercu, format_demande)
+                except ExportIndisponible as erreur:
+                    erreur_export = str(erreur)
+                else:
+                    type_mime, extension = FORMATS[format_demande]
+                    reponse = HttpResponse(contenu, content_type=type_mime)
+                    nom = f"communique-{departement.code}-{jour.isoformat()}.{extension}"
+                    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+                    return reponse
+        else:
+            apercu = base
+    else:
+        formulaire = CommuniqueForm(initial=base.as_dict() | {"conventions": "\n".join(base.conventions)})
+        apercu = base
+    return render(
+        request,
+        "web/publication/communique.html",
+        {
+            "title": f"Communiqué de presse — {departement.nom}, {jour:%d/%m/%Y}",
+            "programme": programme,
+            "departement": departement,
+            "jour": jour,
+            "apercu": apercu,
+            "formulaire": formulaire,
+            "formats": [
+                ("md", "Markdown"),
+                ("docx", "DOCX (Word, LibreOffice)"),
+                ("pdf", "PDF"),
+                ("odt", "ODT"),
+            ],
+            "erreur_export": erreur_export,
+            "breadcrumb_data": _chemin(
+                (programme.nom, reverse("tableau-de-bord", args=[slug])),
+                (
+                    f"{departement.nom} ({departement.code})",
+                    reverse("programme-departement", args=[slug, departement.code]),
+                ),
+                courant="Communiqué de presse",
+            ),
+        },
+    )
