@@ -176,4 +176,13 @@ def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
             trace=trace,
         )
         conventions += 1
+    # Ces faits sont publics (communiqué, fichier des ORT) : la préfecture les publie.
+    services.publication_definir(
+        objets=[
+            *Laureat.objects.filter(programme=programme, departement_suivi_id=DEPARTEMENT),
+            *Convention.objects.filter(programme=programme, departement_suivi_id=DEPARTEMENT),
+        ],
+        publie=True,
+        trace=trace,
+    )
     return {"laureats": laureats, "conventions": conventions}

@@ -101,7 +101,7 @@ class ConventionResume:
 
 
 def conventions_des_communes(
-    programme: Programme, codes: list[str], au: date
+    programme: Programme, codes: list[str], au: date, publiques: bool = False
 ) -> dict[str, list[ConventionResume]]:
     """Les conventions existant à la date donnée, par code de commune, en une requête sur la table de liaison.
 
@@ -112,6 +112,8 @@ def conventions_des_communes(
     )
     if len(codes) <= 500:
         liens = liens.filter(commune_id__in=codes)
+    if publiques:
+        liens = liens.filter(convention__publie=True)
     voulues = set(codes)
     par_commune: dict[str, list[ConventionResume]] = defaultdict(list)
     lignes = liens.order_by("convention__date_signature", "convention_id").values_list(
@@ -127,11 +129,22 @@ def conventions_des_communes(
     return par_commune
 
 
-def avancements(programme: Programme, laureats: list[Laureat], au: date) -> list[Avancement]:
-    """Les jalons de chaque lauréat, tels qu'au jour `au` ; trois requêtes quel que soit le nombre de lauréats."""
+def avancements(
+    programme: Programme, laureats: list[Laureat], au: date, publiques: bool = False
+) -> list[Avancement]:
+    """Les jalons de chaque lauréat, tels qu'au jour `au` ; trois requêtes quel que soit le nombre de lauréats.
+
+    `publiques` : pour le public, seules les conventions publiées comptent, et les postes de chef de projet (données
+    internes) ne sont pas lus.
+    """
     regles = {r.cible: r for r in programme.regles_echeance.all()}
     codes = [laureat.commune_id for laureat in laureats]
-    par_commune = conventions_des_communes(programme, codes, au)
+    par_commune = conventions_des_communes(programme, codes, au, publiques)
+    if publiques:
+        return [
+            _avancement(laureat, par_commune.get(laureat.commune_id, []), [], regles, au)
+            for laureat in laureats
+        ]
     postes: dict[int, list[date]] = defaultdict(list)
     liaisons = PosteChefDeProjet.laureats.through.objects.filter(postechefdeprojet__date_prise_poste__lte=au)
     if len(laureats) <= 500:

@@ -120,6 +120,9 @@ class LaureatQuerySet(models.QuerySet):
     def suivis_par(self, departement_code: str):
         return self.filter(departement_suivi_id=departement_code)
 
+    def publics(self):
+        return self.filter(publie=True)
+
 
 class Laureat(models.Model):
     class Precision(models.TextChoices):
@@ -138,6 +141,11 @@ class Laureat(models.Model):
     identifiant_national = models.CharField("identifiant national", max_length=40, blank=True)
     source = models.CharField("source de l'information", max_length=300, blank=True)
     date_sortie = models.DateField("date de sortie du programme", null=True, blank=True)
+    publie = models.BooleanField(
+        "publié",
+        default=False,
+        help_text="Visible du public (pages publiques, données ouvertes, API sans compte).",
+    )
     departement_suivi = models.ForeignKey(
         Departement,
         on_delete=models.PROTECT,
@@ -185,6 +193,9 @@ class ConventionQuerySet(models.QuerySet):
     def suivies_par(self, departement_code: str):
         return self.filter(departement_suivi_id=departement_code)
 
+    def publiques(self):
+        return self.filter(publie=True)
+
 
 class Convention(models.Model):
     class Type(models.TextChoices):
@@ -225,6 +236,11 @@ class Convention(models.Model):
     date_resiliation = models.DateField("date de résiliation", null=True, blank=True)
     duree_annees = models.PositiveSmallIntegerField("durée (années)", null=True, blank=True)
     document = models.FileField("convention signée (PDF)", upload_to="conventions/%Y/", blank=True)
+    publie = models.BooleanField(
+        "publiée",
+        default=False,
+        help_text="Visible du public (pages publiques, données ouvertes, API sans compte).",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifiée le", auto_now=True)

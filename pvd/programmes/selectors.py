@@ -58,7 +58,10 @@ def programme_par_slug(slug: str) -> Programme | None:
     return Programme.objects.prefetch_related("phases", "regles_echeance").filter(slug=slug).first()
 
 
-def laureats(programme: Programme, au: date, departement: str = "", region: str = "") -> QuerySet[Laureat]:
+def laureats(
+    programme: Programme, au: date, departement: str = "", region: str = "", publics: bool = False
+) -> QuerySet[Laureat]:
+    """Les lauréats à une date ; `publics` : seulement ceux que leur préfecture a publiés."""
     qs = (
         Laureat.objects.filter(programme=programme)
         .actifs_au(au)
@@ -69,12 +72,13 @@ def laureats(programme: Programme, au: date, departement: str = "", region: str 
         qs = qs.filter(departement_suivi_id=departement)
     if region:
         qs = qs.filter(departement_suivi__region_id=region)
-    return qs
+    return qs.publics() if publics else qs
 
 
 def conventions(
-    programme: Programme, au: date, departement: str = "", type: str = ""
+    programme: Programme, au: date, departement: str = "", type: str = "", publiques: bool = False
 ) -> QuerySet[Convention]:
+    """Les conventions existant à une date ; `publiques` : seulement celles que leur préfecture a publiées."""
     qs = (
         Convention.objects.filter(programme=programme)
         .existantes_au(au)
@@ -94,7 +98,7 @@ def conventions(
         qs = qs.filter(departement_suivi_id=departement)
     if type:
         qs = qs.filter(type=type)
-    return qs
+    return qs.publiques() if publiques else qs
 
 
 def convention_detail(pk: int) -> Convention | None:
@@ -144,19 +148,21 @@ class LigneTableau:
     compteurs: Compteurs = field(default_factory=Compteurs)
 
 
-def tableau_de_bord(programme: Programme, au: date, region: str = "") -> tuple[Compteurs, list[LigneTableau]]:
+def tableau_de_bord(
+    programme: Programme, au: date, region: str = "", publics: bool = False
+) -> tuple[Compteurs, list[LigneTableau]]:
     """Les compteurs du programme à une date, et leur détail par région (national) ou par département (région)."""
     from .jalons import Etat, avancements
 
     liste = list(
-        laureats(programme, au, region=region)
+        laureats(programme, au, region=region, publics=publics)
         .select_related(None)
         .select_related("departement_suivi")
         .only("id", "commune_id", "date_selection", "precision_selection", "departement_suivi__region_id")
     )
     total = Compteurs()
     par_zone: dict[str, Compteurs] = defaultdict(Compteurs)
-    for avancement in avancements(programme, liste, au):
+    for avancement in avancements(programme, liste, au, publiques=publics):
         dep = avancement.laureat.departement_suivi
         zone = dep.code if region else dep.region_id
         c = Compteurs(

@@ -575,3 +575,27 @@ def poste_record(
         },
     )
     return poste
+
+
+# Publication ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publication_definir(*, objets: list[Laureat | Convention], publie: bool, trace: Trace) -> int:
+    """Publie (ou retire de la publication) des lauréats et des conventions ; renvoie le nombre de changements."""
+    changes = 0
+    for objet in objets:
+        if objet.publie == publie:
+            continue
+        type(objet).objects.filter(pk=objet.pk).update(publie=publie)
+        objet.publie = publie
+        changes += 1
+        journaliser(
+            objet,
+            Evenement.Action.MODIFICATION,
+            f"{'Publié' if publie else 'Retiré de la publication'} : {objet}",
+            trace,
+            avant={"publie": not publie},
+            apres={"publie": publie},
+        )
+    return changes
