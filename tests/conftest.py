@@ -62,3 +62,10 @@ def redacteur(django_user_model):
 @pytest.fixture
 def lecteur(django_user_model):
     return django_user_model.objects.create_user("lecteur", password="mot-de-passe-de-test-2", is_staff=False)
+
+
+@pytest.fixture
+def client_lecteur(client, lecteur):
+    """Un client connecté avec un compte sans droit d'écriture : il lit le registre interne."""
+    client.force_login(lecteur)
+    return client

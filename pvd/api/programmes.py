@@ -1,5 +1,7 @@
 """API du programme : programmes, lauréats, conventions ; les écritures passent par les mêmes services que les pages.
 
+Sans compte, les lectures ne servent que les données publiées par les préfectures (un objet non publié est un 404).
+
 Concurrence : chaque convention porte un `ETag` (sa version). `PATCH` et la signature exigent `If-Match` : absent,
 428 ; périmé, 412 avec la version actuelle. Écritures réservées aux comptes d'équipe connectés (session et jeton
 CSRF) ; sans session, 401.
@@ -187,6 +189,11 @@ def _au(jour: date | None) -> date:
     return jour or selectors.aujourd_hui()
 
 
+def _public(request: HttpRequest) -> bool:
+    """Sans compte, l'API ne sert que les données publiées."""
+    return not request.user.is_authenticated
+
+
 def _programme(slug: str) -> Programme:
     programme = selectors.programme_par_slug(slug[:50])
     if programme is None:
@@ -310,10 +317,11 @@ def laureats(request, filtres: Query[FiltresLaureats]):
     """Les lauréats à une date (`au`), filtrés par département de suivi, avec leurs jalons déduits."""
     programme = _programme(filtres.programme)
     au = _au(filtres.au)
-    qs = selectors.laureats(programme, au, departement=(filtres.departement or "").upper())
+    public = _public(request)
+    qs = selectors.laureats(programme, au, departement=(filtres.departement or "").upper(), publics=public)
     total = qs.count()
     page = list(qs[filtres.offset : filtres.offset + filtres.limit])
-    resultats = [_laureat_json(a) for a in avancements(programme, page, au)]
+    resultats = [_laureat_json(a) for a in avancements(programme, page, au, publiques=public)]
     return {
         "total": total,
         "limit": filtres.limit,
@@ -327,10 +335,11 @@ def laureats(request, filtres: Query[FiltresLaureats]):
 def laureat(request, pk: int, au: date | None = None):
     from pvd.programmes.models import Laureat
 
+    public = _public(request)
     objet = Laureat.objects.select_related("programme", "commune", "commune__epci").filter(pk=pk).first()
-    if objet is None:
+    if objet is None or (public and not objet.publie):
         raise HttpError(404, f"Aucun lauréat n° {pk}.")
-    return _laureat_json(avancements(objet.programme, [objet], _au(au))[0])
+    return _laureat_json(avancements(objet.programme, [objet], _au(au), publiques=public)[0])
 
 
 @router.get(
@@ -341,7 +350,11 @@ def conventions(request, filtres: Query[FiltresConventions]):
     programme = _programme(filtres.programme)
     au = _au(filtres.au)
     qs = selectors.conventions(
-        programme, au, departement=(filtres.departement or "").upper(), type=filtres.type or ""
+        programme,
+        au,
+        departement=(filtres.departement or "").upper(),
+        type=filtres.type or "",
+        publiques=_public(request),
     )
     total = qs.count()
     page = qs[filtres.offset : filtres.offset + filtres.limit]
@@ -358,6 +371,8 @@ def conventions(request, filtres: Query[FiltresConventions]):
 @router.get("/conventions/{pk}", response={200: ConventionSchema, 404: Erreur}, summary="Une convention")
 def convention(request, pk: int, response: HttpResponse, au: date | None = None):
     objet = _convention_ou_404(pk)
+    if _public(request) and not objet.publie:
+        raise HttpError(404, f"Aucune convention n° {pk}.")
     response["ETag"] = f'"{objet.version}"'
     return convention_json(objet, au)
 

@@ -193,13 +193,16 @@ def compter_conventions(programme: Programme, au: date, departement: str = "") -
     return compte
 
 
-def avancements_de_commune(commune: Commune, au: date) -> list:
+def avancements_de_commune(commune: Commune, au: date, publics: bool = False) -> list:
     """Pour la page commune : chaque programme dont elle est lauréate, avec ses jalons à la date donnée."""
     from .jalons import avancements
 
     resultats = []
-    for laureat in Laureat.objects.filter(commune=commune).select_related(
+    laureats_commune = Laureat.objects.filter(commune=commune).select_related(
         "programme", "departement_suivi", "commune"
-    ):
-        resultats += avancements(laureat.programme, [laureat], au)
+    )
+    if publics:
+        laureats_commune = laureats_commune.publics()
+    for laureat in laureats_commune:
+        resultats += avancements(laureat.programme, [laureat], au, publiques=publics)
     return resultats

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ConnexionForm
-from .views import pages, programmes, publication, territoires
+from .views import pages, programmes, public, publication, territoires
 
 urlpatterns = [
     path("", pages.accueil, name="accueil"),
@@ -38,8 +38,25 @@ urlpatterns = [
         publication.communique,
         name="communique",
     ),
+    path("donnees/<slug:slug>/", public.programme_public, name="public-programme"),
+    path(
+        "donnees/<slug:slug>/departements/<str:code>/", public.departement_public, name="public-departement"
+    ),
+    path(
+        "donnees/<slug:slug>/telechargements/<str:jeu>.<str:extension>",
+        public.telechargement,
+        name="telechargement",
+    ),
     path("conventions/<int:pk>/", programmes.convention, name="convention"),
     path("conventions/<int:pk>/document/", programmes.convention_document, name="convention-document"),
+    path(
+        "conventions/<int:pk>/publication/", programmes.convention_publication, name="convention-publication"
+    ),
+    path(
+        "programmes/<slug:slug>/departements/<str:code>/publication/",
+        programmes.departement_publication,
+        name="departement-publication",
+    ),
     path("conventions/<int:pk>/modifier/", programmes.convention_modifier, name="convention-modifier"),
     path(
         "conventions/<int:pk>/communes/ajouter/",

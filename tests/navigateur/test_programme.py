@@ -29,11 +29,11 @@ def se_connecter(page, base):
 
 def test_signer_cazals_salviac(lot_en_ligne, page, tmp_path, pdf, capture, verifier_accessibilite):
     base = lot_en_ligne
+    se_connecter(page, base)
     page.goto(base + "/programmes/pvd/")
     expect(page.locator("#chiffre-adhesions")).to_have_text("16")
     assert verifier_accessibilite(page) == [], verifier_accessibilite.formater(verifier_accessibilite(page))
 
-    se_connecter(page, base)
     page.goto(base + "/programmes/pvd/departements/46/")
     assert verifier_accessibilite(page) == [], verifier_accessibilite.formater(verifier_accessibilite(page))
     bloc = page.locator("h3", has_text="CC Cazals-Salviac").locator("xpath=following-sibling::ul[1]")

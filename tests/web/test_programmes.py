@@ -25,37 +25,37 @@ def cazals():
     return Convention.objects.get(epci_id="200035327", type="adhesion")
 
 
-def test_tableau_de_bord(client, lot):
-    html = client.get("/programmes/pvd/").content.decode()
+def test_tableau_de_bord(client_lecteur, lot):
+    html = client_lecteur.get("/programmes/pvd/").content.decode()
     assert 'id="chiffre-laureats">20<' in html
     assert 'id="chiffre-ort">19<' in html
     assert "Occitanie" in html
-    html = client.get("/programmes/pvd/", {"au": "2021-07-27"}).content.decode()
+    html = client_lecteur.get("/programmes/pvd/", {"au": "2021-07-27"}).content.decode()
     assert 'id="chiffre-adhesions">16<' in html
     assert 'id="chiffre-ort">0<' in html
 
 
-def test_tableau_de_bord_region(client, lot):
-    html = client.get("/programmes/pvd/regions/76/").content.decode()
+def test_tableau_de_bord_region(client_lecteur, lot):
+    html = client_lecteur.get("/programmes/pvd/regions/76/").content.decode()
     assert "/programmes/pvd/departements/46/" in html
-    assert client.get("/programmes/pvd/regions/99/").status_code == 404
-    assert client.get("/programmes/inconnu/").status_code == 404
+    assert client_lecteur.get("/programmes/pvd/regions/99/").status_code == 404
+    assert client_lecteur.get("/programmes/inconnu/").status_code == 404
 
 
-def test_page_departement(client, lot):
-    html = client.get("/programmes/pvd/departements/46/").content.decode()
+def test_page_departement(client_lecteur, lot):
+    html = client_lecteur.get("/programmes/pvd/departements/46/").content.decode()
     assert "Capdenac-Gare" in html
     assert "commune de l&#x27;Aveyron (12), suivie ici par son EPCI" in html
     assert "en retard de 3 ans" in html
     assert "CC Cazals-Salviac" in html
-    html_2021 = client.get("/programmes/pvd/departements/46/", {"au": "2021-07-27"}).content.decode()
+    html_2021 = client_lecteur.get("/programmes/pvd/departements/46/", {"au": "2021-07-27"}).content.decode()
     assert "Convention-cadre valant ORT" not in html_2021
     assert "en cours d'élaboration" in html_2021
 
 
-def test_page_convention(client, lot):
+def test_page_convention(client_lecteur, lot):
     figeac = Convention.objects.get(epci_id="200067361", type="adhesion")
-    html = client.get(reverse("convention", args=[figeac.pk])).content.decode()
+    html = client_lecteur.get(reverse("convention", args=[figeac.pk])).content.decode()
     assert "Michel Prosic" in html
     assert "préfet du Lot" in html
     assert "Capdenac-Gare (Aveyron, 12)" in html
@@ -71,7 +71,7 @@ def test_page_commune_frise(client, lot):
     assert "au plus tard le 27 juillet 2021" in html
 
 
-def test_nombre_de_requetes_fixe(client, lot, compter_requetes):
+def test_nombre_de_requetes_fixe(client_lecteur, lot, compter_requetes):
     """Le Lot (20 lauréats) et un département plus chargé coûtent le même nombre de requêtes."""
     pvd = lot
     trace = services.Trace(canal=Evenement.Canal.CLI)
@@ -103,11 +103,11 @@ def test_nombre_de_requetes_fixe(client, lot, compter_requetes):
     comptes = {}
     for url in ("/programmes/pvd/departements/46/", "/programmes/pvd/departements/62/"):
         with compter_requetes() as requetes:
-            assert client.get(url).status_code == 200
+            assert client_lecteur.get(url).status_code == 200
         comptes[url] = len(requetes)
     assert len(set(comptes.values())) == 1, comptes
     with compter_requetes() as requetes:
-        client.get("/programmes/pvd/")
+        client_lecteur.get("/programmes/pvd/")
     assert len(requetes) <= 10
 
 
@@ -292,3 +292,16 @@ class TestCommunique:
             .content.decode()
             .startswith("# PRÉFET DU LOT")
         )
+
+
+def test_le_registre_interne_demande_une_connexion(client, lot):
+    convention = cazals()
+    for url in (
+        "/programmes/pvd/",
+        "/programmes/pvd/regions/76/",
+        "/programmes/pvd/departements/46/",
+        f"/conventions/{convention.pk}/",
+        f"/conventions/{convention.pk}/document/",
+    ):
+        reponse = client.get(url)
+        assert reponse.status_code == 302 and reponse.url.startswith("/connexion/"), url

@@ -1,9 +1,14 @@
-"""Pages du programme : tableau de bord, département, convention, et les formulaires qui écrivent par les services."""
+"""Pages du programme : tableau de bord, département, convention, et les formulaires qui écrivent par les services.
+
+Ces pages montrent tout le registre, publié ou non : elles demandent une connexion. Le public a ses propres pages
+(`public.py`), qui ne montrent que ce que les préfectures ont publié.
+"""
 
 from datetime import date, timedelta
 from functools import wraps
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from pvd.programmes import selectors, services
 from pvd.programmes.jalons import Etat, avancements
-from pvd.programmes.models import Convention, Evenement, Signataire
+from pvd.programmes.models import Convention, Evenement, Laureat, Signataire
 from pvd.territoires.models import Commune, Departement, Epci, Region
 from pvd.territoires.resolution import resoudre
 
@@ -75,6 +80,7 @@ def _erreurs_dans_formulaire(formulaire, erreur: ValidationError) -> None:
         formulaire.add_error(None, erreur.messages)
 
 
+@login_required
 def tableau_de_bord(request, slug: str, region: str = ""):
     programme = _programme(slug)
     au, formulaire = _au(request)
@@ -102,6 +108,7 @@ def tableau_de_bord(request, slug: str, region: str = ""):
     )
 
 
+@login_required
 def departement(request, slug: str, code: str):
     programme = _programme(slug)
     au, formulaire = _au(request)
@@ -156,6 +163,7 @@ def _convention_ou_404(pk: int) -> Convention:
     return convention
 
 
+@login_required
 def convention(request, pk: int):
     objet = _convention_ou_404(pk)
     au = selectors.aujourd_hui()
@@ -189,12 +197,11 @@ def convention(request, pk: int):
     )
 
 
+@login_required
 def convention_document(request, pk: int):
     objet = _convention_ou_404(pk)
     if not objet.document:
         raise Http404("Aucun document n'est attaché à cette convention.")
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     return FileResponse(
         objet.document.open("rb"),
         as_attachment=False,
@@ -436,3 +443,34 @@ def poste_nouveau(request, slug: str, code: str):
     return _page_formulaire(
         request, f"Chef de projet — {dep.nom}", formulaire, retour, bouton="Enregistrer le poste"
     )
+
+
+@redacteur_requis
+@require_http_methods(["POST"])
+def convention_publication(request, pk: int):
+    objet = _convention_ou_404(pk)
+    publie = request.POST.get("publie") == "1"
+    services.publication_definir(objets=[objet], publie=publie, trace=_trace(request))
+    messages.success(request, "La convention est publiée." if publie else "La convention n'est plus publiée.")
+    return redirect("convention", pk=pk)
+
+
+@redacteur_requis
+@require_http_methods(["POST"])
+def departement_publication(request, slug: str, code: str):
+    """Publie d'un coup les lauréats du département et ses conventions signées."""
+    programme = _programme(slug)
+    dep = Departement.objects.filter(code=code.upper()).first()
+    if dep is None:
+        raise Http404(f"Aucun département ne porte le code « {code} ».")
+    objets = [
+        *Laureat.objects.filter(programme=programme, departement_suivi=dep),
+        *Convention.objects.filter(programme=programme, departement_suivi=dep).exclude(
+            statut=Convention.Statut.EN_ELABORATION
+        ),
+    ]
+    changes = services.publication_definir(objets=objets, publie=True, trace=_trace(request))
+    messages.success(
+        request, f"{changes} élément(s) publié(s) : lauréats et conventions signées du département."
+    )
+    return redirect("programme-departement", slug=slug, code=dep.code)

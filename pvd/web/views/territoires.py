@@ -106,7 +106,9 @@ def commune(request, code: str):
         {
             "title": f"{objet.nom} ({objet.code})",
             "commune": objet,
-            "avancements": avancements_de_commune(objet, aujourd_hui()),
+            "avancements": avancements_de_commune(
+                objet, aujourd_hui(), publics=not request.user.is_authenticated
+            ),
             "breadcrumb_data": _chemin(
                 ("Départements", reverse("departements")),
                 (f"{dep.nom} ({dep.code})", reverse("departement", args=[dep.code])),

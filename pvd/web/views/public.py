@@ -1,0 +1,176 @@
+"""Pages publiques : ce que les préfectures ont publié, les téléchargements de données ouvertes et les cartes.
+
+Tout ici passe par `publics=True` : un lauréat ou une convention non publiés n'existent pas pour le public.
+"""
+
+import json
+from datetime import date
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from pvd.programmes import selectors
+from pvd.programmes.jalons import avancements
+from pvd.programmes.models import Convention
+from pvd.publication.exports import produire
+from pvd.territoires.models import Commune, Departement
+
+from .programmes import _chemin
+
+TYPES_FICHIERS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/geo+json",
+}
+TELECHARGEMENTS = [
+    ("laureats", "Communes lauréates (présentation de l'ANCT)"),
+    ("ort", "Opérations de revitalisation de territoire (présentation du ministère)"),
+    ("conventions", "Conventions, communes et qualités des signataires"),
+]
+
+
+def _programme(slug: str):
+    programme = selectors.programme_par_slug(slug)
+    if programme is None:
+        raise Http404(f"Aucun programme « {slug} ».")
+    return programme
+
+
+def _au(request) -> date:
+    try:
+        return (
+            date.fromisoformat(request.GET.get("au", ""))
+            if request.GET.get("au")
+            else selectors.aujourd_hui()
+        )
+    except ValueError:
+        return selectors.aujourd_hui()
+
+
+def programme_public(request, slug: str):
+    programme = _programme(slug)
+    au = _au(request)
+    liste = list(selectors.laureats(programme, au, publics=True))
+    par_departement: dict[str, dict] = {}
+    lignes = avancements(programme, liste, au, publiques=True)
+    for ligne in lignes:
+        dep = ligne.laureat.departement_suivi
+        compte = par_departement.setdefault(
+            dep.code, {"departement": dep, "laureats": 0, "adhesions": 0, "ort": 0}
+        )
+        compte["laureats"] += 1
+        compte["adhesions"] += ligne.jalon("adhesion").date is not None
+        compte["ort"] += ligne.jalon("cadre_ort").date is not None
+    departements = [par_departement[code] for code in sorted(par_departement)]
+    return render(
+        request,
+        "web/public/programme.html",
+        {
+            "title": f"{programme.nom} — données publiques",
+            "programme": programme,
+            "au": au,
+            "total": {
+                "laureats": len(lignes),
+                "adhesions": sum(d["adhesions"] for d in departements),
+                "ort": sum(d["ort"] for d in departements),
+            },
+            "departements": departements,
+            # Tous les départements, à zéro par défaut : l'échelle de couleurs part de zéro.
+            "donnees_carte": json.dumps(
+                {
+                    code: 0
+                    for code in Departement.objects.filter(zone__in=["metro", "drom"]).values_list(
+                        "code", flat=True
+                    )
+                }
+                | {d["departement"].code: d["laureats"] for d in departements}
+            ),
+            "telechargements": TELECHARGEMENTS,
+            "breadcrumb_data": _chemin(courant=f"{programme.nom} — données publiques"),
+        },
+    )
+
+
+def departement_public(request, slug: str, code: str):
+    programme = _programme(slug)
+    au = _au(request)
+    dep = Departement.objects.select_related("region").filter(code=code.upper()).first()
+    if dep is None:
+        raise Http404(f"Aucun département ne porte le code « {code} ».")
+    liste = list(selectors.laureats(programme, au, departement=dep.code, publics=True))
+    lignes = avancements(programme, liste, au, publiques=True)
+    signees = [
+        c
+        for c in selectors.conventions(programme, au, departement=dep.code, publiques=True)
+        if c.statut_au(au) == Convention.Statut.SIGNEE
+    ]
+    fond = list(
+        Commune.objects.actuelles()
+        .filter(departement=dep, latitude__isnull=False)
+        .values_list("latitude", "longitude")
+    )
+    points = [
+        {
+            "code": ligne.laureat.commune_id,
+            "nom": ligne.laureat.commune.nom,
+            "lat": ligne.laureat.commune.latitude,
+            "lon": ligne.laureat.commune.longitude,
+            "avancement": "ort"
+            if ligne.jalon("cadre_ort").date
+            else "adhesion"
+            if ligne.jalon("adhesion").date
+            else "laureate",
+            "url": reverse("commune", args=[ligne.laureat.commune_id]),
+        }
+        for ligne in lignes
+        if ligne.laureat.commune.latitude is not None
+    ]
+    return render(
+        request,
+        "web/public/departement.html",
+        {
+            "title": f"{programme.nom} — {dep.nom} ({dep.code})",
+            "programme": programme,
+            "departement": dep,
+            "au": au,
+            "lignes": lignes,
+            "sans_coordonnees": [ligne for ligne in lignes if ligne.laureat.commune.latitude is None],
+            "signees": signees,
+            "donnees_carte": {"points": points, "fond": fond},
+            "telechargements": TELECHARGEMENTS,
+            "breadcrumb_data": _chemin(
+                (f"{programme.nom} — données publiques", reverse("public-programme", args=[slug])),
+                courant=f"{dep.nom} ({dep.code})",
+            ),
+        },
+    )
+
+
+def telechargement(request, slug: str, jeu: str, extension: str):
+    """Un fichier de données ouvertes (`laureats.csv`, `ort.xlsx`, `geojson.json`) ou son schéma (`….schema.json`)."""
+    programme = _programme(slug)
+    schema_demande = jeu.endswith(".schema")
+    jeu = jeu.removesuffix(".schema")
+    tableaux = {"laureats", "ort", "conventions"}
+    valide = (
+        (schema_demande and jeu in tableaux and extension == "json")
+        or (not schema_demande and jeu in tableaux and extension in ("csv", "xlsx"))
+        or (not schema_demande and jeu == "geojson" and extension == "json")
+    )
+    if not valide:
+        raise Http404("Ce fichier n'existe pas.")
+    au = _au(request)
+    departement = request.GET.get("departement", "")[:3].upper()
+    format_tableau = "csv" if schema_demande else extension
+    contenu, schema = produire(
+        jeu, format_tableau, programme=programme, au=au, departement=departement, publics=True
+    )
+    if schema_demande:
+        return JsonResponse(schema, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    reponse = HttpResponse(contenu, content_type=TYPES_FICHIERS[extension])
+    suffixe = f"-{departement}" if departement else ""
+    reponse["Content-Disposition"] = (
+        f'attachment; filename="{slug}-{jeu}{suffixe}-{au.isoformat()}.{extension}"'
+    )
+    return reponse

@@ -1,0 +1,52 @@
+"""Les cartes publiques dans un vrai navigateur : points du département, départements ombrés, accessibilité."""
+
+import pytest
+from playwright.sync_api import expect
+
+from pvd.programmes.demo import charger_exemple_lot
+from pvd.programmes.models import Programme
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def site_public(live_server, referentiel):
+    charger_exemple_lot(Programme.objects.get(slug="pvd"))
+    return live_server.url
+
+
+def test_carte_du_departement(site_public, page, capture, verifier_accessibilite):
+    page.goto(site_public + "/donnees/pvd/departements/46/")
+    carte = page.locator("#carte-departement")
+    expect(carte).to_have_attribute("data-points", "20")
+    expect(page.locator("path.pvd-point")).to_have_count(20)
+    expect(page.locator("path.pvd-point--ort")).to_have_count(19)
+    expect(page.locator("path.pvd-point--adhesion")).to_have_count(1)  # Capdenac-Gare : ORT non renseignée
+    capture(page, "carte-departement-46")
+    violations = verifier_accessibilite(page)
+    assert violations == [], verifier_accessibilite.formater(violations)
+    page.locator("path.pvd-point--adhesion").click()
+    page.wait_for_url("**/communes/12052/")
+
+
+def test_carte_nationale(site_public, page, capture, verifier_accessibilite):
+    page.goto(site_public + "/donnees/pvd/")
+    carte = page.locator("map-chart#carte-nationale")
+    expect(carte).to_be_attached()
+    # Le composant DSFR dessine les départements en SVG ; un seul est ombré (le Lot, 20 lauréates).
+    formes = carte.locator("svg path")
+    expect(formes.first).to_be_attached(timeout=15000)
+    assert formes.count() >= 96
+    teintes = page.evaluate(
+        """() => { const hote = document.querySelector('map-chart#carte-nationale');
+                   const racine = hote.shadowRoot || hote;
+                   return Array.from(racine.querySelectorAll('svg path'))
+                     .map(p => p.getAttribute('fill') || p.style.fill || getComputedStyle(p).fill); }"""
+    )
+    repartition = {t: teintes.count(t) for t in set(teintes)}
+    # Une seule teinte est rare : celle du Lot, seul département à avoir des lauréates publiées.
+    assert sorted(repartition.values())[0] == 1, repartition
+    expect(page.locator("#table-carte tbody tr")).to_have_count(1)
+    capture(page, "carte-nationale")
+    violations = verifier_accessibilite(page)
+    assert violations == [], verifier_accessibilite.formater(violations)
