@@ -54,6 +54,7 @@ bench: install-test
 	$(PY) bench/import_referentiel.py
 	$(PY) bench/resolution.py
 	$(PY) bench/registre_national.py
+	$(PY) bench/publication.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
