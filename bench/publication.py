@@ -47,22 +47,37 @@ def main() -> None:
     generer(programme)
     Laureat.objects.update(publie=True)
     programme.conventions.update(publie=True)
-    print(f"Registre : {Laureat.objects.count()} lauréats, {programme.conventions.count()} conventions (tout publié)")
+    print(
+        f"Registre : {Laureat.objects.count()} lauréats, {programme.conventions.count()} conventions (tout publié)"
+    )
     lot = Departement.objects.select_related("chef_lieu").get(code="46")
     jour = date(2021, 7, 27)
     mesures = [
-        ("Communiqué du Lot : rédaction", lambda: communique_rediger(programme=programme, departement=lot, jour=jour)),
-        ("Communiqué du Lot : rédaction + DOCX",
-         lambda: en_docx(communique_rediger(programme=programme, departement=lot, jour=jour))),
-        ("Communiqué du Lot : rédaction + PDF",
-         lambda: en_pdf(communique_rediger(programme=programme, departement=lot, jour=jour))),
+        (
+            "Communiqué du Lot : rédaction",
+            lambda: communique_rediger(programme=programme, departement=lot, jour=jour),
+        ),
+        (
+            "Communiqué du Lot : rédaction + DOCX",
+            lambda: en_docx(communique_rediger(programme=programme, departement=lot, jour=jour)),
+        ),
+        (
+            "Communiqué du Lot : rédaction + PDF",
+            lambda: en_pdf(communique_rediger(programme=programme, departement=lot, jour=jour)),
+        ),
     ]
     au = date(2026, 11, 25)
     for jeu in ("laureats", "ort", "conventions"):
         for format in ("csv", "xlsx"):
-            mesures.append((f"Export national {jeu} ({format})",
-                            lambda jeu=jeu, format=format: produire(jeu, format, programme=programme, au=au)))
-    mesures.append(("Export national geojson", lambda: produire("geojson", "json", programme=programme, au=au)))
+            mesures.append(
+                (
+                    f"Export national {jeu} ({format})",
+                    lambda jeu=jeu, format=format: produire(jeu, format, programme=programme, au=au),
+                )
+            )
+    mesures.append(
+        ("Export national geojson", lambda: produire("geojson", "json", programme=programme, au=au))
+    )
     print(f"\n{'opération':44}{'médiane':>10}{'pire':>10}")
     for nom, fonction in mesures:
         mediane, pire = chrono(fonction, args.repetitions)
