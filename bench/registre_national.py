@@ -21,10 +21,10 @@ from _commun import machine, preparer_django
 os.environ.setdefault("PVD_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 preparer_django()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from pvd.accounts.services import utilisateur_creer  # noqa: E402
 from pvd.programmes.demo import charger_exemple_lot  # noqa: E402
 from pvd.programmes.models import (  # noqa: E402
     Convention,
@@ -179,7 +179,7 @@ def main() -> None:
     region = Departement.objects.get(code=dep).region_id
     convention = Convention.objects.filter(departement_suivi_id=dep).order_by("id").first()
     client = Client()
-    client.force_login(get_user_model().objects.create_user("mesure", is_staff=True))
+    client.force_login(utilisateur_creer(email="mesure@anct.test", role="national"))
     pages = [
         ("Tableau de bord national", "/programmes/pvd/"),
         ("Tableau de bord national au 2021-07-27", "/programmes/pvd/?au=2021-07-27"),

@@ -55,13 +55,29 @@ def pdf():
 
 
 @pytest.fixture
-def redacteur(django_user_model):
-    return django_user_model.objects.create_user("agent46", password="mot-de-passe-de-test-1", is_staff=True)
+def redacteur(db):
+    """Un agent de la préfecture du Lot : il écrit ce que suit le Lot."""
+    from pvd.accounts.services import utilisateur_creer
+
+    return utilisateur_creer(
+        email="agent46@lot.gouv.fr",
+        role="prefecture",
+        departements=["46"],
+        mot_de_passe="mot-de-passe-de-test-1",
+    )
 
 
 @pytest.fixture
-def lecteur(django_user_model):
-    return django_user_model.objects.create_user("lecteur", password="mot-de-passe-de-test-2", is_staff=False)
+def lecteur(db):
+    """Un partenaire : il lit tout le registre, n'écrit rien."""
+    from pvd.accounts.services import utilisateur_creer
+
+    return utilisateur_creer(
+        email="partenaire@banque.test",
+        role="partenaire",
+        organisme="Banque des Territoires",
+        mot_de_passe="mot-de-passe-de-test-2",
+    )
 
 
 @pytest.fixture

@@ -18,12 +18,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import django_auth
+from ninja.security import SessionAuth
 from pydantic import ConfigDict
 
+from pvd.accounts import perimetres
 from pvd.programmes import selectors, services
 from pvd.programmes.jalons import avancements
-from pvd.programmes.models import Convention, Evenement, Programme
+from pvd.programmes.models import Convention, Evenement, Laureat, Programme
+from pvd.programmes.selectors import departement_principal
 from pvd.territoires.models import Commune, Epci
 
 from .schemas import Erreur, ErreurValidation
@@ -190,8 +192,20 @@ def _au(jour: date | None) -> date:
 
 
 def _public(request: HttpRequest) -> bool:
-    """Sans compte, l'API ne sert que les données publiées."""
-    return not request.user.is_authenticated
+    """Sans compte (ou sans rôle), l'API ne sert que les données publiées ; sinon, le périmètre du compte."""
+    return not perimetres.lit_le_registre_interne(request.user)
+
+
+class AuthEcriture(SessionAuth):
+    """Écritures : un jeton d'API personnel (`Authorization: Bearer`), ou la session du site avec son jeton CSRF."""
+
+    def __call__(self, request):
+        if getattr(request, "jeton_api", False):
+            return request.user
+        return super().__call__(request)
+
+
+AUTH_ECRITURE = AuthEcriture()
 
 
 def _programme(slug: str) -> Programme:
@@ -281,10 +295,13 @@ def _version_demandee(request: HttpRequest) -> int:
         ) from erreur
 
 
-def _redacteur(request: HttpRequest) -> services.Trace:
-    if not request.user.is_staff:
-        raise HttpError(403, "Votre compte ne permet pas de modifier le registre.")
+def _trace(request: HttpRequest) -> services.Trace:
     return services.Trace(auteur=request.user, canal=Evenement.Canal.API)
+
+
+def _exiger(autorise: bool, message: str = "Cette action sort du périmètre de votre compte.") -> None:
+    if not autorise:
+        raise HttpError(403, message)
 
 
 def _erreur_metier(erreur: ErreurMetier) -> HttpError:
@@ -318,7 +335,9 @@ def laureats(request, filtres: Query[FiltresLaureats]):
     programme = _programme(filtres.programme)
     au = _au(filtres.au)
     public = _public(request)
-    qs = selectors.laureats(programme, au, departement=(filtres.departement or "").upper(), publics=public)
+    qs = selectors.laureats(
+        programme, au, departement=(filtres.departement or "").upper(), utilisateur=request.user
+    )
     total = qs.count()
     page = list(qs[filtres.offset : filtres.offset + filtres.limit])
     resultats = [_laureat_json(a) for a in avancements(programme, page, au, publiques=public)]
@@ -333,11 +352,12 @@ def laureats(request, filtres: Query[FiltresLaureats]):
 
 @router.get("/laureats/{pk}", response={200: LaureatSchema, 404: Erreur}, summary="Un lauréat")
 def laureat(request, pk: int, au: date | None = None):
-    from pvd.programmes.models import Laureat
-
     public = _public(request)
     objet = Laureat.objects.select_related("programme", "commune", "commune__epci").filter(pk=pk).first()
-    if objet is None or (public and not objet.publie):
+    if (
+        objet is None
+        or not perimetres.laureats_visibles(request.user, Laureat.objects.filter(pk=pk)).exists()
+    ):
         raise HttpError(404, f"Aucun lauréat n° {pk}.")
     return _laureat_json(avancements(objet.programme, [objet], _au(au), publiques=public)[0])
 
@@ -354,7 +374,7 @@ def conventions(request, filtres: Query[FiltresConventions]):
         au,
         departement=(filtres.departement or "").upper(),
         type=filtres.type or "",
-        publiques=_public(request),
+        utilisateur=request.user,
     )
     total = qs.count()
     page = qs[filtres.offset : filtres.offset + filtres.limit]
@@ -371,7 +391,7 @@ def conventions(request, filtres: Query[FiltresConventions]):
 @router.get("/conventions/{pk}", response={200: ConventionSchema, 404: Erreur}, summary="Une convention")
 def convention(request, pk: int, response: HttpResponse, au: date | None = None):
     objet = _convention_ou_404(pk)
-    if _public(request) and not objet.publie:
+    if not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists():
         raise HttpError(404, f"Aucune convention n° {pk}.")
     response["ETag"] = f'"{objet.version}"'
     return convention_json(objet, au)
@@ -379,16 +399,23 @@ def convention(request, pk: int, response: HttpResponse, au: date | None = None)
 
 @router.post(
     "/conventions",
-    auth=django_auth,
+    auth=AUTH_ECRITURE,
     response={201: ConventionSchema, 401: Erreur, 403: Erreur, 404: Erreur, 422: ErreurValidation},
     summary="Créer une convention",
 )
 def convention_creer(request, donnees: ConventionCreation, response: HttpResponse):
-    trace = _redacteur(request)
+    trace = _trace(request)
+    _exiger(
+        perimetres.lit_le_registre_interne(request.user), "Votre compte n'a pas de rôle dans le programme."
+    )
     programme = _programme(donnees.programme)
     epci = Epci.objects.filter(siren=donnees.epci).first()
     if epci is None:
         raise HttpError(422, f"epci : aucun EPCI ne porte le SIREN « {donnees.epci} ».")
+    _exiger(
+        perimetres.peut_ecrire_departement(request.user, departement_principal(epci).code),
+        f"{epci.nom} est suivi par une autre préfecture que la vôtre.",
+    )
     communes = []
     for c in donnees.communes:
         commune = Commune.objects.filter(code=c.insee.upper()).first()
@@ -424,7 +451,7 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
 
 @router.patch(
     "/conventions/{pk}",
-    auth=django_auth,
+    auth=AUTH_ECRITURE,
     response={
         200: ConventionSchema,
         401: Erreur,
@@ -437,8 +464,9 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
     summary="Modifier une convention (If-Match obligatoire)",
 )
 def convention_modifier(request, pk: int, donnees: ConventionModification, response: HttpResponse):
-    trace = _redacteur(request)
+    trace = _trace(request)
     objet = _convention_ou_404(pk)
+    _exiger(perimetres.peut_modifier_convention(request.user, objet))
     version = _version_demandee(request)
     champs = donnees.model_dump(exclude_unset=True)
     try:
@@ -456,7 +484,7 @@ def convention_modifier(request, pk: int, donnees: ConventionModification, respo
 
 @router.post(
     "/conventions/{pk}/signature",
-    auth=django_auth,
+    auth=AUTH_ECRITURE,
     response={
         200: ConventionSchema,
         401: Erreur,
@@ -479,8 +507,9 @@ def convention_signer(
     lieu_signature: str | None = Form(None, max_length=200),
     document: UploadedFile | None = File(None),
 ):
-    trace = _redacteur(request)
+    trace = _trace(request)
     objet = _convention_ou_404(pk)
+    _exiger(perimetres.peut_modifier_convention(request.user, objet))
     version = _version_demandee(request)
     try:
         liste = json.loads(signataires)

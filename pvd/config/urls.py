@@ -1,10 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from pvd.api.api import api
+
+admin.site.site_header = "Petites villes de demain — administration"
+admin.site.site_title = "PVD — administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("pvd.web.urls")),
 ]
+if getattr(settings, "PVD_OIDC_ACTIF", False):
+    urlpatterns.insert(0, path("proconnect/", include("mozilla_django_oidc.urls")))

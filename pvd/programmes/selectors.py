@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from pvd.accounts.perimetres import conventions_visibles, laureats_visibles
 from pvd.territoires.models import Appartenance, Commune, Departement, Epci, Region
 
 from .models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
@@ -59,9 +60,15 @@ def programme_par_slug(slug: str) -> Programme | None:
 
 
 def laureats(
-    programme: Programme, au: date, departement: str = "", region: str = "", publics: bool = False
+    programme: Programme,
+    au: date,
+    departement: str = "",
+    region: str = "",
+    publics: bool = False,
+    utilisateur=None,
 ) -> QuerySet[Laureat]:
-    """Les lauréats à une date ; `publics` : seulement ceux que leur préfecture a publiés."""
+    """Les lauréats à une date ; `publics` : seulement ceux que leur préfecture a publiés ; `utilisateur` : ceux de
+    son périmètre (voir `accounts.perimetres`)."""
     qs = (
         Laureat.objects.filter(programme=programme)
         .actifs_au(au)
@@ -72,13 +79,21 @@ def laureats(
         qs = qs.filter(departement_suivi_id=departement)
     if region:
         qs = qs.filter(departement_suivi__region_id=region)
+    if utilisateur is not None:
+        qs = laureats_visibles(utilisateur, qs)
     return qs.publics() if publics else qs
 
 
 def conventions(
-    programme: Programme, au: date, departement: str = "", type: str = "", publiques: bool = False
+    programme: Programme,
+    au: date,
+    departement: str = "",
+    type: str = "",
+    publiques: bool = False,
+    utilisateur=None,
 ) -> QuerySet[Convention]:
-    """Les conventions existant à une date ; `publiques` : seulement celles que leur préfecture a publiées."""
+    """Les conventions existant à une date ; `publiques` : seulement celles que leur préfecture a publiées ;
+    `utilisateur` : celles de son périmètre."""
     qs = (
         Convention.objects.filter(programme=programme)
         .existantes_au(au)
@@ -98,6 +113,8 @@ def conventions(
         qs = qs.filter(departement_suivi_id=departement)
     if type:
         qs = qs.filter(type=type)
+    if utilisateur is not None:
+        qs = conventions_visibles(utilisateur, qs)
     return qs.publiques() if publiques else qs
 
 
@@ -149,13 +166,13 @@ class LigneTableau:
 
 
 def tableau_de_bord(
-    programme: Programme, au: date, region: str = "", publics: bool = False
+    programme: Programme, au: date, region: str = "", publics: bool = False, utilisateur=None
 ) -> tuple[Compteurs, list[LigneTableau]]:
     """Les compteurs du programme à une date, et leur détail par région (national) ou par département (région)."""
     from .jalons import Etat, avancements
 
     liste = list(
-        laureats(programme, au, region=region, publics=publics)
+        laureats(programme, au, region=region, publics=publics, utilisateur=utilisateur)
         .select_related(None)
         .select_related("departement_suivi")
         .only("id", "commune_id", "date_selection", "precision_selection", "departement_suivi__region_id")

@@ -42,10 +42,19 @@ def navigateur():
 
 @pytest.fixture
 def page(navigateur):
+    """Une page ; à la fin du test, aucune violation de la politique de sécurité des contenus (CSP) n'est permise."""
     contexte = navigateur.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = contexte.new_page()
+    violations_csp = []
+    page.on(
+        "console",
+        lambda message: (
+            violations_csp.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     contexte.close()
+    assert violations_csp == [], violations_csp
 
 
 @pytest.fixture
@@ -67,7 +76,8 @@ def verifier_accessibilite():
     source = (settings.NODE_MODULES_DIR / "axe-core" / "axe.min.js").read_text()
 
     def verifier(page) -> list[dict]:
-        page.add_script_tag(content=source)
+        # Évalué par le protocole du navigateur, et non injecté : la CSP de la page (sans script en ligne) reste active.
+        page.evaluate(source + "\n;window.axe = axe;")
         resultat = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         graves = [v for v in resultat["violations"] if v["impact"] in ("serious", "critical")]
         return [

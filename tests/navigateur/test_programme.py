@@ -2,9 +2,9 @@
 une seconde personne qui modifie la même convention reçoit le message de conflit ; accessibilité des pages."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from pvd.accounts.services import utilisateur_creer
 from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Programme
 
@@ -15,16 +15,18 @@ MOT_DE_PASSE = "mot-de-passe-du-parcours-1"
 @pytest.fixture
 def lot_en_ligne(live_server, referentiel):
     charger_exemple_lot(Programme.objects.get(slug="pvd"))
-    get_user_model().objects.create_user("agent46", password=MOT_DE_PASSE, is_staff=True)
+    utilisateur_creer(
+        email="agent46@lot.gouv.fr", role="prefecture", departements=["46"], mot_de_passe=MOT_DE_PASSE
+    )
     return live_server.url
 
 
 def se_connecter(page, base):
     page.goto(base + "/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill("agent46")
+    page.get_by_label("Nom d’utilisateur").fill("agent46@lot.gouv.fr")
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("button", name="Se déconnecter (agent46)")).to_be_visible()
+    expect(page.get_by_role("button", name="Se déconnecter (agent46@lot.gouv.fr)")).to_be_visible()
 
 
 def test_signer_cazals_salviac(lot_en_ligne, page, tmp_path, pdf, capture, verifier_accessibilite):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import platformdirs
+from csp.constants import NONCE
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -70,6 +71,9 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "ninja",
+    "axes",
+    "csp",
+    "pvd.accounts",
     "pvd.territoires",
     "pvd.programmes",
     "pvd.publication",
@@ -79,14 +83,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pvd.accounts.middleware.LimiteTailleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pvd.accounts.middleware.JetonApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pvd.accounts.middleware.JournalRefusMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pvd.config.urls"
@@ -185,3 +194,62 @@ LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Comptes, sessions, verrouillage ------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+SESSION_COOKIE_AGE = 12 * 3600  # 12 heures sans activité au plus
+SESSION_SAVE_EVERY_REQUEST = True  # l'échéance court depuis la dernière requête
+SESSION_COOKIE_SAMESITE = "Lax"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # heures : un quart d'heure de verrouillage après cinq échecs
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "web/verrouillage.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+PVD_TAILLE_MAX_REQUETE = int(os.environ.get("PVD_TAILLE_MAX_REQUETE", 25 * 1024 * 1024))
+
+# En-têtes de sécurité : CSP sans « unsafe-inline » ni « unsafe-eval » pour les scripts (ressources servies ici).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# ProConnect (OpenID Connect des agents de l'État), activé quand ses réglages sont donnés.
+PVD_OIDC_ACTIF = bool(os.environ.get("PVD_OIDC_CLIENT_ID"))
+if PVD_OIDC_ACTIF:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("pvd.accounts.proconnect.ProConnectBackend")
+    OIDC_RP_CLIENT_ID = os.environ["PVD_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("PVD_OIDC_CLIENT_SECRET", "")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["PVD_OIDC_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["PVD_OIDC_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["PVD_OIDC_USERINFO_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["PVD_OIDC_JWKS_ENDPOINT"]
+    OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("PVD_OIDC_LOGOUT_ENDPOINT", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("PVD_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("PVD_OIDC_SCOPES", "openid email given_name usual_name siret")
+    OIDC_USE_NONCE = True
+    OIDC_USE_PKCE = True
+    OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+    OIDC_STATE_SIZE = 48
+    OIDC_NONCE_SIZE = 48
+    OIDC_CREATE_USER = env_bool("PVD_OIDC_CREATE_USER", True)
+    PVD_OIDC_ACR_VALUES = os.environ.get(
+        "PVD_OIDC_ACR_VALUES", ""
+    )  # « eidas2 » : double authentification exigée
+    if PVD_OIDC_ACR_VALUES:
+        OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": PVD_OIDC_ACR_VALUES}
+    LOGIN_REDIRECT_URL_FAILURE = "connexion"

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from pvd.accounts import perimetres
 from pvd.programmes import selectors, services
 from pvd.programmes.jalons import Etat, avancements
 from pvd.programmes.models import Convention, Evenement, Laureat, Signataire
@@ -35,18 +35,26 @@ from ..forms import (
 HORIZON_A_FAIRE = timedelta(days=180)
 
 
-def redacteur_requis(vue):
-    """Écritures réservées aux comptes d'équipe (en attendant les rôles et périmètres)."""
+def lecture_requise(vue):
+    """Le registre interne : un compte connecté qui a un rôle ; sans rôle, 403 qui dit pourquoi."""
 
     @wraps(vue)
     def enveloppe(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied("Votre compte ne permet pas de modifier le registre.")
+        if not perimetres.lit_le_registre_interne(request.user):
+            raise PermissionDenied(
+                "Votre compte n'a pas encore de rôle dans le programme : demandez-en un à l'équipe nationale."
+            )
         return vue(request, *args, **kwargs)
 
     return enveloppe
+
+
+def exiger(autorise: bool, message: str = "Cette action sort du périmètre de votre compte.") -> None:
+    """Écrire hors de son périmètre : 403, et rien n'est modifié."""
+    if not autorise:
+        raise PermissionDenied(message)
 
 
 def _trace(request) -> services.Trace:
@@ -80,7 +88,7 @@ def _erreurs_dans_formulaire(formulaire, erreur: ValidationError) -> None:
         formulaire.add_error(None, erreur.messages)
 
 
-@login_required
+@lecture_requise
 def tableau_de_bord(request, slug: str, region: str = ""):
     programme = _programme(slug)
     au, formulaire = _au(request)
@@ -89,7 +97,7 @@ def tableau_de_bord(request, slug: str, region: str = ""):
         zone = Region.objects.filter(code=region).first()
         if zone is None:
             raise Http404(f"Aucune région ne porte le code « {region} ».")
-    total, lignes = selectors.tableau_de_bord(programme, au, region=region)
+    total, lignes = selectors.tableau_de_bord(programme, au, region=region, utilisateur=request.user)
     titre = f"{programme.nom} — {zone.nom}" if zone else programme.nom
     liens = [(programme.nom, reverse("tableau-de-bord", args=[slug]))] if zone else []
     return render(
@@ -108,14 +116,14 @@ def tableau_de_bord(request, slug: str, region: str = ""):
     )
 
 
-@login_required
+@lecture_requise
 def departement(request, slug: str, code: str):
     programme = _programme(slug)
     au, formulaire = _au(request)
     dep = Departement.objects.select_related("region").filter(code=code.upper()).first()
-    if dep is None:
-        raise Http404(f"Aucun département ne porte le code « {code} ».")
-    liste = list(selectors.laureats(programme, au, departement=dep.code))
+    if dep is None or not perimetres.peut_lire_departement(request.user, dep.code):
+        raise Http404(f"Aucun département « {code} » dans votre périmètre.")
+    liste = list(selectors.laureats(programme, au, departement=dep.code, utilisateur=request.user))
     lignes = avancements(programme, liste, au)
     a_faire = sorted(
         (
@@ -132,7 +140,7 @@ def departement(request, slug: str, code: str):
         key=lambda paire: (paire[1].echeance or au, paire[0].commune.nom),
     )
     conventions_par_epci: dict[Epci, list] = {}
-    for convention in selectors.conventions(programme, au, departement=dep.code):
+    for convention in selectors.conventions(programme, au, departement=dep.code, utilisateur=request.user):
         convention.statut_affiche = convention.statut_au(au)
         conventions_par_epci.setdefault(convention.epci, []).append(convention)
     return render(
@@ -147,6 +155,8 @@ def departement(request, slug: str, code: str):
             "lignes": lignes,
             "a_faire": a_faire,
             "conventions_par_epci": conventions_par_epci,
+            "peut_ecrire": perimetres.peut_ecrire_departement(request.user, dep.code),
+            "peut_poste": perimetres.peut_ouvrir_poste(request.user, dep.code),
             "breadcrumb_data": _chemin(
                 (programme.nom, reverse("tableau-de-bord", args=[slug])),
                 (dep.region.nom, reverse("tableau-de-bord-region", args=[slug, dep.region_id])),
@@ -156,16 +166,34 @@ def departement(request, slug: str, code: str):
     )
 
 
-def _convention_ou_404(pk: int) -> Convention:
+def _convention_ou_404(pk: int, request=None) -> Convention:
+    """La convention, si elle existe et (avec `request`) si elle est dans le périmètre de lecture ; sinon 404."""
     convention = selectors.convention_detail(pk)
-    if convention is None:
-        raise Http404("Cette convention n'existe pas.")
+    visible = convention is not None and (
+        request is None
+        or perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists()
+    )
+    if not visible:
+        raise Http404("Cette convention n'existe pas, ou pas dans votre périmètre.")
     return convention
 
 
-@login_required
+def _convention_a_modifier(request, pk: int) -> Convention:
+    """Écrire : 403 hors du périmètre d'écriture (même si la convention se lit), 404 si elle n'existe pas."""
+    convention = selectors.convention_detail(pk)
+    if convention is None:
+        raise Http404("Cette convention n'existe pas.")
+    exiger(
+        perimetres.peut_modifier_convention(request.user, convention),
+        f"Cette convention est suivie par la préfecture {convention.departement_suivi.avec_charniere} : "
+        "votre compte ne permet pas de la modifier.",
+    )
+    return convention
+
+
+@lecture_requise
 def convention(request, pk: int):
-    objet = _convention_ou_404(pk)
+    objet = _convention_ou_404(pk, request)
     au = selectors.aujourd_hui()
     autres_departements = [
         lien for lien in objet.communes.all() if lien.commune.departement_id != objet.departement_suivi_id
@@ -184,7 +212,7 @@ def convention(request, pk: int):
             "autres_departements": autres_departements,
             "fin_estimee": fin_estimee,
             "historique": selectors.historique(objet),
-            "peut_modifier": request.user.is_staff,
+            "peut_modifier": perimetres.peut_modifier_convention(request.user, objet),
             "breadcrumb_data": _chemin(
                 (objet.programme.nom, reverse("tableau-de-bord", args=[objet.programme.slug])),
                 (
@@ -197,9 +225,9 @@ def convention(request, pk: int):
     )
 
 
-@login_required
+@lecture_requise
 def convention_document(request, pk: int):
-    objet = _convention_ou_404(pk)
+    objet = _convention_ou_404(pk, request)
     if not objet.document:
         raise Http404("Aucun document n'est attaché à cette convention.")
     return FileResponse(
@@ -218,13 +246,14 @@ def _page_formulaire(request, gabarit_titre: str, formulaire, retour: str, **con
     )
 
 
-@redacteur_requis
+@lecture_requise
 @require_http_methods(["GET", "POST"])
 def convention_nouvelle(request, slug: str, code: str):
     programme = _programme(slug)
     dep = Departement.objects.filter(code=code.upper()).first()
     if dep is None:
         raise Http404(f"Aucun département ne porte le code « {code} ».")
+    exiger(perimetres.peut_ecrire_departement(request.user, dep.code))
     formulaire = ConventionForm(request.POST or None, departement=dep, programme=programme)
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
@@ -271,10 +300,10 @@ def _conflit(request, formulaire, erreur: services.ConflitDeVersion, gabarit_tit
     )
 
 
-@redacteur_requis
+@lecture_requise
 @require_http_methods(["GET", "POST"])
 def convention_modifier(request, pk: int):
-    objet = _convention_ou_404(pk)
+    objet = _convention_a_modifier(request, pk)
     champs = ["intitule", "date_ouverture", "date_signature_prevue", "lieu_signature", "duree_annees"]
     initial = {c: getattr(objet, c) for c in champs} | {"version": objet.version}
     formulaire = ConventionModifierForm(request.POST or None, initial=initial)
@@ -299,10 +328,10 @@ def convention_modifier(request, pk: int):
     return _page_formulaire(request, titre, formulaire, retour, bouton="Enregistrer")
 
 
-@redacteur_requis
+@lecture_requise
 @require_http_methods(["GET", "POST"])
 def convention_ajout_commune(request, pk: int):
-    objet = _convention_ou_404(pk)
+    objet = _convention_a_modifier(request, pk)
     formulaire = AjoutCommuneForm(
         request.POST or None, initial={"version": objet.version, "role": "laureate"}
     )
@@ -340,10 +369,10 @@ def convention_ajout_commune(request, pk: int):
     return _page_formulaire(request, titre, formulaire, retour, bouton="Ajouter")
 
 
-@redacteur_requis
+@lecture_requise
 @require_http_methods(["GET", "POST"])
 def convention_signature(request, pk: int):
-    objet = _convention_ou_404(pk)
+    objet = _convention_a_modifier(request, pk)
     dep = objet.departement_suivi
     initial = {
         "version": objet.version,
@@ -403,17 +432,22 @@ def convention_signature(request, pk: int):
     )
 
 
-@redacteur_requis
+@lecture_requise
 @require_http_methods(["GET", "POST"])
 def poste_nouveau(request, slug: str, code: str):
     programme = _programme(slug)
     dep = Departement.objects.filter(code=code.upper()).first()
     if dep is None:
         raise Http404(f"Aucun département ne porte le code « {code} ».")
+    exiger(perimetres.peut_ouvrir_poste(request.user, dep.code))
     formulaire = PosteForm(request.POST or None, departement=dep, programme=programme)
     retour = reverse("programme-departement", args=[slug, dep.code])
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
+        exiger(
+            perimetres.peut_enregistrer_poste(request.user, dep.code, list(d["laureats"])),
+            "Ce poste couvre des lauréats hors du périmètre de votre compte.",
+        )
         genre, _, code_employeur = d["employeur"].partition(":")
         employeur = (
             Epci.objects.get(siren=code_employeur)
@@ -445,17 +479,17 @@ def poste_nouveau(request, slug: str, code: str):
     )
 
 
-@redacteur_requis
+@lecture_requise
 @require_http_methods(["POST"])
 def convention_publication(request, pk: int):
-    objet = _convention_ou_404(pk)
+    objet = _convention_a_modifier(request, pk)
     publie = request.POST.get("publie") == "1"
     services.publication_definir(objets=[objet], publie=publie, trace=_trace(request))
     messages.success(request, "La convention est publiée." if publie else "La convention n'est plus publiée.")
     return redirect("convention", pk=pk)
 
 
-@redacteur_requis
+@lecture_requise
 @require_http_methods(["POST"])
 def departement_publication(request, slug: str, code: str):
     """Publie d'un coup les lauréats du département et ses conventions signées."""
@@ -463,6 +497,7 @@ def departement_publication(request, slug: str, code: str):
     dep = Departement.objects.filter(code=code.upper()).first()
     if dep is None:
         raise Http404(f"Aucun département ne porte le code « {code} ».")
+    exiger(perimetres.peut_ecrire_departement(request.user, dep.code))
     objets = [
         *Laureat.objects.filter(programme=programme, departement_suivi=dep),
         *Convention.objects.filter(programme=programme, departement_suivi=dep).exclude(

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from pvd.accounts import perimetres
 from pvd.programmes.selectors import aujourd_hui, programme_par_slug
 from pvd.publication import services
 from pvd.publication.communique import communique_rediger
@@ -14,16 +15,20 @@ from pvd.publication.rendus import FORMATS, ExportIndisponible, rendre
 from pvd.territoires.models import Departement
 
 from ..forms import CommuniqueForm
-from .programmes import _chemin, _trace, redacteur_requis
+from .programmes import _chemin, _trace, exiger, lecture_requise
 
 
-@redacteur_requis
+@lecture_requise
 @require_http_methods(["GET", "POST"])
 def communique(request, slug: str, code: str):
     programme = programme_par_slug(slug)
     departement = Departement.objects.select_related("chef_lieu").filter(code=code.upper()).first()
     if programme is None or departement is None:
         raise Http404("Programme ou département inconnu.")
+    exiger(
+        perimetres.peut_ecrire_departement(request.user, departement.code),
+        f"Le communiqué {departement.avec_charniere} est écrit par sa préfecture.",
+    )
     try:
         jour = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else aujourd_hui()
     except ValueError:

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from pvd.accounts.models import Profil
 from pvd.programmes.demo import charger_exemple_lot
 from pvd.territoires.importation import referentiel_importer
 from pvd.territoires.rapport import resume_import
@@ -45,7 +46,7 @@ class Command(BaseCommand):
         call_command("runserver", adresse, use_reloader=False)
 
     def _compte_demo(self) -> None:
-        """Un compte d'équipe pour essayer les formulaires ; son mot de passe n'est montré qu'une fois."""
+        """Un compte d'administration nationale pour essayer les formulaires ; mot de passe montré une seule fois."""
         modele = get_user_model()
         if modele.objects.filter(username=COMPTE_DEMO).exists():
             self.stdout.write(
@@ -54,5 +55,6 @@ class Command(BaseCommand):
             )
             return
         mot_de_passe = secrets.token_urlsafe(12)
-        modele.objects.create_user(COMPTE_DEMO, password=mot_de_passe, is_staff=True)
+        utilisateur = modele.objects.create_user(COMPTE_DEMO, password=mot_de_passe, is_staff=True)
+        Profil.objects.create(utilisateur=utilisateur, role=Profil.Role.NATIONAL)
         self.stdout.write(f"Compte de démonstration créé : {COMPTE_DEMO} / {mot_de_passe}")

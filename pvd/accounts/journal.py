@@ -1,0 +1,47 @@
+"""Journal de sécurité : connexions réussies ou non, déconnexions, verrouillages, accès refusés, jetons invalides.
+
+Les connexions passent par les signaux d'authentification de Django (un effet de bord, pas un flux métier).
+"""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .models import EvenementSecurite
+
+
+def adresse_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def securite_journaliser(
+    type: str, request=None, utilisateur=None, identifiant: str = "", detail: str = ""
+) -> None:
+    if utilisateur is not None and not getattr(utilisateur, "is_authenticated", False):
+        utilisateur = None
+    EvenementSecurite.objects.create(
+        type=type,
+        utilisateur=utilisateur,
+        identifiant=(identifiant or (utilisateur.get_username() if utilisateur else ""))[:254],
+        adresse_ip=adresse_ip(request),
+        chemin=(request.get_full_path() if request is not None else "")[:500],
+        detail=detail[:500],
+    )
+
+
+@receiver(user_logged_in)
+def _connexion(sender, request, user, **kwargs):
+    securite_journaliser(EvenementSecurite.Type.CONNEXION, request, user)
+
+
+@receiver(user_logged_out)
+def _deconnexion(sender, request, user, **kwargs):
+    securite_journaliser(EvenementSecurite.Type.DECONNEXION, request, user)
+
+
+@receiver(user_login_failed)
+def _echec(sender, credentials, request=None, **kwargs):
+    securite_journaliser(
+        EvenementSecurite.Type.ECHEC, request, identifiant=str(credentials.get("username", ""))
+    )

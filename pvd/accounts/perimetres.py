@@ -1,0 +1,146 @@
+"""Qui peut lire et écrire quoi : le seul endroit qui en décide (pages, formulaires, API, exports, administration).
+
+- administrateur national : lit et écrit tout ;
+- agent de préfecture : lit les lauréats et conventions de ses départements (département de suivi, ou une commune
+  de la convention dans l'un d'eux : une convention du Lot qui atteint l'Aveyron se lit depuis l'Aveyron), et écrit
+  ceux dont le département de suivi est l'un des siens ;
+- chef de projet / collectivité : lit son ou ses départements ; écrit les postes de chef de projet de ses lauréats
+  (ses communes, ou les communes de son EPCI) ;
+- partenaire : lit (ses départements s'ils sont donnés, sinon tout) ;
+- public : ce qui est publié, rien d'autre.
+
+Lire hors de son périmètre : 404 (l'objet « n'existe pas ») ; écrire hors de son périmètre : 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from .models import Profil
+
+NATIONAL, PREFECTURE, COLLECTIVITE, PARTENAIRE = (r.value for r in Profil.Role)
+
+
+@dataclass(frozen=True)
+class Perimetre:
+    role: str | None = None  # None : le public
+    departements: frozenset[str] = frozenset()
+    epcis: frozenset[str] = frozenset()
+    communes: frozenset[str] = frozenset()
+
+    @property
+    def public(self) -> bool:
+        return self.role is None
+
+    @property
+    def tout(self) -> bool:
+        return self.role == NATIONAL or (self.role == PARTENAIRE and not self.departements)
+
+
+PUBLIC = Perimetre()
+
+
+def perimetre_de(utilisateur) -> Perimetre:
+    """Le périmètre d'un utilisateur, relu à chaque requête (un rôle retiré prend effet aussitôt)."""
+    if utilisateur is None or not utilisateur.is_authenticated or not utilisateur.is_active:
+        return PUBLIC
+    cache = getattr(utilisateur, "_perimetre_pvd", None)
+    if cache is not None:
+        return cache
+    profil = (
+        Profil.objects.filter(utilisateur=utilisateur)
+        .prefetch_related("departements", "epcis", "communes")
+        .first()
+    )
+    if profil is None:
+        perimetre = Perimetre(NATIONAL) if utilisateur.is_superuser else PUBLIC
+    else:
+        departements = {d.code for d in profil.departements.all()}
+        if profil.role == COLLECTIVITE:
+            # Une collectivité lit son département : celui de ses communes et de son EPCI.
+            departements |= {c.departement_id for c in profil.communes.all()}
+            for epci in profil.epcis.all():
+                departements |= set(epci.departements.values_list("code", flat=True))
+        perimetre = Perimetre(
+            profil.role,
+            frozenset(departements),
+            frozenset(e.siren for e in profil.epcis.all()),
+            frozenset(c.code for c in profil.communes.all()),
+        )
+    utilisateur._perimetre_pvd = perimetre
+    return perimetre
+
+
+# Lecture -----------------------------------------------------------------------------------------------------------
+
+
+def laureats_visibles(utilisateur, qs: QuerySet) -> QuerySet:
+    p = perimetre_de(utilisateur)
+    if p.public:
+        return qs.filter(publie=True)
+    if p.tout:
+        return qs
+    return qs.filter(
+        Q(departement_suivi_id__in=p.departements) | Q(commune__departement_id__in=p.departements)
+    )
+
+
+def conventions_visibles(utilisateur, qs: QuerySet) -> QuerySet:
+    p = perimetre_de(utilisateur)
+    if p.public:
+        return qs.filter(publie=True)
+    if p.tout:
+        return qs
+    return qs.filter(
+        Q(departement_suivi_id__in=p.departements) | Q(communes__commune__departement_id__in=p.departements)
+    ).distinct()
+
+
+def peut_lire_departement(utilisateur, code: str) -> bool:
+    p = perimetre_de(utilisateur)
+    return not p.public and (p.tout or code in p.departements)
+
+
+def lit_le_registre_interne(utilisateur) -> bool:
+    """Les pages du registre (publié ou non) : tout compte qui a un rôle."""
+    return not perimetre_de(utilisateur).public
+
+
+# Écriture ----------------------------------------------------------------------------------------------------------
+
+
+def peut_ecrire_departement(utilisateur, code: str) -> bool:
+    """Créer ou modifier les conventions et les lauréats suivis par ce département, écrire son communiqué."""
+    p = perimetre_de(utilisateur)
+    return p.role == NATIONAL or (p.role == PREFECTURE and code in p.departements)
+
+
+def peut_modifier_convention(utilisateur, convention) -> bool:
+    return peut_ecrire_departement(utilisateur, convention.departement_suivi_id)
+
+
+def peut_enregistrer_poste(utilisateur, departement_code: str, laureats) -> bool:
+    """Un poste de chef de projet : la préfecture de suivi, ou la collectivité de chacun des lauréats couverts."""
+    if peut_ecrire_departement(utilisateur, departement_code):
+        return True
+    p = perimetre_de(utilisateur)
+    if p.role != COLLECTIVITE or not laureats:
+        return False
+    return all(
+        laureat.commune_id in p.communes or (laureat.commune.epci_id and laureat.commune.epci_id in p.epcis)
+        for laureat in laureats
+    )
+
+
+def peut_ouvrir_poste(utilisateur, departement_code: str) -> bool:
+    """Voir le formulaire de poste : la préfecture, ou une collectivité qui a des lauréats dans ce département."""
+    p = perimetre_de(utilisateur)
+    return peut_ecrire_departement(utilisateur, departement_code) or (
+        p.role == COLLECTIVITE and departement_code in p.departements
+    )
+
+
+def est_administrateur_national(utilisateur) -> bool:
+    return perimetre_de(utilisateur).role == NATIONAL

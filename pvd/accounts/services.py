@@ -1,0 +1,116 @@
+"""Écritures sur les comptes : création avec rôle et périmètre, désactivation, jetons d'API."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from pvd.territoires.models import Commune, Departement, Epci
+
+from .models import JetonApi, Profil
+
+
+@transaction.atomic
+def utilisateur_creer(
+    *,
+    email: str,
+    role: str,
+    departements: list[str] = (),
+    epcis: list[str] = (),
+    communes: list[str] = (),
+    organisme: str = "",
+    mot_de_passe: str | None = None,
+):
+    """Crée un compte (identifiant = adresse électronique) avec son rôle et son périmètre."""
+    email = (email or "").strip().lower()
+    erreurs: dict[str, list[str]] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        erreurs["email"] = [f"« {email} » n'est pas une adresse électronique valide."]
+    if role not in Profil.Role.values:
+        erreurs["role"] = [f"Rôle inconnu : « {role} ». Rôles : {', '.join(Profil.Role.values)}."]
+    modele = get_user_model()
+    if modele.objects.filter(username=email).exists():
+        erreurs["email"] = [f"Un compte existe déjà pour {email}."]
+    deps = list(Departement.objects.filter(code__in=[d.upper() for d in departements]))
+    if len(deps) != len(set(departements)):
+        erreurs["departements"] = ["Un des départements est inconnu."]
+    liste_epci = list(Epci.objects.actuels().filter(siren__in=list(epcis)))
+    if len(liste_epci) != len(set(epcis)):
+        erreurs["epcis"] = ["Un des SIREN d'EPCI est inconnu."]
+    liste_communes = list(Commune.objects.actuelles().filter(code__in=list(communes)))
+    if len(liste_communes) != len(set(communes)):
+        erreurs["communes"] = ["Un des codes INSEE de commune est inconnu."]
+    if role == Profil.Role.PREFECTURE and not deps:
+        erreurs["departements"] = ["Un agent de préfecture a au moins un département (--departement 46)."]
+    if role == Profil.Role.COLLECTIVITE and not (liste_epci or liste_communes):
+        erreurs["epcis"] = ["Une collectivité a un EPCI (--epci SIREN) ou des communes (--commune INSEE)."]
+    if mot_de_passe:
+        try:
+            validate_password(mot_de_passe)
+        except ValidationError as erreur:
+            erreurs["mot_de_passe"] = erreur.messages
+    if erreurs:
+        raise ValidationError(erreurs)
+    utilisateur = modele.objects.create_user(
+        username=email, email=email, password=mot_de_passe, is_staff=(role == Profil.Role.NATIONAL)
+    )
+    if not mot_de_passe:
+        utilisateur.set_unusable_password()  # connexion par ProConnect, ou mot de passe choisi plus tard
+        utilisateur.save(update_fields=["password"])
+    profil = Profil.objects.create(utilisateur=utilisateur, role=role, organisme=organisme)
+    profil.departements.set(deps)
+    profil.epcis.set(liste_epci)
+    profil.communes.set(liste_communes)
+    return utilisateur
+
+
+@transaction.atomic
+def utilisateur_desactiver(*, email: str) -> int:
+    """Désactive le compte et révoque ses jetons ; ses sessions cessent dès la requête suivante."""
+    modele = get_user_model()
+    utilisateur = modele.objects.filter(username=email.strip().lower()).first()
+    if utilisateur is None:
+        raise ValidationError({"email": [f"Aucun compte pour {email}."]})
+    utilisateur.is_active = False
+    utilisateur.save(update_fields=["is_active"])
+    return JetonApi.objects.filter(utilisateur=utilisateur, revoque_le__isnull=True).update(
+        revoque_le=timezone.now()
+    )
+
+
+@transaction.atomic
+def jeton_creer(*, utilisateur, nom: str = "") -> str:
+    """Crée un jeton personnel et le rend en clair : c'est la seule fois qu'on le voit."""
+    if not utilisateur.is_active:
+        raise ValidationError("Ce compte est désactivé.")
+    secret = JetonApi.nouveau_secret()
+    JetonApi.objects.create(
+        utilisateur=utilisateur, nom=nom[:100], empreinte=JetonApi.empreinte_de(secret), debut=secret[:12]
+    )
+    return secret
+
+
+def jeton_authentifier(secret: str):
+    """L'utilisateur du jeton, ou None (inconnu, révoqué, compte désactivé)."""
+    jeton = (
+        JetonApi.objects.select_related("utilisateur")
+        .filter(empreinte=JetonApi.empreinte_de(secret), revoque_le__isnull=True, utilisateur__is_active=True)
+        .first()
+    )
+    if jeton is None:
+        return None
+    JetonApi.objects.filter(pk=jeton.pk).update(dernier_usage=timezone.now())
+    return jeton.utilisateur
+
+
+def jeton_revoquer(*, utilisateur, debut: str = "") -> int:
+    jetons = JetonApi.objects.filter(utilisateur=utilisateur, revoque_le__isnull=True)
+    if debut:
+        jetons = jetons.filter(debut__startswith=debut)
+    return jetons.update(revoque_le=timezone.now())
