@@ -58,7 +58,11 @@ def utilisateur_creer(
     if erreurs:
         raise ValidationError(erreurs)
     utilisateur = modele.objects.create_user(
-        username=email, email=email, password=mot_de_passe, is_staff=(role == Profil.Role.NATIONAL)
+        username=email,
+        email=email,
+        password=mot_de_passe,
+        is_staff=(role == Profil.Role.NATIONAL),
+        is_superuser=(role == Profil.Role.NATIONAL),
     )
     if not mot_de_passe:
         utilisateur.set_unusable_password()  # connexion par ProConnect, ou mot de passe choisi plus tard

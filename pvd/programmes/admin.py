@@ -14,6 +14,7 @@ from .models import (
     RegleEcheance,
     Signataire,
 )
+from .services import Trace, journaliser
 
 
 class PhaseInline(admin.TabularInline):
@@ -28,8 +29,41 @@ class RegleInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    """Les règles d'un programme (plafonds, phases, échéances) : chaque changement est journalisé (canal admin)."""
+
     list_display = ["nom", "nom_court", "date_debut", "population_max"]
     inlines = [PhaseInline, RegleInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        journaliser(
+            obj,
+            Evenement.Action.MODIFICATION if change else Evenement.Action.CREATION,
+            f"Règles du programme {obj.nom_court} {'modifiées' if change else 'créées'} : "
+            + (", ".join(form.changed_data) or "aucun champ"),
+            Trace(auteur=request.user, canal=Evenement.Canal.ADMIN),
+            apres={champ: form.cleaned_data.get(champ) for champ in form.changed_data},
+        )
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save()
+        for objet in [*instances, *formset.deleted_objects]:
+            supprime = objet in formset.deleted_objects
+            journaliser(
+                form.instance,
+                Evenement.Action.MODIFICATION,
+                f"{objet._meta.verbose_name.capitalize()} {'supprimée' if supprime else 'enregistrée'} : {objet}",
+                Trace(auteur=request.user, canal=Evenement.Canal.ADMIN),
+            )
+
+    def delete_model(self, request, obj):
+        journaliser(
+            obj,
+            Evenement.Action.SUPPRESSION,
+            f"Programme {obj.nom_court} supprimé",
+            Trace(auteur=request.user, canal=Evenement.Canal.ADMIN),
+        )
+        super().delete_model(request, obj)
 
 
 class LectureSeule(admin.ModelAdmin):

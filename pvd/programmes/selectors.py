@@ -223,3 +223,20 @@ def avancements_de_commune(commune: Commune, au: date, publics: bool = False) ->
     for laureat in laureats_commune:
         resultats += avancements(laureat.programme, [laureat], au, publiques=publics)
     return resultats
+
+
+def historique_de_commune(commune: Commune) -> QuerySet[Evenement]:
+    """Les changements de ses fiches de lauréate et des conventions qui la réunissent, les plus récents d'abord."""
+    laureats_ids = [str(pk) for pk in Laureat.objects.filter(commune=commune).values_list("pk", flat=True)]
+    conventions_ids = [
+        str(pk)
+        for pk in ConventionCommune.objects.filter(commune=commune).values_list("convention_id", flat=True)
+    ]
+    return (
+        Evenement.objects.filter(
+            Q(objet_type="laureat", objet_id__in=laureats_ids)
+            | Q(objet_type="convention", objet_id__in=conventions_ids)
+        )
+        .select_related("auteur")
+        .order_by("-fait_le", "-id")[:200]
+    )

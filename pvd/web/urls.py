@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ConnexionForm
-from .views import pages, programmes, public, publication, territoires
+from .views import journal, pages, programmes, public, publication, territoires
 
 urlpatterns = [
     path("", pages.accueil, name="accueil"),
@@ -64,12 +65,13 @@ urlpatterns = [
         name="convention-ajout-commune",
     ),
     path("conventions/<int:pk>/signature/", programmes.convention_signature, name="convention-signature"),
+    path("journal/", journal.journal, name="journal"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(
             template_name="web/connexion.html",
             authentication_form=ConnexionForm,
-            extra_context={"title": "Connexion"},
+            extra_context={"title": "Connexion", "proconnect": settings.PVD_OIDC_ACTIF},
         ),
         name="connexion",
     ),

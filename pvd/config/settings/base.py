@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "pvd.territoires",
     "pvd.programmes",
     "pvd.publication",
+    "pvd.exploitation",
     "pvd.web",
     "pvd.api",
 ]
@@ -252,4 +253,4 @@ if PVD_OIDC_ACTIF:
     )  # « eidas2 » : double authentification exigée
     if PVD_OIDC_ACR_VALUES:
         OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": PVD_OIDC_ACR_VALUES}
-    LOGIN_REDIRECT_URL_FAILURE = "connexion"
+    LOGIN_REDIRECT_URL_FAILURE = "/connexion/"

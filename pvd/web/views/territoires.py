@@ -2,7 +2,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from pvd.programmes.selectors import aujourd_hui, avancements_de_commune
+from pvd.accounts.perimetres import lit_le_registre_interne
+from pvd.programmes.selectors import aujourd_hui, avancements_de_commune, historique_de_commune
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
@@ -107,8 +108,9 @@ def commune(request, code: str):
             "title": f"{objet.nom} ({objet.code})",
             "commune": objet,
             "avancements": avancements_de_commune(
-                objet, aujourd_hui(), publics=not request.user.is_authenticated
+                objet, aujourd_hui(), publics=not lit_le_registre_interne(request.user)
             ),
+            "historique": historique_de_commune(objet) if lit_le_registre_interne(request.user) else None,
             "breadcrumb_data": _chemin(
                 ("Départements", reverse("departements")),
                 (f"{dep.nom} ({dep.code})", reverse("departement", args=[dep.code])),

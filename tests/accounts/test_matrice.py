@@ -1,0 +1,322 @@
+"""La matrice des droits : chaque rôle × un objet dans et hors de son périmètre × chaque URL d'écriture.
+
+Les URL viennent de la configuration : une URL nouvelle qui n'est ni classée en lecture seule ni couverte par la
+matrice fait échouer `test_toute_url_est_classee`. Attendu : aucune réussite inattendue, et la base inchangée après
+chaque refus.
+"""
+
+import json
+from datetime import date
+
+import pytest
+from django.contrib import admin
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from pvd.accounts.services import utilisateur_creer
+from pvd.programmes import services
+from pvd.programmes.models import (
+    Convention,
+    ConventionCommune,
+    Evenement,
+    Laureat,
+    PosteChefDeProjet,
+    Programme,
+    Signataire,
+)
+from pvd.publication.models import ParametresDepartement
+from pvd.territoires.models import Commune, Epci
+
+pytestmark = pytest.mark.django_db
+TRACE = services.Trace(canal=Evenement.Canal.CLI)
+
+# Pages et points d'API qui ne font que lire (GET) ; tout le reste doit figurer dans ECRITURES ci-dessous.
+LECTURE_SEULE = {
+    "accueil",
+    "recherche",
+    "suggestions",
+    "departements",
+    "departement",
+    "epci",
+    "commune",
+    "tableau-de-bord",
+    "tableau-de-bord-region",
+    "programme-departement",
+    "convention",
+    "convention-document",
+    "public-programme",
+    "public-departement",
+    "telechargement",
+    "journal",
+    "accessibilite",
+    "mentions-legales",
+    "donnees-personnelles",
+    "plan-du-site",
+    "connexion",
+    "deconnexion",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "oidc_logout",
+}
+ECRITURES_SITE = {
+    "convention-nouvelle",
+    "convention-modifier",
+    "convention-ajout-commune",
+    "convention-signature",
+    "convention-publication",
+    "departement-publication",
+    "poste-nouveau",
+    "communique",
+}
+# L'API se classe par opération (méthode, chemin), lue dans sa description OpenAPI.
+ECRITURES_API = {
+    ("post", "/api/v1/conventions"): "api:convention_creer",
+    ("patch", "/api/v1/conventions/{pk}"): "api:convention_modifier",
+    ("post", "/api/v1/conventions/{pk}/signature"): "api:convention_signer",
+}
+
+
+def noms_d_url(motifs, prefixe=""):
+    for motif in motifs:
+        if isinstance(motif, URLResolver):
+            if motif.namespace in ("admin", "api"):
+                continue  # l'administration est couverte à part, modèle par modèle ; l'API, opération par opération
+            yield from noms_d_url(motif.url_patterns, prefixe)
+        elif isinstance(motif, URLPattern) and motif.name:
+            yield prefixe + motif.name
+
+
+def test_toute_url_est_classee():
+    noms = set(noms_d_url(get_resolver().url_patterns))
+    non_classees = noms - LECTURE_SEULE - ECRITURES_SITE
+    assert non_classees == set(), (
+        f"URL à classer (lecture seule ou matrice des droits) : {sorted(non_classees)}"
+    )
+    from pvd.api.api import api
+
+    operations = {
+        (methode, chemin)
+        for chemin, methodes in api.get_openapi_schema()["paths"].items()
+        for methode in methodes
+        if methode in ("post", "put", "patch", "delete")
+    }
+    assert operations == set(ECRITURES_API), "Écriture d'API hors de la matrice des droits."
+
+
+def empreinte_de_la_base() -> tuple:
+    return (
+        Convention.objects.count(),
+        ConventionCommune.objects.count(),
+        Signataire.objects.count(),
+        PosteChefDeProjet.objects.count(),
+        Evenement.objects.count(),
+        ParametresDepartement.objects.count(),
+        Laureat.objects.filter(publie=True).count(),
+        Convention.objects.filter(publie=True).count(),
+        sorted(Convention.objects.values_list("id", "version", "statut", "lieu_signature")),
+    )
+
+
+@pytest.fixture
+def monde(db):
+    """Une convention du Lot et une de l'Aveyron, en élaboration, chacune avec ses deux lauréates."""
+    pvd = Programme.objects.get(slug="pvd")
+
+    def convention(siren, codes):
+        laureats = [
+            services.laureat_register(
+                programme=pvd,
+                commune=Commune.objects.get(code=c),
+                date_selection=date(2021, 1, 4),
+                trace=TRACE,
+            )
+            for c in codes
+        ]
+        objet = services.convention_create(
+            programme=pvd,
+            type="adhesion",
+            epci=Epci.objects.get(siren=siren),
+            communes=[(laureat.commune, "laureate") for laureat in laureats],
+            trace=TRACE,
+        )
+        return objet, laureats
+
+    lot, laureats_lot = convention("200066371", ["46128", "46309"])  # Cauvaldor : Gramat, Souillac
+    aveyron_epci = Epci.objects.filter(departements="12").exclude(departements="46").order_by("siren").first()
+    codes_12 = list(
+        Commune.objects.filter(epci=aveyron_epci, population__lt=20000)
+        .order_by("code")
+        .values_list("code", flat=True)[:2]
+    )
+    aveyron, laureats_12 = convention(aveyron_epci.siren, codes_12)
+    comptes = {
+        "national": utilisateur_creer(email="anct@test.gouv.fr", role="national"),
+        "prefecture46": utilisateur_creer(email="agent@lot.gouv.fr", role="prefecture", departements=["46"]),
+        "prefecture12": utilisateur_creer(
+            email="agent@aveyron.gouv.fr", role="prefecture", departements=["12"]
+        ),
+        "collectivite": utilisateur_creer(
+            email="cdp@cauvaldor.test", role="collectivite", epcis=["200066371"]
+        ),
+        "partenaire": utilisateur_creer(email="partenaire@test.fr", role="partenaire"),
+        "anonyme": None,
+    }
+    return {"46": (lot, laureats_lot), "12": (aveyron, laureats_12), "comptes": comptes}
+
+
+def requete(client, nom, convention, laureats):
+    """L'écriture `nom` sur cet objet, avec des données valides : seul le droit peut la refuser."""
+    dep = convention.departement_suivi_id
+    pk = convention.pk
+    if nom == "convention-nouvelle":
+        return client.post(
+            f"/programmes/pvd/departements/{dep}/conventions/nouvelle/",
+            {"type": "cadre_ort", "epci": convention.epci_id, "communes": [laureats[0].pk]},
+        )
+    if nom == "convention-modifier":
+        return client.post(
+            f"/conventions/{pk}/modifier/", {"version": convention.version, "lieu_signature": "Ici"}
+        )
+    if nom == "convention-ajout-commune":
+        autre = (
+            Commune.objects.filter(epci=convention.epci)
+            .exclude(code__in=[laureat.commune_id for laureat in laureats])
+            .order_by("code")
+            .first()
+        )
+        return client.post(
+            f"/conventions/{pk}/communes/ajouter/",
+            {"version": convention.version, "commune": autre.code, "role": "autre"},
+        )
+    if nom == "convention-signature":
+        return client.post(
+            f"/conventions/{pk}/signature/",
+            {"version": convention.version, "date_signature": "2022-05-02", "etat_qualite": "préfet"},
+        )
+    if nom == "convention-publication":
+        return client.post(f"/conventions/{pk}/publication/", {"publie": "1"})
+    if nom == "departement-publication":
+        return client.post(f"/programmes/pvd/departements/{dep}/publication/")
+    if nom == "poste-nouveau":
+        return client.post(
+            f"/programmes/pvd/departements/{dep}/chefs-de-projet/nouveau/",
+            {
+                "employeur": f"epci:{convention.epci_id}",
+                "laureats": [laureat.pk for laureat in laureats],
+                "date_prise_poste": "2022-02-01",
+            },
+        )
+    if nom == "communique":
+        return client.post(
+            f"/programmes/pvd/departements/{dep}/communique/?date=2022-05-02",
+            {
+                "entete": "PRÉFET",
+                "programme": "P",
+                "lieu_date": "Ici",
+                "titre": "T",
+                "presentation": "P",
+                "contact": "Contact",
+                "garder_contact": "on",
+                "format": "",
+            },
+        )
+    if nom == "api:convention_creer":
+        return client.post(
+            "/api/v1/conventions",
+            {
+                "type": "cadre_ort",
+                "epci": convention.epci_id,
+                "communes": [{"insee": laureats[0].commune_id}],
+            },
+            content_type="application/json",
+        )
+    if nom == "api:convention_modifier":
+        return client.patch(
+            f"/api/v1/conventions/{pk}",
+            {"lieu_signature": "Ici"},
+            content_type="application/json",
+            headers={"If-Match": f'"{convention.version}"'},
+        )
+    if nom == "api:convention_signer":
+        return client.post(
+            f"/api/v1/conventions/{pk}/signature",
+            {
+                "date_signature": "2022-05-02",
+                "signataires": json.dumps([{"partie": "etat", "qualite": "préfet"}]),
+            },
+            headers={"If-Match": f'"{convention.version}"'},
+        )
+    raise AssertionError(nom)
+
+
+def autorise(role: str, nom: str, departement: str) -> bool:
+    if role == "national":
+        return True
+    if role == f"prefecture{departement}":
+        return True
+    if role == "collectivite":
+        return (
+            nom == "poste-nouveau" and departement == "46"
+        )  # ses lauréats : Gramat et Souillac, de Cauvaldor
+    return False
+
+
+def reussite(reponse) -> bool:
+    if reponse.status_code in (200, 201):
+        if reponse.get("Content-Type", "").startswith("text/html"):
+            # Un formulaire renvoyé avec ses erreurs n'est pas une réussite.
+            return "fr-input-group--error" not in reponse.content.decode() and "fr-alert--error" not in (
+                reponse.content.decode()
+            )
+        return True
+    return reponse.status_code == 302 and not reponse["Location"].startswith("/connexion/")
+
+
+@pytest.mark.parametrize("departement", ["46", "12"])
+@pytest.mark.parametrize(
+    "role", ["national", "prefecture46", "prefecture12", "collectivite", "partenaire", "anonyme"]
+)
+def test_matrice(client, monde, role, departement):
+    compte = monde["comptes"][role]
+    if compte is not None:
+        client.force_login(compte)
+    inattendues, base_modifiee = [], []
+    for nom in sorted(ECRITURES_SITE | set(ECRITURES_API.values())):
+        convention, laureats = monde[departement]
+        convention.refresh_from_db()
+        avant = empreinte_de_la_base()
+        point_de_sauvegarde = transaction.savepoint()
+        reponse = requete(client, nom, convention, laureats)
+        ok = reussite(reponse)
+        attendu = autorise(role, nom, departement)
+        if ok != attendu:
+            inattendues.append((nom, reponse.status_code, "réussite" if ok else "refus"))
+        if not ok and empreinte_de_la_base() != avant:
+            base_modifiee.append(nom)
+        transaction.savepoint_rollback(point_de_sauvegarde)
+    assert inattendues == [], inattendues
+    assert base_modifiee == [], base_modifiee
+
+
+@pytest.mark.parametrize("role", ["prefecture46", "collectivite", "partenaire", "anonyme"])
+def test_administration_reservee_a_l_equipe_nationale(client, monde, role):
+    compte = monde["comptes"][role]
+    if compte is not None:
+        client.force_login(compte)
+    for modele in admin.site._registry:
+        meta = modele._meta
+        for url in (
+            f"/admin/{meta.app_label}/{meta.model_name}/",
+            f"/admin/{meta.app_label}/{meta.model_name}/add/",
+        ):
+            reponse = client.post(url, {}) if url.endswith("add/") else client.get(url)
+            assert reponse.status_code in (302, 403), (url, reponse.status_code)
+            if reponse.status_code == 302:
+                assert "/admin/login/" in reponse["Location"]
+
+
+def test_administration_ouverte_a_l_equipe_nationale(client, monde):
+    client.force_login(monde["comptes"]["national"])
+    for modele in admin.site._registry:
+        meta = modele._meta
+        assert client.get(f"/admin/{meta.app_label}/{meta.model_name}/").status_code == 200, meta.label
