@@ -19,10 +19,12 @@ def rejouer_migrations_de_donnees() -> None:
     """Après un vidage de la base, remet les lignes que posent les migrations de données (PVD, DSFR)."""
     from django.apps import apps
 
-    for module in ("pvd.programmes.migrations.0002_programme_pvd", "pvd.web.migrations.0001_configurer_dsfr"):
-        migration = importlib.import_module(module)
-        fonction = migration.creer_pvd if hasattr(migration, "creer_pvd") else migration.configurer
-        fonction(apps, None)
+    for module, fonction in (
+        ("pvd.programmes.migrations.0002_programme_pvd", "creer_pvd"),
+        ("pvd.programmes.migrations.0005_programme_acv", "creer_acv"),
+        ("pvd.web.migrations.0001_configurer_dsfr", "configurer"),
+    ):
+        getattr(importlib.import_module(module), fonction)(apps, None)
 
 
 @pytest.fixture

@@ -57,6 +57,8 @@ class Jalon:
     @property
     def texte(self) -> str:
         """« 9 février 2023 (en retard de 13 jours) », « en retard de 2 ans », « non renseigné »…"""
+        if self.precision == "inconnue":
+            return "date non renseignée"
         if self.date:
             texte = ("au plus tard le " if self.precision else "") + date_longue(self.date)
             if self.etat == Etat.FAIT_EN_RETARD:
@@ -175,6 +177,8 @@ def _avancement(
     selection = Jalon(Etape.SELECTION, date=laureat.date_selection, etat=Etat.FAIT)
     if laureat.precision_selection == Laureat.Precision.AU_PLUS_TARD:
         selection.precision = "au plus tard"
+    elif laureat.precision_selection == Laureat.Precision.INCONNUE:
+        selection.precision = "inconnue"
     dates[Etape.SELECTION] = laureat.date_selection
     jalons.append(selection)
 

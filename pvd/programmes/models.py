@@ -128,6 +128,7 @@ class Laureat(models.Model):
     class Precision(models.TextChoices):
         EXACTE = "exacte", "date exacte"
         AU_PLUS_TARD = "au_plus_tard", "au plus tard à cette date"
+        INCONNUE = "inconnue", "non renseignée (comptée depuis le lancement du programme)"
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="laureats")
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="laureats")
@@ -231,6 +232,19 @@ class Convention(models.Model):
         "en élaboration depuis", null=True, blank=True, help_text="Vide : depuis toujours (date inconnue)."
     )
     date_signature_prevue = models.DateField("date de signature prévue", null=True, blank=True)
+    precision_date_prevue = models.CharField(
+        "précision de la date prévue",
+        max_length=10,
+        choices=[
+            ("jour", "jour"),
+            ("mois", "mois"),
+            ("trimestre", "trimestre"),
+            ("semestre", "semestre"),
+            ("annee", "année"),
+        ],
+        default="jour",
+        help_text="« 4e trimestre 2023 » : le 1er octobre 2023, à la précision du trimestre.",
+    )
     date_signature = models.DateField("date de signature", null=True, blank=True)
     lieu_signature = models.CharField("lieu de signature", max_length=200, blank=True)
     date_resiliation = models.DateField("date de résiliation", null=True, blank=True)

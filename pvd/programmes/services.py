@@ -154,6 +154,40 @@ def laureat_register(
     return laureat
 
 
+@transaction.atomic
+def laureat_update(*, laureat: Laureat, champs: dict[str, Any], trace: Trace) -> Laureat:
+    """Met à jour l'identifiant national, la source ou la date de sortie d'un lauréat."""
+    permis = {"identifiant_national", "source", "date_sortie", "date_selection", "precision_selection"}
+    interdits = set(champs) - permis
+    if interdits:
+        raise ValidationError({c: ["Ce champ ne se modifie pas ici."] for c in sorted(interdits)})
+    identifiant = champs.get("identifiant_national")
+    if (
+        identifiant
+        and Laureat.objects.filter(programme=laureat.programme, identifiant_national=identifiant)
+        .exclude(pk=laureat.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"identifiant_national": [f"L'identifiant « {identifiant} » est déjà attribué."]}
+        )
+    avant = {k: getattr(laureat, k) for k in champs}
+    changes = {k: v for k, v in champs.items() if avant[k] != v}
+    if changes:
+        Laureat.objects.filter(pk=laureat.pk).update(**changes)
+        for k, v in changes.items():
+            setattr(laureat, k, v)
+        journaliser(
+            laureat,
+            Evenement.Action.MODIFICATION,
+            f"Lauréat modifié : {', '.join(sorted(changes))}",
+            trace,
+            avant={k: avant[k] for k in changes},
+            apres=changes,
+        )
+    return laureat
+
+
 # Conventions ---------------------------------------------------------------------------------------------------
 
 
@@ -275,7 +309,14 @@ def _prendre_version(convention: Convention, version: int) -> None:
     convention.version = version + 1
 
 
-CHAMPS_MODIFIABLES = {"intitule", "date_signature_prevue", "lieu_signature", "duree_annees", "date_ouverture"}
+CHAMPS_MODIFIABLES = {
+    "intitule",
+    "date_signature_prevue",
+    "precision_date_prevue",
+    "lieu_signature",
+    "duree_annees",
+    "date_ouverture",
+}
 
 
 @transaction.atomic

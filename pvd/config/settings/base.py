@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pvd.programmes",
     "pvd.publication",
     "pvd.exploitation",
+    "pvd.imports",
     "pvd.web",
     "pvd.api",
 ]

@@ -1,0 +1,161 @@
+"""Lire un tableau envoyé par quelqu'un : CSV, XLSX, XLS ou ODS, sans lui faire confiance.
+
+- taille limitée ; une archive (XLSX, ODS) est examinée par son répertoire avant toute décompression : nombre de
+  membres, taille déclarée, taux de compression (une « bombe » de 1 Mo qui déclare 400 Mo est refusée aussitôt) ;
+- XLSX et ODS lus par python-calamine (Rust, sans exécuter aucune formule, sans interpréter de DTD) ; les cellules
+  fusionnées reçoivent la valeur de leur cellule d'origine ; chaque cellule devient du texte, les dates restent des
+  dates ;
+- CSV : UTF-8 (avec ou sans BOM) ou Windows-1252, séparateur `;`, `,` ou tabulation, détectés ;
+- la ligne d'en-tête peut ne pas être la première : on la cherche ;
+- toute erreur devient `FichierIllisible`, avec un message en français qui dit le fichier, la ligne et quoi faire.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pvd.publication.exports import restaurer
+from pvd.territoires.fichiers import SEPARATEURS, FichierIllisible, decoder
+
+TAILLE_MAX = 20 * 1024 * 1024
+DECOMPRESSE_MAX = 200 * 1024 * 1024
+MEMBRES_MAX = 5000
+TAUX_MAX = 120
+LIGNES_ENTETE_MAX = 30
+
+
+@dataclass
+class Tableau:
+    nom_fichier: str
+    format: str
+    lignes: list[list]  # cellules : str, ou date pour les dates des tableurs
+
+    def texte(self, valeur) -> str:
+        if valeur is None:
+            return ""
+        if isinstance(valeur, datetime):
+            return valeur.date().isoformat() if valeur.time() == datetime.min.time() else valeur.isoformat()
+        if isinstance(valeur, date):
+            return valeur.isoformat()
+        if isinstance(valeur, float) and valeur.is_integer():
+            return str(int(valeur))
+        return restaurer(str(valeur).strip())
+
+
+def _verifier_archive(contenu: bytes, nom_fichier: str) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(contenu))
+    except zipfile.BadZipFile as erreur:
+        raise FichierIllisible(
+            f"{nom_fichier} : fichier tableur abîmé (archive illisible). Réenregistrez-le."
+        ) from erreur
+    membres = archive.infolist()
+    if len(membres) > MEMBRES_MAX:
+        raise FichierIllisible(
+            f"{nom_fichier} : archive suspecte ({len(membres)} éléments) ; fichier refusé."
+        )
+    total = sum(m.file_size for m in membres)
+    if total > DECOMPRESSE_MAX or any(
+        m.compress_size and m.file_size / m.compress_size > TAUX_MAX and m.file_size > 1_000_000
+        for m in membres
+    ):
+        raise FichierIllisible(
+            f"{nom_fichier} : archive suspecte (elle se décompresserait en {total / 1e6:.0f} Mo) ; fichier refusé. "
+            "Enregistrez la feuille en CSV si elle est vraiment si grande."
+        )
+    return archive
+
+
+def _lire_tableur(contenu: bytes, nom_fichier: str, format: str) -> list[list]:
+    import python_calamine
+
+    try:
+        classeur = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(contenu))
+        feuille = classeur.get_sheet_by_index(0)
+        lignes = [list(ligne) for ligne in feuille.to_python(skip_empty_area=False)]
+        fusions = feuille.merged_cell_ranges or []
+    except Exception as erreur:  # calamine signale ses erreurs par des exceptions variées
+        raise FichierIllisible(
+            f"{nom_fichier} : tableur illisible ({format.upper()}). Réenregistrez-le depuis votre tableur, ou en CSV."
+        ) from erreur
+    for (ligne_debut, col_debut), (ligne_fin, col_fin) in fusions:
+        if ligne_debut >= len(lignes) or col_debut >= len(lignes[ligne_debut]):
+            continue
+        valeur = lignes[ligne_debut][col_debut]
+        for i in range(ligne_debut, min(ligne_fin, len(lignes) - 1) + 1):
+            for j in range(col_debut, min(col_fin, len(lignes[i]) - 1) + 1):
+                if lignes[i][j] in ("", None):
+                    lignes[i][j] = valeur
+    return lignes
+
+
+def _lire_csv(contenu: bytes, nom_fichier: str) -> list[list]:
+    import csv
+
+    texte, _ = decoder(contenu, nom_fichier)
+    if "\x00" in texte:
+        raise FichierIllisible(
+            f"{nom_fichier} : ce n'est pas un fichier texte CSV. Exportez la feuille en CSV."
+        )
+    # Le titre d'un tableau peut précéder l'en-tête : on juge le séparateur sur les premières lignes, pas la première.
+    premieres = [ligne for ligne in texte.splitlines()[:LIGNES_ENTETE_MAX] if ligne.strip()]
+    separateur = max(SEPARATEURS, key=lambda s: max((ligne.count(s) for ligne in premieres), default=0))
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur, strict=True)
+    lignes = []
+    try:
+        for ligne in lecteur:
+            lignes.append(ligne)
+    except csv.Error as erreur:
+        raise FichierIllisible(
+            f"{nom_fichier}, ligne {len(lignes) + 1} : guillemet non fermé ou mal placé. Corrigez cette ligne."
+        ) from erreur
+    return lignes
+
+
+def lire_tableau(contenu: bytes, nom_fichier: str) -> Tableau:
+    if len(contenu) > TAILLE_MAX:
+        raise FichierIllisible(
+            f"{nom_fichier} : {len(contenu) / 1e6:.1f} Mo, au-delà de la limite de {TAILLE_MAX / 1e6:.0f} Mo. "
+            "Découpez le fichier."
+        )
+    if not contenu.strip():
+        raise FichierIllisible(f"{nom_fichier} : le fichier est vide.")
+    if contenu[:4] == b"PK\x03\x04":
+        archive = _verifier_archive(contenu, nom_fichier)
+        noms = set(archive.namelist())
+        if "xl/workbook.xml" in noms:
+            format = "xlsx"
+        elif "content.xml" in noms:
+            format = "ods"
+        else:
+            raise FichierIllisible(
+                f"{nom_fichier} : archive qui n'est ni un classeur XLSX ni un classeur ODS."
+            )
+        lignes = _lire_tableur(contenu, nom_fichier, format)
+    elif contenu[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        format = "xls"
+        lignes = _lire_tableur(contenu, nom_fichier, format)
+    else:
+        format = "csv"
+        lignes = _lire_csv(contenu, nom_fichier)
+    tableau = Tableau(nom_fichier, format, [])
+    tableau.lignes = [[tableau.texte(c) if not isinstance(c, date) else c for c in ligne] for ligne in lignes]
+    return tableau
+
+
+def trouver_entete(tableau: Tableau, reconnaitre) -> int:
+    """L'indice de la ligne d'en-tête : celle, parmi les premières, qui a le plus de colonnes reconnues."""
+    meilleure, score_max = None, 0
+    for i, ligne in enumerate(tableau.lignes[:LIGNES_ENTETE_MAX]):
+        score = sum(1 for cellule in ligne if isinstance(cellule, str) and reconnaitre(cellule))
+        if score > score_max:
+            meilleure, score_max = i, score
+    if meilleure is None:
+        raise FichierIllisible(
+            f"{tableau.nom_fichier} : aucune ligne d'en-tête reconnue dans les {LIGNES_ENTETE_MAX} premières lignes. "
+            "Ajoutez une ligne de titres de colonnes."
+        )
+    return meilleure

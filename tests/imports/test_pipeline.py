@@ -1,0 +1,261 @@
+"""Chaque source, du fichier aux lignes enregistrées ; refus en bloc, réimport sans effet, aperçu fidèle."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from pvd.imports.lecture import lire_tableau
+from pvd.imports.pipeline import TRACE_IMPORT, ImportRefuse, apercu, importer
+from pvd.programmes.models import Convention, Evenement, Laureat
+from pvd.territoires.fichiers import FichierIllisible
+from pvd.territoires.models import Departement
+
+pytestmark = pytest.mark.django_db
+
+ANCT = (
+    "insee_com,lib_com,id_pvd,date_signature,Maire,Courriel\n"
+    "46309,Souillac,pvd-76-46-1,2021-07-27,M. Dupont,maire@souillac.test\n"
+    "46128,Gramat,pvd-76-46-2,2021-07-27,,\n"
+    "46066,Cazals,pvd-76-46-3,,,\n"
+    "12052,Capdenac-Gare,pvd-76-46-4,2021-07-27,,\n"
+)
+
+
+def empreinte():
+    return (
+        Laureat.objects.count(),
+        Convention.objects.count(),
+        Evenement.objects.count(),
+        sorted(Convention.objects.values_list("id", "version", "statut")),
+    )
+
+
+def test_liste_anct_de_bout_en_bout(capsys):
+    plan = importer(ANCT.encode(), "anct.csv", "anct-pvd", trace=TRACE_IMPORT)
+    assert plan.comptes()["creation"] == 4
+    assert plan.colonnes_ecartees == ["Maire", "Courriel"]
+    souillac = Laureat.objects.get(commune_id="46309")
+    assert (souillac.identifiant_national, souillac.date_selection, souillac.precision_selection) == (
+        "pvd-76-46-1",
+        date(2021, 7, 27),
+        "au_plus_tard",
+    )
+    assert Laureat.objects.get(commune_id="46066").precision_selection == "inconnue"
+    adhesions = Convention.objects.filter(type="adhesion")
+    # Souillac et Gramat (Cauvaldor, même date) dans une convention ; Capdenac-Gare (Grand-Figeac) dans une autre.
+    assert sorted(sorted(a.communes.values_list("commune_id", flat=True)) for a in adhesions) == [
+        ["12052"],
+        ["46128", "46309"],
+    ]
+    assert all(a.statut == "signee" and a.date_signature == date(2021, 7, 27) for a in adhesions)
+    assert Evenement.objects.filter(canal="import").count() >= 6
+    assert "Dupont" not in str(list(Evenement.objects.values_list("apres", flat=True)))
+    # Le même fichier une seconde fois : rien ne change.
+    avant = empreinte()
+    plan = importer(ANCT.encode(), "anct.csv", "anct-pvd", trace=TRACE_IMPORT)
+    assert (plan.comptes()["creation"], plan.comptes()["modification"], plan.comptes()["inchange"]) == (
+        0,
+        0,
+        4,
+    )
+    assert empreinte() == avant
+
+
+def test_une_ligne_refusee_bloque_tout():
+    fichier = (ANCT + "99999,Nulle part,,,,\n").encode()
+    avant = empreinte()
+    with pytest.raises(ImportRefuse, match="rien n'a été importé"):
+        importer(fichier, "anct.csv", "anct-pvd", trace=TRACE_IMPORT)
+    assert empreinte() == avant
+    plan = importer(fichier, "anct.csv", "anct-pvd", trace=TRACE_IMPORT, valides_seulement=True)
+    assert plan.comptes()["rejet"] == 1
+    assert Laureat.objects.count() == 4
+
+
+def test_une_regle_du_programme_bloque_aussi(lot_signe=None):
+    # Gramat signée le 27/07/2021 ; un autre fichier dit le 01/09/2021 : conflit, rien n'est écrit.
+    importer(ANCT.encode(), "anct.csv", "anct-pvd", trace=TRACE_IMPORT)
+    contradictoire = (
+        "insee_com,lib_com,id_pvd,date_signature\n46128,Gramat,pvd-76-46-2,2021-09-01\n46045,Cajarc,,\n"
+    )
+    avant = empreinte()
+    plan = apercu(contradictoire.encode(), "autre.csv", "anct-pvd")
+    assert [ligne.statut for ligne in plan.lignes] == ["rejet", "creation"]
+    assert "signée le 27/07/2021" in plan.lignes[0].messages[0]
+    with pytest.raises(ImportRefuse):
+        importer(contradictoire.encode(), "autre.csv", "anct-pvd", trace=TRACE_IMPORT)
+    assert empreinte() == avant
+
+
+def test_l_apercu_montre_ce_que_fait_l_ecriture():
+    plan_apercu = apercu(ANCT.encode(), "anct.csv", "anct-pvd")
+    assert Laureat.objects.count() == 0  # l'aperçu n'a rien laissé
+    plan = importer(
+        ANCT.encode(), "anct.csv", "anct-pvd", trace=TRACE_IMPORT, signature_apercu=plan_apercu.signature()
+    )
+    assert [(ligne.numero, ligne.statut) for ligne in plan.lignes] == [
+        (ligne.numero, ligne.statut) for ligne in plan_apercu.lignes
+    ]
+
+
+def test_apercu_perime():
+    plan_apercu = apercu(ANCT.encode(), "anct.csv", "anct-pvd")
+    importer(
+        b"insee_com,lib_com,id_pvd,date_signature\n46128,Gramat,,\n", "x.csv", "anct-pvd", trace=TRACE_IMPORT
+    )
+    with pytest.raises(ImportRefuse, match="a changé depuis l'aperçu"):
+        importer(
+            ANCT.encode(),
+            "anct.csv",
+            "anct-pvd",
+            trace=TRACE_IMPORT,
+            signature_apercu=plan_apercu.signature(),
+        )
+
+
+def test_liste_acv_dates_a_la_francaise():
+    fichier = "insee_com;lib_com;id_acv;lib_acv;date_signature\n46042;Cahors;acv-46-1;Cahors;27-09-2018\n"
+    importer(fichier.encode("cp1252"), "acv.csv", "anct-acv", trace=TRACE_IMPORT)
+    cahors = Laureat.objects.get(commune_id="46042")
+    assert cahors.programme.slug == "acv" and cahors.identifiant_national == "acv-46-1"
+    assert Convention.objects.get(programme__slug="acv").date_signature == date(2018, 9, 27)
+
+
+ORT = (
+    "Suivi des ORT - campagne 2024;;;;;;;;;\n;;;;;;;;;\n"
+    "Commune;EPCI;Département;Région;Code commune;Statut de la commune;Signée ?;Si signée, date de signature;"
+    "Si non signée, date de signature envisagée;Durée (en années)\n"
+    "46 - Gramat;CC Causses et Vallée de la Dordogne;Lot;Occitanie;46128;PVD;Oui;09/02/2023;;5\n"
+    "46 - Souillac;CC Causses et Vallée de la Dordogne;Lot;Occitanie;46309;PVD;Oui;09/02/2023;;5\n"
+    "46 - Cazals;CC Cazals-Salviac;Lot;Occitanie;46066;PVD;Non;;4e trimestre 2023;5\n"
+)
+
+
+def test_fichier_des_ort():
+    importer(ANCT.encode(), "anct.csv", "anct-pvd", trace=TRACE_IMPORT)
+    plan = importer(ORT.encode(), "ort.csv", "ort", trace=TRACE_IMPORT)
+    assert plan.comptes()["creation"] == 3
+    signee = Convention.objects.get(type="cadre_ort", statut="signee")
+    assert sorted(signee.communes.values_list("commune_id", flat=True)) == ["46128", "46309"]
+    assert (signee.date_signature, signee.duree_annees) == (date(2023, 2, 9), 5)
+    prevue = Convention.objects.get(type="cadre_ort", statut="en_elaboration")
+    assert (prevue.date_signature_prevue, prevue.precision_date_prevue) == (date(2023, 10, 1), "trimestre")
+    assert importer(ORT.encode(), "ort.csv", "ort", trace=TRACE_IMPORT).comptes()["inchange"] == 3
+
+
+def test_ort_d_une_commune_non_laureate():
+    plan = apercu(ORT.encode(), "ort.csv", "ort")
+    assert {ligne.statut for ligne in plan.lignes} == {"rejet"}
+    assert "importez d'abord la liste des lauréats" in plan.lignes[0].messages[0]
+
+
+def test_tableur_avec_plusieurs_communes_par_cellule_et_un_choix():
+    fichier = (
+        "Tableau de suivi PVD - Lot\n\n"
+        "Commune(s)\tDate de signature\tMaire\n"
+        "Lacapelle\t27/07/2021\tJean\n"
+        "Puy l'évêque\t27/07/2021\t\n"
+        "Cazals et Salviac\t\t\n"
+        "Souillac, Martel et Gramat\t27/07/2021\t\n"
+    ).encode()
+    colonnes = {"Commune(s)": "commune", "Date de signature": "date_signature"}
+    dep = Departement.objects.get(code="46")
+    plan = apercu(fichier, "lot.tsv", "tableur", departement=dep, correspondance=colonnes)
+    lacapelle = plan.lignes[0]
+    assert lacapelle.statut == "ambigu"
+    assert {c.code for c in lacapelle.candidats} >= {"46143", "46142"}
+    assert [c.code for c in plan.lignes[2].communes] == ["46066", "46297"]
+    assert [c.code for c in plan.lignes[3].communes] == ["46309", "46185", "46128"]
+    plan = importer(
+        fichier,
+        "lot.tsv",
+        "tableur",
+        departement=dep,
+        correspondance=colonnes,
+        choix={str(lacapelle.numero): "46143"},
+        trace=TRACE_IMPORT,
+    )
+    assert (
+        Laureat.objects.filter(
+            commune_id__in=["46143", "46231", "46066", "46297", "46309", "46185", "46128"]
+        ).count()
+        == 7
+    )
+    adhesions = Convention.objects.filter(type="adhesion", statut="signee")
+    assert sorted(sorted(a.communes.values_list("commune_id", flat=True)) for a in adhesions) == [
+        ["46128", "46185", "46309"],
+        ["46143"],
+        ["46231"],
+    ]
+
+
+def test_tableur_xlsx_cellules_fusionnees_et_dates_du_tableur():
+    from openpyxl import Workbook
+
+    classeur = Workbook()
+    feuille = classeur.active
+    feuille.append(["Suivi des conventions"])
+    feuille.append(["EPCI", "Commune", "Signée le", "Remarque"])
+    feuille.append(["CC Causses et Vallée de la Dordogne", "Gramat", date(2021, 7, 27), '=HYPERLINK("x")'])
+    feuille.append([None, "Souillac", date(2021, 7, 27), ""])
+    feuille.merge_cells("A3:A4")
+    flux = io.BytesIO()
+    classeur.save(flux)
+    tableau = lire_tableau(flux.getvalue(), "suivi.xlsx")
+    assert tableau.format == "xlsx"
+    assert tableau.lignes[3][0] == "CC Causses et Vallée de la Dordogne"  # cellule fusionnée recopiée
+    colonnes = {"Commune": "commune", "Signée le": "date_signature", "EPCI": "epci"}
+    plan = importer(
+        flux.getvalue(),
+        "suivi.xlsx",
+        "tableur",
+        departement=Departement.objects.get(code="46"),
+        correspondance=colonnes,
+        trace=TRACE_IMPORT,
+    )
+    assert plan.comptes()["creation"] == 2
+    assert Convention.objects.get().date_signature == date(2021, 7, 27)
+
+
+def test_bombe_zip_refusee_en_un_instant():
+    import time
+
+    flux = io.BytesIO()
+    with zipfile.ZipFile(flux, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (300 * 1024 * 1024))
+    debut = time.perf_counter()
+    with pytest.raises(FichierIllisible, match="archive suspecte"):
+        lire_tableau(flux.getvalue(), "bombe.xlsx")
+    assert time.perf_counter() - debut < 2  # lu dans le répertoire de l'archive, sans décompresser
+
+
+@pytest.mark.parametrize(
+    ("contenu", "message"),
+    [
+        (b"", "le fichier est vide"),
+        (b"PK\x03\x04pas une archive", "abîmé"),
+        (b"\xff\xfe\x00\x00binaire\x00\x00", "n'est pas un fichier texte CSV"),
+    ],
+)
+def test_fichiers_illisibles(contenu, message):
+    with pytest.raises(FichierIllisible, match=message):
+        apercu(contenu, "x.csv", "anct-pvd")
+
+
+def test_commande_pvd_import(tmp_path, capsys):
+    chemin = tmp_path / "anct.csv"
+    chemin.write_text(ANCT + "99999,Nulle part,,,,\n", encoding="utf-8-sig")
+    rapport = tmp_path / "compte-rendu.csv"
+    with pytest.raises(CommandError, match="rien n'a été importé"):
+        call_command("import", str(chemin), source="anct-pvd", report=str(rapport))
+    assert "refusée,,code commune « 99999 »" in rapport.read_text()
+    call_command("import", str(chemin), source="anct-pvd", dry_run=True)
+    assert "Rien n'a été écrit" in capsys.readouterr().out
+    assert Laureat.objects.count() == 0
+    call_command("import", str(chemin), source="anct-pvd", valides_seulement=True, departement="12")
+    sortie = capsys.readouterr().out
+    assert "3 ignorée(s)" in sortie and Laureat.objects.get().commune_id == "12052"
