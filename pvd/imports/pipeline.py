@@ -137,6 +137,11 @@ class Ligne:
     def valide(self) -> bool:
         return self.statut not in (REJET, AMBIGU)
 
+    @property
+    def cle_choix(self) -> str:
+        """La clé du choix de commune : « 12 », ou « 12.1 » pour la 2e commune d'une cellule qui en nomme plusieurs."""
+        return str(self.valeurs.get("_partie") or self.numero)
+
 
 @dataclass
 class GroupeConvention:

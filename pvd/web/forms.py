@@ -196,3 +196,23 @@ class CommuniqueForm(DsfrBaseForm):
             )
         }
         return Communique(conventions=lignes, **champs)
+
+
+class ImportForm(DsfrBaseForm):
+    fichier = forms.FileField(label="Fichier", help_text="CSV, XLSX, XLS ou ODS ; 20 Mo au plus.")
+    source = forms.ChoiceField(
+        label="Nature du fichier",
+        choices=[
+            ("tableur", "Tableur de la préfecture (colonnes à faire correspondre)"),
+            ("anct-pvd", "Liste nationale des lauréats PVD (ANCT)"),
+            ("anct-acv", "Liste nationale des villes ACV (ANCT)"),
+            ("ort", "Fichier de suivi des ORT (ministère)"),
+        ],
+    )
+    departement = forms.ChoiceField(label="Département", required=False)
+
+    def __init__(self, *args, departements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].choices = [("", "Tous (listes nationales)")] + [
+            (d.code, f"{d.nom} ({d.code})") for d in departements
+        ]

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ConnexionForm
-from .views import journal, pages, programmes, public, publication, territoires
+from .views import imports, journal, pages, programmes, public, publication, territoires
 
 urlpatterns = [
     path("", pages.accueil, name="accueil"),
@@ -66,6 +66,8 @@ urlpatterns = [
     ),
     path("conventions/<int:pk>/signature/", programmes.convention_signature, name="convention-signature"),
     path("journal/", journal.journal, name="journal"),
+    path("imports/", imports.depot, name="imports"),
+    path("imports/<uuid:pk>/", imports.apercu_import, name="import-apercu"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

@@ -6,14 +6,17 @@ chaque refus.
 """
 
 import json
+import uuid
 from datetime import date
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from pvd.accounts.services import utilisateur_creer
+from pvd.imports.models import FichierImport
 from pvd.programmes import services
 from pvd.programmes.models import (
     Convention,
@@ -67,6 +70,8 @@ ECRITURES_SITE = {
     "departement-publication",
     "poste-nouveau",
     "communique",
+    "imports",
+    "import-apercu",
 }
 # L'API se classe par opération (méthode, chemin), lue dans sa description OpenAPI.
 ECRITURES_API = {
@@ -105,6 +110,8 @@ def test_toute_url_est_classee():
 
 def empreinte_de_la_base() -> tuple:
     return (
+        Laureat.objects.count(),
+        sorted(Laureat.objects.values_list("identifiant_national", flat=True)),
         Convention.objects.count(),
         ConventionCommune.objects.count(),
         Signataire.objects.count(),
@@ -220,6 +227,21 @@ def requete(client, nom, convention, laureats):
                 "format": "",
             },
         )
+    if nom == "imports":
+        fichier = SimpleUploadedFile("l.csv", f"insee_com,lib_com\n{laureats[0].commune_id},x\n".encode())
+        return client.post("/imports/", {"fichier": fichier, "source": "anct-pvd", "departement": dep})
+    if nom == "import-apercu":
+        utilisateur = client.session.get("_auth_user_id")
+        pk = uuid.uuid4()
+        if utilisateur:
+            pk = FichierImport.objects.create(
+                nom="l.csv",
+                source="anct-pvd",
+                departement_id=dep,
+                auteur_id=utilisateur,
+                contenu=f"insee_com,lib_com,id_pvd\n{laureats[0].commune_id},x,id-matrice\n".encode(),
+            ).pk
+        return client.post(f"/imports/{pk}/", {"action": "importer", "valides_seulement": "1"})
     if nom == "api:convention_creer":
         return client.post(
             "/api/v1/conventions",
@@ -264,10 +286,9 @@ def autorise(role: str, nom: str, departement: str) -> bool:
 def reussite(reponse) -> bool:
     if reponse.status_code in (200, 201):
         if reponse.get("Content-Type", "").startswith("text/html"):
-            # Un formulaire renvoyé avec ses erreurs n'est pas une réussite.
-            return "fr-input-group--error" not in reponse.content.decode() and "fr-alert--error" not in (
-                reponse.content.decode()
-            )
+            # Un formulaire renvoyé avec ses erreurs (champ, choix ou alerte) n'est pas une réussite.
+            html = reponse.content.decode()
+            return not any(marque in html for marque in ("-group--error", "fr-alert--error", "fr-error-text"))
         return True
     return reponse.status_code == 302 and not reponse["Location"].startswith("/connexion/")
 

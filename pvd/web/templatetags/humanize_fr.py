@@ -19,3 +19,8 @@ def nombre(valeur) -> str:
 def pluriel_liste(valeur: str) -> str:
     """« 46, 12 » → « s » : pour accorder un mot avec une liste écrite."""
     return "s" if "," in (valeur or "") else ""
+
+
+@register.filter
+def get_item(dictionnaire: dict, cle):
+    return dictionnaire.get(cle, "")

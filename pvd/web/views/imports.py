@@ -1,0 +1,165 @@
+"""Importer un fichier depuis le site : dépôt, correspondance des colonnes, aperçu ligne par ligne, confirmation."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from pvd.accounts import perimetres
+from pvd.imports.models import CorrespondanceColonnes, FichierImport
+from pvd.imports.pipeline import (
+    CHAMPS_TABLEUR,
+    LIBELLES_STATUTS,
+    ImportRefuse,
+    apercu,
+    colonnes_du_fichier,
+    importer,
+    proposer_correspondance,
+)
+from pvd.programmes.models import Evenement
+from pvd.programmes.services import Trace
+from pvd.territoires.fichiers import FichierIllisible
+from pvd.territoires.models import Departement
+
+from ..forms import ImportForm
+from .programmes import _chemin, exiger, lecture_requise
+
+
+def _departements_ecrits(utilisateur):
+    """Les départements où le compte peut écrire : tous pour l'équipe nationale, les siens pour une préfecture."""
+    perimetre = perimetres.perimetre_de(utilisateur)
+    qs = Departement.objects.order_by("code")
+    if perimetre.role == "national":
+        return qs
+    return qs.filter(code__in=perimetre.departements) if perimetre.role == "prefecture" else qs.none()
+
+
+def _verifier_droit(utilisateur, departement_code: str) -> None:
+    if departement_code:
+        exiger(perimetres.peut_ecrire_departement(utilisateur, departement_code))
+    else:
+        exiger(
+            perimetres.est_administrateur_national(utilisateur),
+            "Un fichier national s'importe par l'équipe nationale, ou pour un seul département.",
+        )
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def depot(request):
+    departements = list(_departements_ecrits(request.user))
+    if not departements and not perimetres.est_administrateur_national(request.user):
+        raise PermissionDenied("Importer des données est réservé aux préfectures et à l'équipe nationale.")
+    formulaire = ImportForm(request.POST or None, request.FILES or None, departements=departements)
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        _verifier_droit(request.user, d["departement"])
+        fichier = FichierImport.objects.create(
+            nom=d["fichier"].name[:255],
+            contenu=d["fichier"].read(),
+            source=d["source"],
+            departement_id=d["departement"] or None,
+            auteur=request.user,
+        )
+        return redirect("import-apercu", pk=fichier.pk)
+    return render(
+        request,
+        "web/imports/depot.html",
+        {
+            "title": "Importer un fichier",
+            "formulaire": formulaire,
+            "breadcrumb_data": _chemin(courant="Importer un fichier"),
+        },
+    )
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def apercu_import(request, pk):
+    fichier = FichierImport.objects.filter(pk=pk, auteur=request.user).select_related("departement").first()
+    if fichier is None:
+        raise Http404("Ce fichier n'existe pas, ou a déjà été importé.")
+    _verifier_droit(request.user, fichier.departement_id or "")
+    contenu = bytes(fichier.contenu)
+    erreur, titres, correspondance = "", [], None
+    try:
+        if fichier.source == "tableur":
+            titres = colonnes_du_fichier(contenu, fichier.nom, fichier.source)
+            correspondance = _correspondance(request, fichier, titres)
+    except FichierIllisible as e:
+        erreur = str(e)
+    choix = {cle[6:]: valeur for cle, valeur in request.POST.items() if cle.startswith("choix_") and valeur}
+    plan = None
+    if not erreur:
+        options = {"departement": fichier.departement, "correspondance": correspondance, "choix": choix}
+        try:
+            if request.method == "POST" and request.POST.get("action") == "importer":
+                plan = importer(
+                    contenu,
+                    fichier.nom,
+                    fichier.source,
+                    trace=Trace(auteur=request.user, canal=Evenement.Canal.IMPORT),
+                    valides_seulement=bool(request.POST.get("valides_seulement")),
+                    signature_apercu=request.POST.get("signature"),
+                    **options,
+                )
+                if fichier.source == "tableur" and fichier.departement_id:
+                    CorrespondanceColonnes.objects.update_or_create(
+                        departement_id=fichier.departement_id,
+                        source="tableur",
+                        defaults={"correspondances": correspondance},
+                    )
+                fichier.delete()
+                c = plan.comptes()
+                messages.success(
+                    request,
+                    f"Import réalisé : {c['creation']} ligne(s) créée(s), {c['modification']} modifiée(s), "
+                    f"{c['inchange']} inchangée(s).",
+                )
+                if fichier.departement_id:
+                    return redirect(
+                        "programme-departement", slug=plan.programme.slug, code=fichier.departement_id
+                    )
+                return redirect("tableau-de-bord", slug=plan.programme.slug)
+            plan = apercu(contenu, fichier.nom, fichier.source, **options)
+        except (FichierIllisible, ImportRefuse) as e:
+            erreur = str(e)
+            if plan is None:
+                try:
+                    plan = apercu(contenu, fichier.nom, fichier.source, **options)
+                except (FichierIllisible, ImportRefuse):
+                    plan = None
+    return render(
+        request,
+        "web/imports/apercu.html",
+        {
+            "title": f"Aperçu de l'import — {fichier.nom}",
+            "fichier": fichier,
+            "plan": plan,
+            "erreur": erreur,
+            "titres": titres,
+            "correspondance": correspondance or {},
+            "champs": CHAMPS_TABLEUR,
+            "libelles": LIBELLES_STATUTS,
+            "choix": choix,
+            "breadcrumb_data": _chemin(("Importer un fichier", reverse("imports")), courant=fichier.nom),
+        },
+    )
+
+
+def _correspondance(request, fichier, titres: list[str]) -> dict[str, str]:
+    """Choisie dans le formulaire, sinon celle enregistrée pour le département, sinon devinée d'après les titres."""
+    if request.method == "POST" and any(k.startswith("colonne_") for k in request.POST):
+        return {
+            titre: request.POST.get(f"colonne_{i}", "")
+            for i, titre in enumerate(titres)
+            if request.POST.get(f"colonne_{i}", "") in CHAMPS_TABLEUR
+        }
+    enregistree = CorrespondanceColonnes.objects.filter(
+        departement_id=fichier.departement_id, source="tableur"
+    ).first()
+    if enregistree:
+        return {t: c for t, c in enregistree.correspondances.items() if t in titres}
+    return proposer_correspondance(titres)
