@@ -26,6 +26,11 @@ PVD_COMMANDS = [
         "check [--departement 46] [--au AAAA-MM-JJ]",
         "retards et incohérences du registre (code 1 si incohérence)",
     ),
+    (
+        "import FICHIER --source anct-pvd|anct-acv|ort|tableur",
+        "importe un fichier : aperçu, puis écriture d'un bloc",
+    ),
+    ("lire-communique FICHIER [--departement 46]", "propose ce qu'annonce un communiqué de presse (JSON)"),
     ("runserver [ADRESSE:PORT]", "sert le site (développement)"),
     ("migrate", "crée ou met à jour les tables de la base"),
     ("createsuperuser", "crée un compte d'administration"),
@@ -49,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("PVD_ENV", "demo")
     if args[0] == "check" and not any(a.startswith(OPTIONS_CONTROLE_SYSTEME) for a in args[1:]):
         args[0] = "controle"
+    args[0] = args[0].replace("-", "_")  # `pvd lire-communique` : commande lire_communique
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings.base")
     from django.core.management import execute_from_command_line
 

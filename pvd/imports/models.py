@@ -19,6 +19,9 @@ class FichierImport(models.Model):
     departement = models.ForeignKey(
         Departement, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    correspondance = models.JSONField(
+        null=True, blank=True, help_text="Colonnes imposées (fichier fabriqué depuis un communiqué lu)."
+    )
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     cree_le = models.DateTimeField(auto_now_add=True)
 

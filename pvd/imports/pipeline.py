@@ -490,7 +490,17 @@ def _laureat(
 
 
 def _convention_signee_ou_prevue(
-    plan, ligne, commune, type_, signature, liens, groupes, prevue=None, precision="jour", duree=None
+    plan,
+    ligne,
+    commune,
+    type_,
+    signature,
+    liens,
+    groupes,
+    prevue=None,
+    precision="jour",
+    duree=None,
+    en_cours_sans_date=False,
 ) -> None:
     existantes = [c for c in liens.get(commune.code, []) if c.type == type_]
     if signature:
@@ -526,11 +536,13 @@ def _convention_signee_ou_prevue(
             CREATION, f"{commune.nom} : {Convention.Type(type_).label} signée le {signature:%d/%m/%Y}"
         )
         return
-    if prevue:
+    if prevue or en_cours_sans_date:
         en_cours = [c for c in existantes if not c.date_signature]
         if en_cours:
             convention = en_cours[0]
-            if convention.date_signature_prevue != prevue or convention.precision_date_prevue != precision:
+            if prevue and (
+                convention.date_signature_prevue != prevue or convention.precision_date_prevue != precision
+            ):
                 if all(c.pk != convention.pk for c, _, _ in plan.conventions_a_modifier):
                     plan.conventions_a_modifier.append(
                         (
@@ -556,7 +568,8 @@ def _convention_signee_ou_prevue(
         groupe.lignes.append(ligne.numero)
         ligne.noter(
             CREATION,
-            f"{commune.nom} : {Convention.Type(type_).label} en élaboration, prévue le {prevue:%d/%m/%Y}",
+            f"{commune.nom} : {Convention.Type(type_).label} en élaboration"
+            + (f", prévue le {prevue:%d/%m/%Y}" if prevue else ""),
         )
 
 
@@ -661,10 +674,20 @@ def _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, typ
     if type_ == Convention.Type.AVENANT:
         ligne.messages.append("avenant : à créer depuis la convention qu'il modifie (non importé)")
         return
-    if signature or prevue:
+    en_cours = bool(re.search(r"cours|elaboration|preparation", cle(str(ligne.valeurs.get("statut") or ""))))
+    if signature or prevue or en_cours:
         for commune in ligne.communes:
             _convention_signee_ou_prevue(
-                plan, ligne, commune, type_, signature, liens, groupes, prevue, precision
+                plan,
+                ligne,
+                commune,
+                type_,
+                signature,
+                liens,
+                groupes,
+                prevue,
+                precision,
+                en_cours_sans_date=en_cours and not signature,
             )
 
 

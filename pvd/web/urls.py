@@ -68,6 +68,7 @@ urlpatterns = [
     path("journal/", journal.journal, name="journal"),
     path("imports/", imports.depot, name="imports"),
     path("imports/<uuid:pk>/", imports.apercu_import, name="import-apercu"),
+    path("imports/communique/", imports.lire_communique_page, name="import-communique"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

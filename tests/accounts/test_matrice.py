@@ -72,6 +72,7 @@ ECRITURES_SITE = {
     "communique",
     "imports",
     "import-apercu",
+    "import-communique",
 }
 # L'API se classe par opération (méthode, chemin), lue dans sa description OpenAPI.
 ECRITURES_API = {
@@ -242,6 +243,17 @@ def requete(client, nom, convention, laureats):
                 contenu=f"insee_com,lib_com,id_pvd\n{laureats[0].commune_id},x,id-matrice\n".encode(),
             ).pk
         return client.post(f"/imports/{pk}/", {"action": "importer", "valides_seulement": "1"})
+    if nom == "import-communique":
+        commune = laureats[0].commune
+        return client.post(
+            "/imports/communique/",
+            {
+                "texte": f"La convention d'adhésion a été signée le 2 mai 2022 par les communes de {commune.nom}.",
+                "departement": dep,
+                "action": "confirmer",
+                "garder": [commune.code],
+            },
+        )
     if nom == "api:convention_creer":
         return client.post(
             "/api/v1/conventions",

@@ -5,9 +5,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
+from pvd.imports.communiques import (
+    COLONNES_PROPOSITION,
+    lire_communique,
+    proposition_en_tableau,
+    texte_du_fichier,
+)
 from pvd.imports.models import CorrespondanceColonnes, FichierImport
 from pvd.imports.pipeline import (
     CHAMPS_TABLEUR,
@@ -157,9 +165,82 @@ def _correspondance(request, fichier, titres: list[str]) -> dict[str, str]:
             for i, titre in enumerate(titres)
             if request.POST.get(f"colonne_{i}", "") in CHAMPS_TABLEUR
         }
+    if fichier.correspondance:
+        return {t: c for t, c in fichier.correspondance.items() if t in titres}
     enregistree = CorrespondanceColonnes.objects.filter(
         departement_id=fichier.departement_id, source="tableur"
     ).first()
     if enregistree:
         return {t: c for t, c in enregistree.correspondances.items() if t in titres}
     return proposer_correspondance(titres)
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def lire_communique_page(request):
+    """Coller un communiqué (ou le déposer) : la proposition surlignée ; confirmée, elle passe par l'import commun."""
+    departements = list(_departements_ecrits(request.user))
+    if not departements:
+        raise PermissionDenied("Importer des données est réservé aux préfectures et à l'équipe nationale.")
+    texte = request.POST.get("texte", "")
+    code = request.POST.get("departement", "") or (departements[0].code if len(departements) == 1 else "")
+    erreur, proposition, surligne = "", None, ""
+    if request.method == "POST" and request.FILES.get("fichier"):
+        depose = request.FILES["fichier"]
+        try:
+            texte = texte_du_fichier(depose.read(), depose.name)
+        except FichierIllisible as e:
+            erreur = str(e)
+    if request.method == "POST" and texte.strip() and not erreur:
+        if code:
+            _verifier_droit(request.user, code)
+        proposition = lire_communique(texte[:100_000], code)
+        surligne = surligner(proposition["texte"], proposition)
+        if request.POST.get("action") == "confirmer":
+            gardees = set(request.POST.getlist("garder"))
+            for convention in proposition["conventions"]:
+                convention["communes"] = [c for c in convention["communes"] if c["insee"] in gardees]
+            departement = Departement.objects.filter(code=proposition["departement"] or code).first()
+            if departement is None:
+                erreur = "Indiquez le département du communiqué."
+            else:
+                _verifier_droit(request.user, departement.code)
+                fichier = FichierImport.objects.create(
+                    nom=f"communique-{departement.code}-{proposition['date'] or 'sans-date'}.csv",
+                    contenu=proposition_en_tableau(proposition),
+                    source="tableur",
+                    departement=departement,
+                    correspondance=COLONNES_PROPOSITION,
+                    auteur=request.user,
+                )
+                return redirect("import-apercu", pk=fichier.pk)
+    return render(
+        request,
+        "web/imports/communique.html",
+        {
+            "title": "Lire un communiqué de presse",
+            "texte": texte,
+            "departements": departements,
+            "code": code,
+            "proposition": proposition,
+            "surligne": surligne,
+            "erreur": erreur,
+            "breadcrumb_data": _chemin(
+                ("Importer un fichier", reverse("imports")), courant="Lire un communiqué"
+            ),
+        },
+    )
+
+
+def surligner(texte: str, proposition: dict) -> str:
+    """Le texte échappé, les noms reconnus entourés de <mark> : on voit d'où vient chaque commune."""
+    spans = sorted((c["debut"], c["fin"]) for conv in proposition["conventions"] for c in conv["communes"])
+    morceaux, position = [], 0
+    for debut, fin in spans:
+        if debut < position:
+            continue
+        morceaux.append(escape(texte[position:debut]))
+        morceaux.append(f"<mark>{escape(texte[debut:fin])}</mark>")
+        position = fin
+    morceaux.append(escape(texte[position:]))
+    return mark_safe("".join(morceaux))  # chaque morceau de texte est échappé ci-dessus
