@@ -21,23 +21,35 @@ def aujourd_hui() -> date:
 
 def millesime_au(jour: date) -> int | None:
     """Le millésime du COG en vigueur à une date : le plus récent chargé qui ne la dépasse pas (sinon le plus ancien)."""
-    millesimes = sorted(set(Appartenance.objects.values_list("millesime", flat=True).distinct()))
-    if not millesimes:
-        return None
-    anterieurs = [m for m in millesimes if m <= jour.year]
-    return anterieurs[-1] if anterieurs else millesimes[0]
+    # Deux lectures dans l'index (millésime, commune), au lieu d'un parcours de la table par appel.
+    millesimes = Appartenance.objects.order_by("-millesime").values_list("millesime", flat=True)
+    anterieur = millesimes.filter(millesime__lte=jour.year).first()
+    return anterieur if anterieur is not None else millesimes.reverse().first()
+
+
+def communes_membres_epci_au(communes: list[Commune], epci: Epci, jour: date) -> set[str]:
+    """Les codes des communes membres de l'EPCI (ou de l'EPCI qu'il a remplacé) d'après le millésime du COG en
+    vigueur à cette date, en trois requêtes quel que soit leur nombre.
+
+    Une commune a pu changer de code depuis (Conques-en-Rouergue : 12076 en 2021, 12218 aujourd'hui) : le millésime
+    ancien la connaît sous son ancien code, qui la désigne encore par `remplacee_par`."""
+    millesime = millesime_au(jour)
+    if millesime is None:
+        return {c.code for c in communes if c.epci_id == epci.pk}
+    actuel = {c.code: c.code for c in communes}
+    actuel.update(
+        Commune.objects.filter(remplacee_par__in=list(actuel)).values_list("code", "remplacee_par_id")
+    )
+    membres = (
+        Appartenance.objects.filter(millesime=millesime, commune_id__in=list(actuel))
+        .filter(Q(epci=epci) | Q(epci__remplace_par=epci))
+        .values_list("commune_id", flat=True)
+    )
+    return {actuel[code] for code in membres}
 
 
 def commune_membre_epci_au(commune: Commune, epci: Epci, jour: date) -> bool:
-    """Membre de l'EPCI (ou de l'EPCI qu'il a remplacé) d'après le millésime du COG en vigueur à cette date."""
-    millesime = millesime_au(jour)
-    if millesime is None:
-        return commune.epci_id == epci.pk
-    return (
-        Appartenance.objects.filter(millesime=millesime, commune=commune)
-        .filter(Q(epci=epci) | Q(epci__remplace_par=epci))
-        .exists()
-    )
+    return commune.code in communes_membres_epci_au([commune], epci, jour)
 
 
 def departement_principal(epci: Epci) -> Departement:

@@ -35,7 +35,7 @@ from .models import (
     Programme,
     Signataire,
 )
-from .selectors import commune_membre_epci_au, departement_principal
+from .selectors import communes_membres_epci_au, departement_principal
 
 TAILLE_MAX_PDF = 20 * 1024 * 1024
 TRANSITIONS = {
@@ -209,12 +209,13 @@ def _verifier_communes(
         .actifs_au(reference)
         .values_list("commune_id", flat=True)
     )
+    membres = communes_membres_epci_au([c for c, _ in communes], epci, reference)
     problemes = []
     for commune, role in communes:
         raisons = []
         if role != ConventionCommune.Role.AUTRE and commune.code not in laureats:
             raisons.append(f"n'est pas lauréate de {programme.nom} au {reference:%d/%m/%Y}")
-        if not commune_membre_epci_au(commune, epci, reference):
+        if commune.code not in membres:
             raisons.append(f"n'est pas membre de {epci.nom} au {reference:%d/%m/%Y}")
         if raisons and not exceptions.get(commune.code, "").strip():
             problemes.append(

@@ -150,6 +150,21 @@ class TestConventionCreation:
                 trace=TRACE,
             )
 
+    def test_appartenance_d_une_commune_qui_a_change_de_code(self, pvd):
+        """Conques-en-Rouergue s'appelait 12076 dans le COG 2021 et 12218 aujourd'hui : même EPCI, même commune."""
+        conques = Commune.objects.get(code="12218")
+        assert Commune.objects.get(code="12076").remplacee_par == conques
+        inscrire(pvd, "12218")
+        convention = services.convention_create(
+            programme=pvd,
+            type="adhesion",
+            epci=Epci.objects.get(siren="241200641"),
+            communes=[(conques, "laureate")],
+            date_signature_prevue=date(2021, 7, 27),
+            trace=TRACE,
+        )
+        assert convention.communes.get().commune_id == "12218"
+
     def test_avenant_et_parent(self, pvd):
         with pytest.raises(ValidationError, match="modifie une convention existante"):
             services.convention_create(
