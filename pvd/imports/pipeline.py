@@ -170,6 +170,16 @@ class Plan:
     conventions_a_creer: list[GroupeConvention] = field(default_factory=list)
     conventions_a_signer: list[tuple] = field(default_factory=list)
     conventions_a_modifier: list[tuple] = field(default_factory=list)
+    _suivis: dict[str, Departement] = field(default_factory=dict, repr=False)
+
+    def suivi_epci(self, epci: Epci) -> Departement:
+        """Le département de suivi d'un EPCI, calculé une fois par import (une liste nationale en compte mille)."""
+        if epci.siren not in self._suivis:
+            self._suivis[epci.siren] = departement_principal(epci)
+        return self._suivis[epci.siren]
+
+    def suivi(self, commune: Commune) -> Departement:
+        return self.suivi_epci(commune.epci) if commune.epci_id else commune.departement
 
     def comptes(self) -> dict[str, int]:
         compte = defaultdict(int)
@@ -695,8 +705,20 @@ def _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, typ
 
 
 def _executer(plan: Plan, trace: services.Trace) -> None:
-    """Applique le plan par les services ; une règle refusée par un service refuse ses lignes (sans rien garder
-    de l'action : chaque action a son point de sauvegarde)."""
+    """Applique le plan par les services. Une ligne qu'un service refuse ne doit rien laisser, pas même le lauréat
+    créé avant que sa convention soit refusée : on défait alors tout et on rejoue sans les lignes refusées."""
+    while True:
+        refusees = len(plan.refusees)
+        point = transaction.savepoint()
+        _appliquer(plan, trace)
+        if len(plan.refusees) == refusees:
+            transaction.savepoint_commit(point)
+            return
+        transaction.savepoint_rollback(point)
+
+
+def _appliquer(plan: Plan, trace: services.Trace) -> None:
+    """Une passe : chaque action a son point de sauvegarde ; un refus marque ses lignes."""
     lignes = {ligne.numero: ligne for ligne in plan.lignes}
 
     def tenter(numeros: list[int], action) -> None:
@@ -715,6 +737,7 @@ def _executer(plan: Plan, trace: services.Trace) -> None:
             lambda d=donnees: services.laureat_register(
                 programme=plan.programme,
                 commune=d["commune"],
+                departement_suivi=plan.suivi(d["commune"]),
                 date_selection=d["date_selection"],
                 precision_selection=d["precision"],
                 identifiant_national=d["identifiant"],
@@ -737,10 +760,12 @@ def _executer(plan: Plan, trace: services.Trace) -> None:
 
 
 def _creer_convention(plan: Plan, groupe: GroupeConvention, trace) -> None:
+    epci = Epci.objects.get(siren=groupe.epci_id)
     convention = services.convention_create(
         programme=plan.programme,
         type=groupe.type,
-        epci=Epci.objects.get(siren=groupe.epci_id),
+        epci=epci,
+        departement_suivi=plan.suivi_epci(epci),
         communes=[(c, ConventionCommune.Role.LAUREATE) for c in groupe.communes],
         date_ouverture=groupe.date_signature,
         date_signature_prevue=groupe.date_signature or groupe.date_prevue,

@@ -11,7 +11,7 @@ from pvd.imports.lecture import lire_tableau
 from pvd.imports.pipeline import TRACE_IMPORT, ImportRefuse, apercu, importer
 from pvd.programmes.models import Convention, Evenement, Laureat
 from pvd.territoires.fichiers import FichierIllisible
-from pvd.territoires.models import Departement
+from pvd.territoires.models import Appartenance, Departement, Epci
 
 pytestmark = pytest.mark.django_db
 
@@ -259,3 +259,35 @@ def test_commande_pvd_import(tmp_path, capsys):
     call_command("import", str(chemin), source="anct-pvd", valides_seulement=True, departement="12")
     sortie = capsys.readouterr().out
     assert "3 ignorée(s)" in sortie and Laureat.objects.get().commune_id == "12052"
+
+
+def test_une_ligne_refusee_a_l_ecriture_ne_laisse_rien():
+    """Une commune passée d'un EPCI à un autre depuis 2021 : sa convention de 2021 avec son EPCI actuel est
+    refusée par le registre ; avec « lignes valides seulement », son lauréat n'est pas gardé non plus."""
+    avant = dict(Appartenance.objects.filter(millesime=2021).values_list("commune_id", "epci_id"))
+    changee = next(
+        a.commune
+        for a in Appartenance.objects.filter(millesime=2026)
+        .select_related("commune", "epci")
+        .order_by("commune")
+        if a.commune_id in avant
+        and avant[a.commune_id] != a.epci_id
+        and Epci.objects.filter(siren=avant[a.commune_id], obsolete=False).exists()
+        and (a.commune.population or 0) < 20000
+        and a.commune.departement_id != "46"
+    )
+    fichier = (ANCT + f"{changee.code},{changee.nom},,2021-07-27,,\n").encode()
+    plan_apercu = apercu(fichier, "anct.csv", "anct-pvd")
+    assert plan_apercu.lignes[-1].statut == "rejet"
+    assert "n'est pas membre" in plan_apercu.lignes[-1].messages[-1]
+    plan = importer(
+        fichier,
+        "anct.csv",
+        "anct-pvd",
+        trace=TRACE_IMPORT,
+        valides_seulement=True,
+        signature_apercu=plan_apercu.signature(),
+    )
+    assert plan.comptes()["rejet"] == 1 and plan.comptes()["creation"] == 4
+    assert not Laureat.objects.filter(commune=changee).exists()
+    assert Laureat.objects.count() == 4
