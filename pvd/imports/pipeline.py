@@ -708,55 +708,77 @@ def _executer(plan: Plan, trace: services.Trace) -> None:
     """Applique le plan par les services. Une ligne qu'un service refuse ne doit rien laisser, pas même le lauréat
     créé avant que sa convention soit refusée : on défait alors tout et on rejoue sans les lignes refusées."""
     while True:
-        refusees = len(plan.refusees)
         point = transaction.savepoint()
-        _appliquer(plan, trace)
-        if len(plan.refusees) == refusees:
+        if not _appliquer(plan, trace):
             transaction.savepoint_commit(point)
             return
         transaction.savepoint_rollback(point)
 
 
-def _appliquer(plan: Plan, trace: services.Trace) -> None:
-    """Une passe : chaque action a son point de sauvegarde ; un refus marque ses lignes."""
+def _appliquer(plan: Plan, trace: services.Trace) -> bool:
+    """Une passe : chaque action a son point de sauvegarde ; un refus marque ses lignes. Rend vrai s'il faut
+    rejouer : une ligne refusée avait déjà écrit par une action précédente."""
     lignes = {ligne.numero: ligne for ligne in plan.lignes}
+    ecrites: set[int] = set()
+    a_rejouer = False
 
-    def tenter(numeros: list[int], action) -> None:
+    def tenter(numeros: list[int], action) -> bool:
+        nonlocal a_rejouer
         if any(not lignes[n].valide for n in numeros):
-            return
+            return False
         try:
             with transaction.atomic():
                 action()
         except ValidationError as erreur:
             for n in numeros:
                 lignes[n].refuser(" ".join(erreur.messages))
+            a_rejouer = a_rejouer or not ecrites.isdisjoint(numeros)
+            return False
+        ecrites.update(numeros)
+        return True
 
-    for donnees in plan.laureats_a_creer:
-        tenter(
-            [donnees["ligne"]],
-            lambda d=donnees: services.laureat_register(
-                programme=plan.programme,
-                commune=d["commune"],
-                departement_suivi=plan.suivi(d["commune"]),
-                date_selection=d["date_selection"],
-                precision_selection=d["precision"],
-                identifiant_national=d["identifiant"],
-                source=f"Import : {plan.nom_fichier} ({SOURCES[plan.source]['nom']})",
-                exception=d["exception"],
-                trace=trace,
-            ),
+    def inscrire(donnees: dict) -> None:
+        services.laureat_register(
+            programme=plan.programme,
+            commune=donnees["commune"],
+            departement_suivi=plan.suivi(donnees["commune"]),
+            date_selection=donnees["date_selection"],
+            precision_selection=donnees["precision"],
+            identifiant_national=donnees["identifiant"],
+            source=f"Import : {plan.nom_fichier} ({SOURCES[plan.source]['nom']})",
+            exception=donnees["exception"],
+            trace=trace,
         )
+
+    # Les lauréats d'une convention à créer sont inscrits avec elle, dans le même point de sauvegarde : si la
+    # convention est refusée, leurs lignes ne laissent rien (sans rejouer tout l'import).
+    a_inscrire = {donnees["commune"].code: donnees for donnees in plan.laureats_a_creer}
+    avec_convention = {c.code for groupe in plan.conventions_a_creer for c in groupe.communes}
+    for code, donnees in a_inscrire.items():
+        if code not in avec_convention:
+            tenter([donnees["ligne"]], lambda d=donnees: inscrire(d))
     for laureat, champs, numero in plan.laureats_a_modifier:
         tenter(
             [numero],
             lambda lau=laureat, ch=champs: services.laureat_update(laureat=lau, champs=ch, trace=trace),
         )
+    inscrites: set[str] = set()
     for groupe in plan.conventions_a_creer:
-        tenter(groupe.lignes, lambda g=groupe: _creer_convention(plan, g, trace))
+        nouvelles = [c.code for c in groupe.communes if c.code in a_inscrire and c.code not in inscrites]
+
+        def creer(groupe=groupe, nouvelles=nouvelles) -> None:
+            for code in nouvelles:
+                inscrire(a_inscrire[code])
+            _creer_convention(plan, groupe, trace)
+
+        lignes_du_groupe = sorted({*groupe.lignes, *(a_inscrire[code]["ligne"] for code in nouvelles)})
+        if tenter(lignes_du_groupe, creer):
+            inscrites.update(nouvelles)
     for convention, signature, duree, numero in plan.conventions_a_signer:
         tenter([numero], lambda c=convention, s=signature, d=duree: _signer_existante(c, s, d, trace))
     for convention, champs, numero in plan.conventions_a_modifier:
         tenter([numero], lambda c=convention, ch=champs: _modifier_existante(c, ch, trace))
+    return a_rejouer
 
 
 def _creer_convention(plan: Plan, groupe: GroupeConvention, trace) -> None:

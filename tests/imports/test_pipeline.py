@@ -291,3 +291,32 @@ def test_une_ligne_refusee_a_l_ecriture_ne_laisse_rien():
     assert plan.comptes()["rejet"] == 1 and plan.comptes()["creation"] == 4
     assert not Laureat.objects.filter(commune=changee).exists()
     assert Laureat.objects.count() == 4
+
+
+def test_une_ligne_refusee_apres_une_premiere_ecriture_est_rejouee_sans_elle():
+    """Gramat change d'identifiant (écrit) puis sa signature est refusée (avant l'ouverture de la convention) :
+    avec « lignes valides seulement », l'identifiant n'est pas changé non plus."""
+    from pvd.programmes import services
+    from pvd.programmes.models import Programme
+    from pvd.territoires.models import Commune
+
+    importer(
+        b"insee_com,lib_com,id_pvd,date_signature\n46128,Gramat,pvd-1,\n",
+        "a.csv",
+        "anct-pvd",
+        trace=TRACE_IMPORT,
+    )
+    services.convention_create(
+        programme=Programme.objects.get(slug="pvd"),
+        type="adhesion",
+        epci=Epci.objects.get(siren="200066371"),
+        communes=[(Commune.objects.get(code="46128"), "laureate")],
+        date_ouverture=date(2021, 9, 1),
+        trace=TRACE_IMPORT,
+    )
+    fichier = b"insee_com,lib_com,id_pvd,date_signature\n46128,Gramat,pvd-2,2021-07-27\n46045,Cajarc,,\n"
+    plan = importer(fichier, "b.csv", "anct-pvd", trace=TRACE_IMPORT, valides_seulement=True)
+    assert [ligne.statut for ligne in plan.lignes] == ["rejet", "creation"]
+    assert Laureat.objects.get(commune_id="46128").identifiant_national == "pvd-1"
+    assert Laureat.objects.filter(commune_id="46045").exists()
+    assert Convention.objects.get().statut != "signee"
