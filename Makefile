@@ -55,6 +55,8 @@ bench: install-test
 	$(PY) bench/resolution.py
 	$(PY) bench/registre_national.py
 	$(PY) bench/publication.py
+	$(PY) bench/imports.py
+	$(PY) bench/lecture_communiques.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
