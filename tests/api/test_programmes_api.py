@@ -23,9 +23,11 @@ def cazals():
 
 def test_programmes(client, lot):
     donnees = client.get("/api/v1/programmes").json()
-    assert donnees[0]["slug"] == "pvd"
-    assert {"origine": "adhesion", "cible": "cadre_ort", "delai_mois": 18} in donnees[0]["regles_echeance"]
-    assert client.get("/api/v1/programmes/acv").status_code == 404
+    assert [programme["slug"] for programme in donnees] == ["acv", "pvd"]  # par date de début
+    pvd = donnees[1]
+    assert {"origine": "adhesion", "cible": "cadre_ort", "delai_mois": 18} in pvd["regles_echeance"]
+    assert client.get("/api/v1/programmes/pvd").json()["nom_court"] == pvd["nom_court"]
+    assert client.get("/api/v1/programmes/vda").status_code == 404
 
 
 def test_laureats_du_lot_au_27_juillet_2021(client, lot):
