@@ -7,8 +7,10 @@ from hypothesis import strategies as st
 
 from pvd.imports.lecture import lire_tableau
 from pvd.imports.pipeline import TRACE_IMPORT, ImportRefuse, importer
-from pvd.programmes.models import Convention, Evenement, Laureat
+from pvd.programmes.models import Laureat
 from pvd.territoires.fichiers import FichierIllisible
+
+from .test_pipeline import empreinte
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +53,6 @@ def fichiers_csv(draw) -> bytes:
     return texte.encode(draw(ENCODAGES), errors="replace")
 
 
-def etat_du_registre():
-    return (
-        Laureat.objects.count(),
-        Convention.objects.count(),
-        Evenement.objects.count(),
-        sorted(Convention.objects.values_list("id", "version", "statut")),
-    )
-
-
 @REGLAGES
 @given(contenu=st.one_of(fichiers_csv(), st.binary(max_size=300)))
 def test_le_lecteur_lit_ou_refuse_en_francais(contenu):
@@ -74,14 +67,14 @@ def test_le_lecteur_lit_ou_refuse_en_francais(contenu):
 @REGLAGES
 @given(contenu=fichiers_csv(), valides_seulement=st.booleans())
 def test_l_import_est_propre_ou_ne_touche_a_rien(contenu, valides_seulement):
-    avant = etat_du_registre()
+    avant = empreinte()
     try:
         plan = importer(
             contenu, "hasard.csv", "anct-pvd", trace=TRACE_IMPORT, valides_seulement=valides_seulement
         )
     except (FichierIllisible, ImportRefuse) as erreur:
         assert str(erreur).strip()
-        assert etat_du_registre() == avant
+        assert empreinte() == avant
         return
     comptes = plan.comptes()
     if not valides_seulement:
