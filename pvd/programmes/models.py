@@ -176,6 +176,10 @@ class Laureat(models.Model):
     def __str__(self) -> str:
         return f"{self.commune.nom} ({self.programme.nom_court})"
 
+    def actif_au(self, jour: date) -> bool:
+        """La règle de `LaureatQuerySet.actifs_au`, pour un lauréat déjà lu."""
+        return self.date_selection <= jour and (self.date_sortie is None or self.date_sortie > jour)
+
 
 class ConventionQuerySet(models.QuerySet):
     def existantes_au(self, jour: date):

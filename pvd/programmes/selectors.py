@@ -29,23 +29,51 @@ def millesime_au(jour: date) -> int | None:
 
 def communes_membres_epci_au(communes: list[Commune], epci: Epci, jour: date) -> set[str]:
     """Les codes des communes membres de l'EPCI (ou de l'EPCI qu'il a remplacé) d'après le millésime du COG en
-    vigueur à cette date, en trois requêtes quel que soit leur nombre.
+    vigueur à cette date, en quatre requêtes quel que soit leur nombre."""
+    return communes_membres_epcis_au([(communes, epci, jour)])[0]
+
+
+def communes_membres_epcis_au(demandes: list[tuple[list[Commune], Epci, date]]) -> list[set[str]]:
+    """Pour chaque demande (communes, EPCI, date), les codes des communes membres de l'EPCI (ou de l'EPCI qu'il a
+    remplacé) d'après le millésime du COG en vigueur à la date ; en deux requêtes, plus deux par année distincte
+    (un import de mille conventions en fait six).
 
     Une commune a pu changer de code depuis (Conques-en-Rouergue : 12076 en 2021, 12218 aujourd'hui) : le millésime
     ancien la connaît sous son ancien code, qui la désigne encore par `remplacee_par`."""
-    millesime = millesime_au(jour)
-    if millesime is None:
-        return {c.code for c in communes if c.epci_id == epci.pk}
-    actuel = {c.code: c.code for c in communes}
-    actuel.update(
-        Commune.objects.filter(remplacee_par__in=list(actuel)).values_list("code", "remplacee_par_id")
-    )
-    membres = (
-        Appartenance.objects.filter(millesime=millesime, commune_id__in=list(actuel))
-        .filter(Q(epci=epci) | Q(epci__remplace_par=epci))
-        .values_list("commune_id", flat=True)
-    )
-    return {actuel[code] for code in membres}
+    annees = {jour.year for _, _, jour in demandes}  # le millésime ne dépend que de l'année
+    par_annee = {annee: millesime_au(date(annee, 1, 1)) for annee in annees}
+
+    def millesime(jour: date) -> int | None:
+        return par_annee[jour.year]
+
+    codes = {c.code for communes, _, _ in demandes for c in communes}
+    anciens = defaultdict(set)  # code actuel → ses codes d'avant
+    for ancien, actuel in Commune.objects.filter(remplacee_par__in=codes).values_list(
+        "code", "remplacee_par_id"
+    ):
+        anciens[actuel].add(ancien)
+    voulus = {m for _, _, jour in demandes if (m := millesime(jour)) is not None}
+    epcis = defaultdict(
+        set
+    )  # (millésime, code de commune) → EPCI de ce millésime et EPCI qui les ont remplacés
+    for m, code, siren, remplacant in Appartenance.objects.filter(
+        millesime__in=voulus, commune_id__in=codes | {a for s in anciens.values() for a in s}
+    ).values_list("millesime", "commune_id", "epci_id", "epci__remplace_par_id"):
+        epcis[m, code].update({siren, remplacant})
+    resultats = []
+    for communes, epci, jour in demandes:
+        m = millesime(jour)
+        if m is None:
+            resultats.append({c.code for c in communes if c.epci_id == epci.pk})
+            continue
+        resultats.append(
+            {
+                c.code
+                for c in communes
+                if any(epci.pk in epcis[m, code] for code in {c.code, *anciens[c.code]})
+            }
+        )
+    return resultats
 
 
 def commune_membre_epci_au(commune: Commune, epci: Epci, jour: date) -> bool:
@@ -54,17 +82,27 @@ def commune_membre_epci_au(commune: Commune, epci: Epci, jour: date) -> bool:
 
 def departement_principal(epci: Epci) -> Departement:
     """Le département qui porte la plus grande part de la population de l'EPCI (celui de sa préfecture de suivi)."""
-    ligne = (
+    return departements_principaux([epci])[epci.pk]
+
+
+def departements_principaux(epcis: list[Epci]) -> dict[str, Departement]:
+    """Le département principal de chaque EPCI (SIREN → département), en deux requêtes pour tous."""
+    populations = (
         Commune.objects.actuelles()
-        .filter(epci=epci)
-        .values("departement_id")
+        .filter(epci__in=[e.pk for e in epcis])
+        .values("epci_id", "departement_id")
         .annotate(population_totale=Sum("population"))
-        .order_by("-population_totale", "departement_id")
-        .first()
+        .order_by("epci_id", "-population_totale", "departement_id")
     )
-    if ligne is None:
-        return epci.departements.order_by("code").first()
-    return Departement.objects.get(code=ligne["departement_id"])
+    codes: dict[str, str] = {}
+    for ligne in populations:
+        codes.setdefault(ligne["epci_id"], ligne["departement_id"])
+    departements = Departement.objects.in_bulk(set(codes.values()))
+    principaux = {siren: departements[code] for siren, code in codes.items()}
+    for epci in epcis:  # un EPCI sans commune actuelle : son premier département
+        if epci.pk not in principaux:
+            principaux[epci.pk] = epci.departements.order_by("code").first()
+    return principaux
 
 
 def programme_par_slug(slug: str) -> Programme | None:

@@ -13,7 +13,8 @@ Règles tenues ici (et seulement ici, les pages et l'API appellent ces fonctions
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -35,7 +36,7 @@ from .models import (
     Programme,
     Signataire,
 )
-from .selectors import communes_membres_epci_au, departement_principal
+from .selectors import communes_membres_epcis_au, departements_principaux
 
 TAILLE_MAX_PDF = 20 * 1024 * 1024
 TRANSITIONS = {
@@ -75,11 +76,12 @@ def _valeur_json(valeur: Any) -> Any:
     return valeur
 
 
-def journaliser(
+def _evenement(
     objet, action: str, resume: str, trace: Trace, avant: dict | None = None, apres: dict | None = None
-):
+) -> Evenement:
+    """L'entrée du journal, pas encore enregistrée (les écritures groupées les enregistrent d'un coup)."""
     auteur = trace.auteur if getattr(trace.auteur, "is_authenticated", False) else None
-    return Evenement.objects.create(
+    return Evenement(
         objet_type=objet._meta.model_name,
         objet_id=str(objet.pk),
         action=action,
@@ -91,10 +93,120 @@ def journaliser(
     )
 
 
+def journaliser(
+    objet, action: str, resume: str, trace: Trace, avant: dict | None = None, apres: dict | None = None
+) -> Evenement:
+    evenement = _evenement(objet, action, resume, trace, avant, apres)
+    evenement.save()
+    return evenement
+
+
 # Lauréats ------------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Inscription:
+    """Une commune à inscrire lauréate ; sans département de suivi, c'est le département principal de son EPCI."""
+
+    commune: Commune
+    date_selection: date
+    precision_selection: str = Laureat.Precision.EXACTE
+    identifiant_national: str = ""
+    source: str = ""
+    departement_suivi: Departement | None = None
+    exception: str = ""
+
+
+def laureats_verifier(programme: Programme, inscriptions: list[Inscription]) -> dict[int, ValidationError]:
+    """Les règles d'inscription pour toute une liste, en deux requêtes : rang → erreurs par champ. Une commune ou un
+    identifiant pris par une inscription acceptée plus haut dans la liste l'est pour les suivantes."""
+    identifiants = [i.identifiant_national for i in inscriptions if i.identifiant_national]
+    deja = set(
+        Laureat.objects.filter(
+            programme=programme, commune_id__in=[i.commune.code for i in inscriptions]
+        ).values_list("commune_id", flat=True)
+    )
+    pris = set(
+        Laureat.objects.filter(programme=programme, identifiant_national__in=identifiants).values_list(
+            "identifiant_national", flat=True
+        )
+        if identifiants
+        else []
+    )
+    refus = {}
+    for rang, inscription in enumerate(inscriptions):
+        commune, identifiant = inscription.commune, inscription.identifiant_national
+        erreurs: dict[str, list[str]] = {}
+        if commune.obsolete:
+            erreurs.setdefault("commune", []).append(
+                f"{commune.nom} ({commune.code}) n'existe plus dans le COG : choisissez la commune qui l'a "
+                "remplacée."
+            )
+        if (
+            programme.population_max
+            and (commune.population or 0) >= programme.population_max
+            and not inscription.exception.strip()
+        ):
+            erreurs.setdefault("commune", []).append(
+                f"{commune.nom} compte {commune.population} habitants, au-delà du seuil du programme "
+                f"({programme.population_max}) : confirmez l'exception en l'expliquant."
+            )
+        if commune.code in deja:
+            erreurs.setdefault("commune", []).append(f"{commune.nom} est déjà lauréate de {programme.nom}.")
+        if identifiant and identifiant in pris:
+            erreurs.setdefault("identifiant_national", []).append(
+                f"L'identifiant « {identifiant} » est déjà attribué à une autre commune."
+            )
+        if erreurs:
+            refus[rang] = ValidationError(erreurs)
+            continue
+        deja.add(commune.code)
+        if identifiant:
+            pris.add(identifiant)
+    return refus
+
+
 @transaction.atomic
+def laureats_register(
+    *, programme: Programme, inscriptions: list[Inscription], trace: Trace
+) -> list[Laureat]:
+    """Inscrit des communes lauréates, en quelques requêtes quel que soit leur nombre (un import en inscrit mille) ;
+    si une inscription enfreint une règle, `ValidationError` (la sienne) et rien n'est écrit."""
+    refus = laureats_verifier(programme, inscriptions)
+    if refus:
+        raise next(iter(refus.values()))
+    epcis = {
+        i.commune.epci_id: i.commune.epci
+        for i in inscriptions
+        if not i.departement_suivi and i.commune.epci_id
+    }
+    principaux = departements_principaux(list(epcis.values())) if epcis else {}
+    laureats = Laureat.objects.bulk_create(
+        Laureat(
+            programme=programme,
+            commune=i.commune,
+            date_selection=i.date_selection,
+            precision_selection=i.precision_selection,
+            identifiant_national=i.identifiant_national,
+            source=(i.source + (f" — exception : {i.exception}" if i.exception.strip() else ""))[:300],
+            departement_suivi=i.departement_suivi
+            or (principaux[i.commune.epci_id] if i.commune.epci_id else i.commune.departement),
+        )
+        for i in inscriptions
+    )
+    Evenement.objects.bulk_create(
+        _evenement(
+            laureat,
+            Evenement.Action.CREATION,
+            f"{i.commune.nom} inscrite lauréate de {programme.nom_court}",
+            trace,
+            apres={"commune": i.commune.code, "date_selection": i.date_selection, "source": i.source},
+        )
+        for laureat, i in zip(laureats, inscriptions, strict=True)
+    )
+    return laureats
+
+
 def laureat_register(
     *,
     programme: Programme,
@@ -108,50 +220,16 @@ def laureat_register(
     trace: Trace,
 ) -> Laureat:
     """Inscrit une commune lauréate ; son département de suivi est, par défaut, le département principal de son EPCI."""
-    erreurs: dict[str, list[str]] = {}
-    if commune.obsolete:
-        erreurs.setdefault("commune", []).append(
-            f"{commune.nom} ({commune.code}) n'existe plus dans le COG : choisissez la commune qui l'a remplacée."
-        )
-    if (
-        programme.population_max
-        and (commune.population or 0) >= programme.population_max
-        and not exception.strip()
-    ):
-        erreurs.setdefault("commune", []).append(
-            f"{commune.nom} compte {commune.population} habitants, au-delà du seuil du programme "
-            f"({programme.population_max}) : confirmez l'exception en l'expliquant."
-        )
-    if Laureat.objects.filter(programme=programme, commune=commune).exists():
-        erreurs.setdefault("commune", []).append(f"{commune.nom} est déjà lauréate de {programme.nom}.")
-    if (
-        identifiant_national
-        and Laureat.objects.filter(programme=programme, identifiant_national=identifiant_national).exists()
-    ):
-        erreurs.setdefault("identifiant_national", []).append(
-            f"L'identifiant « {identifiant_national} » est déjà attribué à une autre commune."
-        )
-    if erreurs:
-        raise ValidationError(erreurs)
-    if departement_suivi is None:
-        departement_suivi = departement_principal(commune.epci) if commune.epci_id else commune.departement
-    laureat = Laureat.objects.create(
-        programme=programme,
-        commune=commune,
-        date_selection=date_selection,
-        precision_selection=precision_selection,
-        identifiant_national=identifiant_national,
-        source=(source + (f" — exception : {exception}" if exception.strip() else ""))[:300],
-        departement_suivi=departement_suivi,
+    inscription = Inscription(
+        commune,
+        date_selection,
+        precision_selection,
+        identifiant_national,
+        source,
+        departement_suivi,
+        exception,
     )
-    journaliser(
-        laureat,
-        Evenement.Action.CREATION,
-        f"{commune.nom} inscrite lauréate de {programme.nom_court}",
-        trace,
-        apres={"commune": commune.code, "date_selection": date_selection, "source": source},
-    )
-    return laureat
+    return laureats_register(programme=programme, inscriptions=[inscription], trace=trace)[0]
 
 
 @transaction.atomic
@@ -203,29 +281,195 @@ def _verifier_communes(
     exceptions: dict[str, str],
 ) -> list[str]:
     """Les problèmes de chaque commune non couverts par une exception confirmée (message en français)."""
-    codes = [c.code for c, _ in communes]
-    laureats = set(
-        Laureat.objects.filter(programme=programme, commune__code__in=codes)
-        .actifs_au(reference)
-        .values_list("commune_id", flat=True)
+    return _verifier_communes_des_conventions(programme, [(epci, communes, reference, exceptions)])[0]
+
+
+def _verifier_communes_des_conventions(
+    programme: Programme,
+    demandes: list[tuple[Epci, list[tuple[Commune, str]], date, dict[str, str]]],
+    laureats_prevus: list[Inscription] = (),
+) -> list[list[str]]:
+    """`_verifier_communes` pour plusieurs conventions (EPCI, communes et rôles, date de référence, exceptions), en
+    quelques requêtes pour toutes ; les `laureats_prevus` comptent comme s'ils étaient déjà inscrits."""
+    codes = {c.code for _, communes, _, _ in demandes for c, _ in communes}
+    laureats = defaultdict(list)
+    for laureat in Laureat.objects.filter(programme=programme, commune_id__in=codes).only(
+        "commune_id", "date_selection", "date_sortie"
+    ):
+        laureats[laureat.commune_id].append(laureat)
+    for prevu in laureats_prevus:
+        laureats[prevu.commune.code].append(Laureat(date_selection=prevu.date_selection))
+    membres = communes_membres_epcis_au(
+        [([c for c, _ in communes], epci, reference) for epci, communes, reference, _ in demandes]
     )
-    membres = communes_membres_epci_au([c for c, _ in communes], epci, reference)
-    problemes = []
-    for commune, role in communes:
-        raisons = []
-        if role != ConventionCommune.Role.AUTRE and commune.code not in laureats:
-            raisons.append(f"n'est pas lauréate de {programme.nom} au {reference:%d/%m/%Y}")
-        if commune.code not in membres:
-            raisons.append(f"n'est pas membre de {epci.nom} au {reference:%d/%m/%Y}")
-        if raisons and not exceptions.get(commune.code, "").strip():
-            problemes.append(
-                f"{commune.nom} ({commune.code}) {' et '.join(raisons)} : retirez-la, ou confirmez l'exception "
-                "en l'expliquant."
+    resultats = []
+    for (epci, communes, reference, exceptions), membres_au in zip(demandes, membres, strict=True):
+        problemes = []
+        for commune, role in communes:
+            raisons = []
+            lauree = any(laureat.actif_au(reference) for laureat in laureats[commune.code])
+            if role != ConventionCommune.Role.AUTRE and not lauree:
+                raisons.append(f"n'est pas lauréate de {programme.nom} au {reference:%d/%m/%Y}")
+            if commune.code not in membres_au:
+                raisons.append(f"n'est pas membre de {epci.nom} au {reference:%d/%m/%Y}")
+            if raisons and not exceptions.get(commune.code, "").strip():
+                problemes.append(
+                    f"{commune.nom} ({commune.code}) {' et '.join(raisons)} : retirez-la, ou confirmez "
+                    "l'exception en l'expliquant."
+                )
+        resultats.append(problemes)
+    return resultats
+
+
+@dataclass
+class ProjetConvention:
+    """Une convention à créer, en cours d'élaboration ; signée d'emblée si `date_signature` est donnée (un import
+    de conventions déjà signées), avec ses `signataires` (au moins l'État)."""
+
+    type: str
+    epci: Epci
+    communes: list[tuple[Commune, str]]
+    parent: Convention | None = None
+    intitule: str = ""
+    date_ouverture: date | None = None
+    date_signature_prevue: date | None = None
+    precision_date_prevue: str = "jour"
+    lieu_signature: str = ""
+    duree_annees: int | None = None
+    departement_suivi: Departement | None = None
+    exceptions: dict[str, str] = field(default_factory=dict)
+    date_signature: date | None = None
+    signataires: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _erreurs_creation(programme: Programme, projet: ProjetConvention) -> dict[str, list[str]]:
+    erreurs: dict[str, list[str]] = {}
+    type, parent, epci, communes = projet.type, projet.parent, projet.epci, projet.communes
+    if type not in Convention.Type.values:
+        erreurs["type"] = [f"Type de convention inconnu : « {type} »."]
+    if type == Convention.Type.AVENANT and parent is None:
+        erreurs["parent"] = ["Un avenant modifie une convention existante : choisissez-la."]
+    if type != Convention.Type.AVENANT and parent is not None:
+        erreurs["parent"] = ["Seul un avenant a une convention parente."]
+    if parent is not None and (parent.epci_id != epci.pk or parent.programme_id != programme.pk):
+        erreurs["parent"] = ["Un avenant porte sur une convention du même EPCI et du même programme."]
+    if epci.obsolete:
+        erreurs["epci"] = [f"{epci.nom} n'existe plus : choisissez l'EPCI qui l'a remplacé."]
+    if not communes:
+        erreurs["communes"] = ["Une convention réunit au moins une commune."]
+    if len({c.code for c, _ in communes}) != len(communes):
+        erreurs["communes"] = ["Une commune figure deux fois dans la liste."]
+    return erreurs
+
+
+def conventions_verifier(
+    programme: Programme, projets: list[ProjetConvention], laureats_prevus: list[Inscription] = ()
+) -> dict[int, ValidationError]:
+    """Les règles de création (et de signature pour un projet signé) de toute une liste de conventions, en quelques
+    requêtes pour toutes : rang → erreurs par champ. Les `laureats_prevus` (inscrits par le même import, juste
+    avant) comptent comme déjà inscrits."""
+    erreurs = [_erreurs_creation(programme, projet) for projet in projets]
+    a_verifier = [
+        rang for rang, projet in enumerate(projets) if projet.communes and "communes" not in erreurs[rang]
+    ]
+    problemes = _verifier_communes_des_conventions(
+        programme,
+        [
+            (
+                projets[rang].epci,
+                projets[rang].communes,
+                _date_de_reference(None, projets[rang].date_signature_prevue),
+                projets[rang].exceptions,
             )
-    return problemes
+            for rang in a_verifier
+        ],
+        laureats_prevus,
+    )
+    for rang, liste in zip(a_verifier, problemes, strict=True):
+        if liste:
+            erreurs[rang]["communes"] = liste
+    for rang, projet in enumerate(projets):
+        if projet.date_signature is not None:
+            for champ, messages in _erreurs_signature(
+                Convention.Statut.EN_ELABORATION,
+                projet.date_ouverture,
+                projet.date_signature,
+                projet.signataires,
+            ).items():
+                erreurs[rang].setdefault(champ, []).extend(messages)
+    return {rang: ValidationError(e) for rang, e in enumerate(erreurs) if e}
 
 
 @transaction.atomic
+def conventions_create(
+    *, programme: Programme, projets: list[ProjetConvention], trace: Trace
+) -> list[Convention]:
+    """Crée des conventions avec leurs communes (dans l'ordre donné), signées d'emblée pour les projets datés, en
+    quelques requêtes quel que soit leur nombre ; si l'une enfreint une règle, `ValidationError` (la sienne) et
+    rien n'est écrit. Le journal a une entrée par convention (« créée, signée le … » pour une convention signée)."""
+    refus = conventions_verifier(programme, projets)
+    if refus:
+        raise next(iter(refus.values()))
+    sans_suivi = {p.epci.pk: p.epci for p in projets if p.departement_suivi is None}
+    principaux = departements_principaux(list(sans_suivi.values())) if sans_suivi else {}
+    conventions = Convention.objects.bulk_create(
+        Convention(
+            programme=programme,
+            type=p.type,
+            parent=p.parent,
+            intitule=p.intitule,
+            epci=p.epci,
+            departement_suivi=p.departement_suivi or principaux[p.epci.pk],
+            date_ouverture=p.date_ouverture,
+            date_signature_prevue=p.date_signature_prevue,
+            precision_date_prevue=p.precision_date_prevue,
+            lieu_signature=p.lieu_signature,
+            duree_annees=p.duree_annees,
+            statut=Convention.Statut.SIGNEE if p.date_signature else Convention.Statut.EN_ELABORATION,
+            date_signature=p.date_signature,
+        )
+        for p in projets
+    )
+    ConventionCommune.objects.bulk_create(
+        ConventionCommune(
+            convention=convention,
+            commune=commune,
+            role=role,
+            ordre=i,
+            exception=p.exceptions.get(commune.code, ""),
+        )
+        for convention, p in zip(conventions, projets, strict=True)
+        for i, (commune, role) in enumerate(p.communes)
+    )
+    Signataire.objects.bulk_create(
+        _signataire(convention, i, s)
+        for convention, p in zip(conventions, projets, strict=True)
+        if p.date_signature
+        for i, s in enumerate(p.signataires)
+    )
+    evenements = []
+    for convention, p in zip(conventions, projets, strict=True):
+        apres = {
+            "type": p.type,
+            "epci": p.epci.siren,
+            "communes": [c.code for c, _ in p.communes],
+            "date_signature_prevue": p.date_signature_prevue,
+        }
+        if p.precision_date_prevue != "jour":
+            apres["precision_date_prevue"] = p.precision_date_prevue
+        resume = f"{convention.get_type_display().capitalize()} créée : {p.epci.nom}"
+        if p.date_signature:  # une convention arrivée signée : un seul fait, daté
+            apres |= {
+                "statut": Convention.Statut.SIGNEE,
+                "date_signature": p.date_signature,
+                "signataires": _signataires_lisibles(p.signataires),
+            }
+            resume = f"{convention.get_type_display().capitalize()} créée, signée le {p.date_signature:%d/%m/%Y} : {p.epci.nom}"
+        evenements.append(_evenement(convention, Evenement.Action.CREATION, resume, trace, apres=apres))
+    Evenement.objects.bulk_create(evenements)
+    return conventions
+
+
 def convention_create(
     *,
     programme: Programme,
@@ -243,64 +487,20 @@ def convention_create(
     exceptions: dict[str, str] | None = None,
 ) -> Convention:
     """Crée une convention en cours d'élaboration avec ses communes (dans l'ordre donné)."""
-    exceptions = exceptions or {}
-    erreurs: dict[str, list[str]] = {}
-    if type not in Convention.Type.values:
-        erreurs["type"] = [f"Type de convention inconnu : « {type} »."]
-    if type == Convention.Type.AVENANT and parent is None:
-        erreurs["parent"] = ["Un avenant modifie une convention existante : choisissez-la."]
-    if type != Convention.Type.AVENANT and parent is not None:
-        erreurs["parent"] = ["Seul un avenant a une convention parente."]
-    if parent is not None and (parent.epci_id != epci.pk or parent.programme_id != programme.pk):
-        erreurs["parent"] = ["Un avenant porte sur une convention du même EPCI et du même programme."]
-    if epci.obsolete:
-        erreurs["epci"] = [f"{epci.nom} n'existe plus : choisissez l'EPCI qui l'a remplacé."]
-    if not communes:
-        erreurs["communes"] = ["Une convention réunit au moins une commune."]
-    if len({c.code for c, _ in communes}) != len(communes):
-        erreurs["communes"] = ["Une commune figure deux fois dans la liste."]
-    reference = _date_de_reference(None, date_signature_prevue)
-    if communes and "communes" not in erreurs:
-        problemes = _verifier_communes(programme, epci, communes, reference, exceptions)
-        if problemes:
-            erreurs["communes"] = problemes
-    if erreurs:
-        raise ValidationError(erreurs)
-    convention = Convention.objects.create(
-        programme=programme,
+    projet = ProjetConvention(
         type=type,
+        epci=epci,
+        communes=communes,
         parent=parent,
         intitule=intitule,
-        epci=epci,
-        departement_suivi=departement_suivi or departement_principal(epci),
         date_ouverture=date_ouverture,
         date_signature_prevue=date_signature_prevue,
         lieu_signature=lieu_signature,
         duree_annees=duree_annees,
+        departement_suivi=departement_suivi,
+        exceptions=exceptions or {},
     )
-    ConventionCommune.objects.bulk_create(
-        ConventionCommune(
-            convention=convention,
-            commune=commune,
-            role=role,
-            ordre=i,
-            exception=exceptions.get(commune.code, ""),
-        )
-        for i, (commune, role) in enumerate(communes)
-    )
-    journaliser(
-        convention,
-        Evenement.Action.CREATION,
-        f"{convention.get_type_display().capitalize()} créée : {epci.nom}",
-        trace,
-        apres={
-            "type": type,
-            "epci": epci.siren,
-            "communes": [c.code for c, _ in communes],
-            "date_signature_prevue": date_signature_prevue,
-        },
-    )
-    return convention
+    return conventions_create(programme=programme, projets=[projet], trace=trace)[0]
 
 
 def _prendre_version(convention: Convention, version: int) -> None:
@@ -401,6 +601,79 @@ def verifier_pdf(document: UploadedFile) -> None:
         )
 
 
+def _erreurs_signature(
+    statut: str,
+    date_ouverture: date | None,
+    date_signature: date | None,
+    signataires: list[dict[str, Any]],
+    etat_deja_signataire: bool = False,
+) -> dict[str, list[str]]:
+    erreurs: dict[str, list[str]] = {}
+    if Convention.Statut.SIGNEE not in TRANSITIONS[statut]:
+        erreurs["statut"] = [f"Une convention {Convention.Statut(statut).label} ne peut pas être signée."]
+    if date_signature is None:
+        erreurs["date_signature"] = ["Indiquez la date de signature."]
+    elif date_signature > timezone.localdate():
+        erreurs["date_signature"] = [
+            "La date de signature est dans le futur : indiquez plutôt une date prévue."
+        ]
+    elif date_ouverture and date_signature < date_ouverture:
+        erreurs["date_signature"] = [
+            f"La date de signature précède l'ouverture de la convention ({date_ouverture:%d/%m/%Y})."
+        ]
+    for i, s in enumerate(signataires):
+        if s.get("partie") not in Signataire.Partie.values:
+            erreurs.setdefault("signataires", []).append(f"Signataire {i + 1} : partie inconnue.")
+        if not (s.get("qualite") or "").strip():
+            erreurs.setdefault("signataires", []).append(
+                f"Signataire {i + 1} : indiquez sa qualité (par exemple « préfet du Lot »)."
+            )
+    if not etat_deja_signataire and not any(s.get("partie") == Signataire.Partie.ETAT for s in signataires):
+        erreurs.setdefault("signataires", []).append(
+            "Une convention signée a au moins le signataire de l'État (le préfet ou la préfète)."
+        )
+    return erreurs
+
+
+def _signataire(convention: Convention, ordre: int, s: dict[str, Any]) -> Signataire:
+    return Signataire(
+        convention=convention,
+        partie=s["partie"],
+        organisme=s.get("organisme") or dict(Signataire.Partie.choices)[s["partie"]],
+        commune=s.get("commune"),
+        nom=(s.get("nom") or "").strip(),
+        qualite=s["qualite"].strip(),
+        date_deliberation=s.get("date_deliberation"),
+        ordre=ordre,
+    )
+
+
+def _signataires_lisibles(signataires: list[dict[str, Any]]) -> list[str]:
+    return [f"{s.get('nom') or 'non renseigné'}, {s['qualite']}" for s in signataires]
+
+
+def _evenement_signature(
+    convention: Convention,
+    date_signature: date,
+    signataires: list[dict[str, Any]],
+    document: bool,
+    trace: Trace,
+) -> Evenement:
+    return _evenement(
+        convention,
+        Evenement.Action.MODIFICATION,
+        f"Convention signée le {date_signature:%d/%m/%Y}",
+        trace,
+        avant={"statut": Convention.Statut.EN_ELABORATION},
+        apres={
+            "statut": Convention.Statut.SIGNEE,
+            "date_signature": date_signature,
+            "signataires": _signataires_lisibles(signataires),
+            "document": document,
+        },
+    )
+
+
 @transaction.atomic
 def convention_sign(
     *,
@@ -413,34 +686,13 @@ def convention_sign(
     document: UploadedFile | None = None,
 ) -> Convention:
     """Enregistre la signature : date, signataires (au moins l'État, déjà saisi ou donné ici), PDF facultatif."""
-    erreurs: dict[str, list[str]] = {}
-    if Convention.Statut.SIGNEE not in TRANSITIONS[convention.statut]:
-        erreurs["statut"] = [f"Une convention {convention.get_statut_display()} ne peut pas être signée."]
-    if date_signature is None:
-        erreurs["date_signature"] = ["Indiquez la date de signature."]
-    elif date_signature > timezone.localdate():
-        erreurs["date_signature"] = [
-            "La date de signature est dans le futur : indiquez plutôt une date prévue."
-        ]
-    elif convention.date_ouverture and date_signature < convention.date_ouverture:
-        erreurs["date_signature"] = [
-            f"La date de signature précède l'ouverture de la convention ({convention.date_ouverture:%d/%m/%Y})."
-        ]
-    for i, s in enumerate(signataires):
-        if s.get("partie") not in Signataire.Partie.values:
-            erreurs.setdefault("signataires", []).append(f"Signataire {i + 1} : partie inconnue.")
-        if not (s.get("qualite") or "").strip():
-            erreurs.setdefault("signataires", []).append(
-                f"Signataire {i + 1} : indiquez sa qualité (par exemple « préfet du Lot »)."
-            )
-    a_l_etat = (
-        any(s.get("partie") == Signataire.Partie.ETAT for s in signataires)
-        or convention.signataires.filter(partie=Signataire.Partie.ETAT).exists()
+    erreurs = _erreurs_signature(
+        convention.statut,
+        convention.date_ouverture,
+        date_signature,
+        signataires,
+        etat_deja_signataire=convention.signataires.filter(partie=Signataire.Partie.ETAT).exists(),
     )
-    if not a_l_etat:
-        erreurs.setdefault("signataires", []).append(
-            "Une convention signée a au moins le signataire de l'État (le préfet ou la préfète)."
-        )
     if document is not None:
         try:
             verifier_pdf(document)
@@ -450,19 +702,7 @@ def convention_sign(
         raise ValidationError(erreurs)
     _prendre_version(convention, version)
     depart = convention.signataires.count()
-    Signataire.objects.bulk_create(
-        Signataire(
-            convention=convention,
-            partie=s["partie"],
-            organisme=s.get("organisme") or dict(Signataire.Partie.choices)[s["partie"]],
-            commune=s.get("commune"),
-            nom=(s.get("nom") or "").strip(),
-            qualite=s["qualite"].strip(),
-            date_deliberation=s.get("date_deliberation"),
-            ordre=depart + i,
-        )
-        for i, s in enumerate(signataires)
-    )
+    Signataire.objects.bulk_create(_signataire(convention, depart + i, s) for i, s in enumerate(signataires))
     convention.statut = Convention.Statut.SIGNEE
     convention.date_signature = date_signature
     if lieu_signature is not None:
@@ -470,19 +710,7 @@ def convention_sign(
     if document is not None:
         convention.document.save(f"convention-{convention.pk}.pdf", document, save=False)
     convention.save(update_fields=["statut", "date_signature", "lieu_signature", "document", "modifie_le"])
-    journaliser(
-        convention,
-        Evenement.Action.MODIFICATION,
-        f"Convention signée le {date_signature:%d/%m/%Y}",
-        trace,
-        avant={"statut": Convention.Statut.EN_ELABORATION},
-        apres={
-            "statut": Convention.Statut.SIGNEE,
-            "date_signature": date_signature,
-            "signataires": [f"{s.get('nom') or 'non renseigné'}, {s['qualite']}" for s in signataires],
-            "document": bool(document),
-        },
-    )
+    _evenement_signature(convention, date_signature, signataires, bool(document), trace).save()
     return convention
 
 

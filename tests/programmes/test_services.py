@@ -11,6 +11,7 @@ from django.utils import timezone
 from pvd.programmes import services
 from pvd.programmes.dates import ajouter_mois, duree_en_francais
 from pvd.programmes.models import Convention, ConventionCommune, Evenement, Laureat, Signataire
+from pvd.programmes.selectors import communes_membres_epci_au, communes_membres_epcis_au
 from pvd.territoires.models import Appartenance, Commune, Epci
 
 pytestmark = pytest.mark.django_db
@@ -390,3 +391,76 @@ def test_role_et_ordre_des_communes(pvd):
         ("46297", ConventionCommune.Role.LAUREATE),
     ]
     assert Signataire.objects.count() == 0
+
+
+class TestEcrituresGroupees:
+    """Un import écrit mille lauréats et conventions d'un bloc : les mêmes règles, un nombre fixe de requêtes."""
+
+    def test_inscriptions_en_bloc(self, pvd):
+        communes = [Commune.objects.select_related("epci").get(code=c) for c in ("46066", "46297", "46128")]
+        inscriptions = [
+            services.Inscription(commune, date(2021, 1, 1), identifiant_national=identifiant)
+            for commune, identifiant in zip(communes, ["pvd-1", "pvd-1", "pvd-3"], strict=True)
+        ]
+        refus = services.laureats_verifier(pvd, inscriptions)
+        assert list(refus) == [1] and "« pvd-1 » est déjà attribué" in refus[1].messages[0]
+        with pytest.raises(ValidationError, match="déjà attribué"):
+            services.laureats_register(programme=pvd, inscriptions=inscriptions, trace=TRACE)
+        assert not Laureat.objects.exists()
+        del inscriptions[1]
+        laureats = services.laureats_register(programme=pvd, inscriptions=inscriptions, trace=TRACE)
+        assert [(lau.commune_id, lau.departement_suivi_id) for lau in laureats] == [
+            ("46066", "46"),
+            ("46128", "46"),
+        ]
+        assert Evenement.objects.filter(objet_type="laureat", action="creation").count() == 2
+
+    def test_conventions_en_bloc(self, pvd, compter_requetes):
+        codes = ("46066", "46297", "46128", "46309", "46102")
+        inscrire(pvd, *codes)
+        communes = Commune.objects.select_related("epci").in_bulk(codes)
+
+        def projet(*membres, jour=date(2021, 7, 27)):
+            return services.ProjetConvention(
+                type="adhesion",
+                epci=communes[membres[0]].epci,
+                communes=[(communes[code], "laureate") for code in membres],
+                date_signature_prevue=jour,
+                date_signature=jour,
+                signataires=[ETAT],
+            )
+
+        refus = services.conventions_verifier(pvd, [projet("46128"), projet("46066", "46128")])
+        assert list(refus) == [1] and "Gramat (46128) n'est pas membre" in refus[1].messages[0]
+        with compter_requetes() as une:
+            services.conventions_create(programme=pvd, projets=[projet("46066", "46297")], trace=TRACE)
+        with compter_requetes() as trois:
+            services.conventions_create(
+                programme=pvd, projets=[projet("46128"), projet("46309"), projet("46102")], trace=TRACE
+            )
+        assert len(trois) == len(une)
+        gramat = Convention.objects.get(communes__commune="46128")
+        assert (gramat.statut, gramat.date_signature) == ("signee", date(2021, 7, 27))
+        assert gramat.signataires.get().qualite == ETAT["qualite"]
+        (evenement,) = Evenement.objects.filter(objet_type="convention", objet_id=str(gramat.pk))
+        assert evenement.resume.startswith("Convention d'adhésion créée, signée le 27/07/2021")
+
+    def test_laureats_prevus_comptent_comme_inscrits(self, pvd):
+        cahors = Commune.objects.select_related("epci").get(
+            code="46042"
+        )  # au-dessus du seuil : jamais inscrite
+        projet = services.ProjetConvention(type="adhesion", epci=cahors.epci, communes=[(cahors, "laureate")])
+        assert "n'est pas lauréate" in services.conventions_verifier(pvd, [projet])[0].messages[0]
+        prevue = services.Inscription(cahors, date(2021, 1, 1), exception="test")
+        assert services.conventions_verifier(pvd, [projet], laureats_prevus=[prevue]) == {}
+
+    def test_appartenances_en_bloc_comme_une_a_une(self):
+        communes = Commune.objects.select_related("epci").in_bulk(["12218", "46066", "46128"])
+        demandes = [
+            ([communes["12218"]], communes["12218"].epci, date(2021, 7, 27)),  # code changé depuis 2021
+            ([communes["46066"], communes["46128"]], communes["46066"].epci, date(2021, 7, 27)),
+            ([communes["46128"]], communes["46128"].epci, date(2026, 1, 1)),
+        ]
+        en_bloc = communes_membres_epcis_au(demandes)
+        assert en_bloc == [communes_membres_epci_au(*demande) for demande in demandes]
+        assert en_bloc == [{"12218"}, {"46066"}, {"46128"}]
