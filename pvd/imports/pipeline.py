@@ -27,7 +27,7 @@ from django.db import transaction
 
 from pvd.programmes import services
 from pvd.programmes.models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
-from pvd.programmes.selectors import departement_principal
+from pvd.programmes.selectors import departements_principaux
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.normalisation import cle
@@ -172,10 +172,15 @@ class Plan:
     conventions_a_modifier: list[tuple] = field(default_factory=list)
     _suivis: dict[str, Departement] = field(default_factory=dict, repr=False)
 
+    def precharger_suivis(self, epcis: list[Epci]) -> None:
+        """Les départements de suivi de tous ces EPCI, en deux requêtes (une liste nationale en compte mille)."""
+        manquants = {epci.siren: epci for epci in epcis if epci.siren not in self._suivis}
+        if manquants:
+            self._suivis.update(departements_principaux(list(manquants.values())))
+
     def suivi_epci(self, epci: Epci) -> Departement:
-        """Le département de suivi d'un EPCI, calculé une fois par import (une liste nationale en compte mille)."""
-        if epci.siren not in self._suivis:
-            self._suivis[epci.siren] = departement_principal(epci)
+        """Le département de suivi d'un EPCI, calculé une fois par import."""
+        self.precharger_suivis([epci])
         return self._suivis[epci.siren]
 
     def suivi(self, commune: Commune) -> Departement:
@@ -396,7 +401,11 @@ def preparer(
         plan.lignes.append(ligne)
         _communes_de_la_ligne(ligne, index, code_dep, choix or {})
     codes = {code for ligne in plan.lignes for code in ligne.valeurs.get("_codes", [])}
-    communes = Commune.objects.select_related("epci").in_bulk(list(codes))
+    communes = Commune.objects.in_bulk(list(codes))
+    epcis = Epci.objects.in_bulk({c.epci_id for c in communes.values() if c.epci_id})
+    for commune in communes.values():  # un objet par EPCI, partagé par ses communes (un import en lit 35 000)
+        if commune.epci_id:
+            commune.epci = epcis[commune.epci_id]
     for ligne in plan.lignes:
         ligne.communes = [communes[code] for code in ligne.valeurs.pop("_codes", [])]
     _planifier(plan, type_par_defaut)
@@ -413,28 +422,26 @@ def _date(ligne: Ligne, champ: str, libelle: str) -> date | None:
 
 def _planifier(plan: Plan, type_par_defaut: str) -> None:
     toutes = [c for ligne in plan.lignes for c in ligne.communes]
+    codes = {c.code for c in toutes}
     laureats = {
         laureat.commune_id: laureat
-        for laureat in Laureat.objects.filter(programme=plan.programme, commune__in=toutes)
+        for laureat in Laureat.objects.filter(programme=plan.programme, commune_id__in=codes)
     }
     liens = defaultdict(list)
     for lien in ConventionCommune.objects.filter(
-        convention__programme=plan.programme, commune__in=toutes
+        convention__programme=plan.programme, commune_id__in=codes
     ).select_related("convention"):
         liens[lien.commune_id].append(lien.convention)
     groupes: dict[tuple, GroupeConvention] = {}
     deja_nouveaux: set[str] = set()
-    suivi_par_epci: dict[str, str] = {}
+    if plan.departement:
+        plan.precharger_suivis([c.epci for c in toutes if c.epci_id])
 
     def suivi(commune: Commune) -> str:
         """Le département de suivi qu'aurait la commune : celui de son lauréat, sinon le principal de son EPCI."""
         if commune.code in laureats:
             return laureats[commune.code].departement_suivi_id
-        if not commune.epci_id:
-            return commune.departement_id
-        if commune.epci_id not in suivi_par_epci:
-            suivi_par_epci[commune.epci_id] = departement_principal(commune.epci).code
-        return suivi_par_epci[commune.epci_id]
+        return plan.suivi(commune).code
 
     for ligne in plan.lignes:
         if not ligne.valide:
@@ -716,64 +723,73 @@ def _executer(plan: Plan, trace: services.Trace) -> None:
 
 
 def _appliquer(plan: Plan, trace: services.Trace) -> bool:
-    """Une passe : chaque action a son point de sauvegarde ; un refus marque ses lignes. Rend vrai s'il faut
-    rejouer : une ligne refusée avait déjà écrit par une action précédente."""
+    """Une passe. Les lauréats puis les conventions à créer sont vérifiés d'un bloc par les règles des services, les
+    lignes refusées écartées, le reste écrit d'un coup ; les autres actions (peu nombreuses) passent une à une, chacune
+    dans son point de sauvegarde. Rend vrai s'il faut rejouer : une ligne refusée avait déjà écrit."""
     lignes = {ligne.numero: ligne for ligne in plan.lignes}
     ecrites: set[int] = set()
     a_rejouer = False
 
-    def tenter(numeros: list[int], action) -> bool:
+    def refuser(numeros: list[int], erreur: ValidationError) -> None:
         nonlocal a_rejouer
+        for n in numeros:
+            lignes[n].refuser(" ".join(erreur.messages))
+        a_rejouer = a_rejouer or not ecrites.isdisjoint(numeros)
+
+    def tenter(numeros: list[int], action) -> None:
         if any(not lignes[n].valide for n in numeros):
-            return False
+            return
         try:
             with transaction.atomic():
                 action()
         except ValidationError as erreur:
-            for n in numeros:
-                lignes[n].refuser(" ".join(erreur.messages))
-            a_rejouer = a_rejouer or not ecrites.isdisjoint(numeros)
-            return False
+            refuser(numeros, erreur)
+            return
         ecrites.update(numeros)
-        return True
 
-    def inscrire(donnees: dict) -> None:
-        services.laureat_register(
-            programme=plan.programme,
-            commune=donnees["commune"],
-            departement_suivi=plan.suivi(donnees["commune"]),
-            date_selection=donnees["date_selection"],
-            precision_selection=donnees["precision"],
-            identifiant_national=donnees["identifiant"],
-            source=f"Import : {plan.nom_fichier} ({SOURCES[plan.source]['nom']})",
-            exception=donnees["exception"],
-            trace=trace,
-        )
-
-    # Les lauréats d'une convention à créer sont inscrits avec elle, dans le même point de sauvegarde : si la
-    # convention est refusée, leurs lignes ne laissent rien (sans rejouer tout l'import).
-    a_inscrire = {donnees["commune"].code: donnees for donnees in plan.laureats_a_creer}
-    avec_convention = {c.code for groupe in plan.conventions_a_creer for c in groupe.communes}
-    for code, donnees in a_inscrire.items():
-        if code not in avec_convention:
-            tenter([donnees["ligne"]], lambda d=donnees: inscrire(d))
+    epcis = Epci.objects.in_bulk({g.epci_id for g in plan.conventions_a_creer})
+    plan.precharger_suivis(
+        [*epcis.values(), *(d["commune"].epci for d in plan.laureats_a_creer if d["commune"].epci_id)]
+    )
     for laureat, champs, numero in plan.laureats_a_modifier:
         tenter(
             [numero],
             lambda lau=laureat, ch=champs: services.laureat_update(laureat=lau, champs=ch, trace=trace),
         )
-    inscrites: set[str] = set()
-    for groupe in plan.conventions_a_creer:
-        nouvelles = [c.code for c in groupe.communes if c.code in a_inscrire and c.code not in inscrites]
-
-        def creer(groupe=groupe, nouvelles=nouvelles) -> None:
-            for code in nouvelles:
-                inscrire(a_inscrire[code])
-            _creer_convention(plan, groupe, trace)
-
-        lignes_du_groupe = sorted({*groupe.lignes, *(a_inscrire[code]["ligne"] for code in nouvelles)})
-        if tenter(lignes_du_groupe, creer):
-            inscrites.update(nouvelles)
+    source = f"Import : {plan.nom_fichier} ({SOURCES[plan.source]['nom']})"
+    # Un refus écarte toute sa ligne, qui peut porter d'autres écritures : on vérifie jusqu'à ce que tout passe.
+    while True:
+        a_inscrire = [d for d in plan.laureats_a_creer if lignes[d["ligne"]].valide]
+        inscriptions = [
+            services.Inscription(
+                commune=d["commune"],
+                date_selection=d["date_selection"],
+                precision_selection=d["precision"],
+                identifiant_national=d["identifiant"],
+                source=source,
+                departement_suivi=plan.suivi(d["commune"]),
+                exception=d["exception"],
+            )
+            for d in a_inscrire
+        ]
+        refus = services.laureats_verifier(plan.programme, inscriptions)
+        for rang, erreur in refus.items():
+            refuser([a_inscrire[rang]["ligne"]], erreur)
+        if refus:
+            continue
+        groupes = [g for g in plan.conventions_a_creer if all(lignes[n].valide for n in g.lignes)]
+        projets = [_projet(plan, groupe, epcis[groupe.epci_id]) for groupe in groupes]
+        refus = services.conventions_verifier(plan.programme, projets, laureats_prevus=inscriptions)
+        for rang, erreur in refus.items():
+            refuser(groupes[rang].lignes, erreur)
+        if not refus:
+            break
+    if a_rejouer:  # une ligne refusée avait déjà modifié un lauréat
+        return True
+    services.laureats_register(programme=plan.programme, inscriptions=inscriptions, trace=trace)
+    services.conventions_create(programme=plan.programme, projets=projets, trace=trace)
+    ecrites.update(d["ligne"] for d in a_inscrire)
+    ecrites.update(n for groupe in groupes for n in groupe.lignes)
     for convention, signature, duree, numero in plan.conventions_a_signer:
         tenter([numero], lambda c=convention, s=signature, d=duree: _signer_existante(c, s, d, trace))
     for convention, champs, numero in plan.conventions_a_modifier:
@@ -781,28 +797,30 @@ def _appliquer(plan: Plan, trace: services.Trace) -> bool:
     return a_rejouer
 
 
-def _creer_convention(plan: Plan, groupe: GroupeConvention, trace) -> None:
-    epci = Epci.objects.get(siren=groupe.epci_id)
-    convention = services.convention_create(
-        programme=plan.programme,
+def _signataire_etat(departement: Departement) -> dict:
+    """Le représentant de l'État d'une signature importée : connu par sa fonction, pas par son nom."""
+    return {
+        "partie": Signataire.Partie.ETAT,
+        "organisme": "État",
+        "nom": "",
+        "qualite": f"préfet ou préfète {departement.avec_charniere}",
+    }
+
+
+def _projet(plan: Plan, groupe: GroupeConvention, epci: Epci) -> services.ProjetConvention:
+    suivi = plan.suivi_epci(epci)
+    return services.ProjetConvention(
         type=groupe.type,
         epci=epci,
-        departement_suivi=plan.suivi_epci(epci),
         communes=[(c, ConventionCommune.Role.LAUREATE) for c in groupe.communes],
+        departement_suivi=suivi,
         date_ouverture=groupe.date_signature,
         date_signature_prevue=groupe.date_signature or groupe.date_prevue,
+        precision_date_prevue=groupe.precision,
         duree_annees=groupe.duree,
-        trace=trace,
+        date_signature=groupe.date_signature,
+        signataires=[_signataire_etat(suivi)] if groupe.date_signature else [],
     )
-    if groupe.precision != "jour":
-        services.convention_update(
-            convention=convention,
-            version=convention.version,
-            champs={"precision_date_prevue": groupe.precision},
-            trace=trace,
-        )
-    if groupe.date_signature:
-        _signer(convention, groupe.date_signature, trace)
 
 
 def _signer_existante(convention: Convention, signature: date, duree: int | None, trace) -> None:
@@ -836,20 +854,12 @@ def simuler(plan: Plan) -> Plan:
 
 
 def _signer(convention: Convention, signature: date, trace) -> None:
-    """Une signature importée : le représentant de l'État est connu par sa fonction, pas par son nom."""
-    dep = convention.departement_suivi
-    etat = {
-        "partie": Signataire.Partie.ETAT,
-        "organisme": "État",
-        "nom": "",
-        "qualite": f"préfet ou préfète {dep.avec_charniere}",
-    }
     deja = convention.signataires.filter(partie=Signataire.Partie.ETAT).exists()
     services.convention_sign(
         convention=convention,
         version=convention.version,
         date_signature=signature,
-        signataires=[] if deja else [etat],
+        signataires=[] if deja else [_signataire_etat(convention.departement_suivi)],
         trace=trace,
     )
 

@@ -320,3 +320,29 @@ def test_une_ligne_refusee_apres_une_premiere_ecriture_est_rejouee_sans_elle():
     assert Laureat.objects.get(commune_id="46128").identifiant_national == "pvd-1"
     assert Laureat.objects.filter(commune_id="46045").exists()
     assert Convention.objects.get().statut != "signee"
+
+
+def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_lignes(compter_requetes):
+    """Lauréats et conventions sont vérifiés puis écrits d'un bloc : 4 lignes ou 40, autant de requêtes."""
+    from pvd.territoires.models import Commune
+    from pvd.territoires.resolution import obtenir_index
+
+    obtenir_index()  # construit une fois par processus, hors de la mesure
+    codes = list(
+        Commune.objects.actuelles()
+        .filter(departement="46", population__lt=20000, epci__isnull=False)
+        .order_by("code")
+        .values_list("code", flat=True)[:44]
+    )
+
+    def liste(morceau):
+        return (
+            "insee_com,lib_com,id_pvd,date_signature\n" + "".join(f"{c},,,2021-07-27\n" for c in morceau)
+        ).encode()
+
+    with compter_requetes() as petite:
+        assert importer(liste(codes[:4]), "a.csv", "anct-pvd", trace=TRACE_IMPORT).comptes()["creation"] == 4
+    with compter_requetes() as grande:
+        assert importer(liste(codes[4:]), "b.csv", "anct-pvd", trace=TRACE_IMPORT).comptes()["creation"] == 40
+    assert Convention.objects.count() > 2
+    assert len(grande) == len(petite)
