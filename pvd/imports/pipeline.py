@@ -27,7 +27,7 @@ from django.db import transaction
 
 from pvd.programmes import services
 from pvd.programmes.models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
-from pvd.programmes.selectors import departements_principaux
+from pvd.programmes.selectors import departements_principaux, parmi
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.normalisation import cle
@@ -425,12 +425,13 @@ def _planifier(plan: Plan, type_par_defaut: str) -> None:
     codes = {c.code for c in toutes}
     laureats = {
         laureat.commune_id: laureat
-        for laureat in Laureat.objects.filter(programme=plan.programme, commune_id__in=codes)
+        for laureat in parmi(Laureat.objects.filter(programme=plan.programme), "commune_id", codes)
     }
     liens = defaultdict(list)
-    for lien in ConventionCommune.objects.filter(
-        convention__programme=plan.programme, commune_id__in=codes
-    ).select_related("convention"):
+    deja_liees = ConventionCommune.objects.filter(convention__programme=plan.programme).select_related(
+        "convention"
+    )
+    for lien in parmi(deja_liees, "commune_id", codes):
         liens[lien.commune_id].append(lien.convention)
     groupes: dict[tuple, GroupeConvention] = {}
     deja_nouveaux: set[str] = set()

@@ -36,7 +36,7 @@ from .models import (
     Programme,
     Signataire,
 )
-from .selectors import communes_membres_epcis_au, departements_principaux
+from .selectors import communes_membres_epcis_au, departements_principaux, parmi
 
 TAILLE_MAX_PDF = 20 * 1024 * 1024
 TRANSITIONS = {
@@ -121,11 +121,11 @@ def laureats_verifier(programme: Programme, inscriptions: list[Inscription]) -> 
     """Les règles d'inscription pour toute une liste, en deux requêtes : rang → erreurs par champ. Une commune ou un
     identifiant pris par une inscription acceptée plus haut dans la liste l'est pour les suivantes."""
     identifiants = [i.identifiant_national for i in inscriptions if i.identifiant_national]
-    deja = set(
-        Laureat.objects.filter(
-            programme=programme, commune_id__in=[i.commune.code for i in inscriptions]
-        ).values_list("commune_id", flat=True)
-    )
+    codes = {i.commune.code for i in inscriptions}
+    deja = {
+        lau.commune_id
+        for lau in parmi(Laureat.objects.filter(programme=programme).only("commune_id"), "commune_id", codes)
+    }
     pris = set(
         Laureat.objects.filter(programme=programme, identifiant_national__in=identifiants).values_list(
             "identifiant_national", flat=True
@@ -293,12 +293,12 @@ def _verifier_communes_des_conventions(
     quelques requêtes pour toutes ; les `laureats_prevus` comptent comme s'ils étaient déjà inscrits."""
     codes = {c.code for _, communes, _, _ in demandes for c, _ in communes}
     laureats = defaultdict(list)
-    for laureat in Laureat.objects.filter(programme=programme, commune_id__in=codes).only(
-        "commune_id", "date_selection", "date_sortie"
-    ):
+    lus = Laureat.objects.filter(programme=programme).only("commune_id", "date_selection", "date_sortie")
+    for laureat in parmi(lus, "commune_id", codes):
         laureats[laureat.commune_id].append(laureat)
     for prevu in laureats_prevus:
-        laureats[prevu.commune.code].append(Laureat(date_selection=prevu.date_selection))
+        if prevu.commune.code in codes:
+            laureats[prevu.commune.code].append(Laureat(date_selection=prevu.date_selection))
     membres = communes_membres_epcis_au(
         [([c for c, _ in communes], epci, reference) for epci, communes, reference, _ in demandes]
     )

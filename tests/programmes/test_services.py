@@ -464,3 +464,18 @@ class TestEcrituresGroupees:
         en_bloc = communes_membres_epcis_au(demandes)
         assert en_bloc == [communes_membres_epci_au(*demande) for demande in demandes]
         assert en_bloc == [{"12218"}, {"46066"}, {"46128"}]
+
+
+def test_parmi_donne_la_meme_chose_en_liste_in_ou_en_lecture_complete(pvd):
+    from pvd.programmes.selectors import LISTE_IN_MAX, parmi
+
+    inscrire(pvd, "46066", "46297", "46128")
+    voulues = {"46066", "46128"}
+    autres = {f"99{i:03}" for i in range(LISTE_IN_MAX)}  # des codes qui ne sont pas lauréats
+    petite = parmi(Laureat.objects.filter(programme=pvd), "commune_id", voulues)
+    grande = parmi(Laureat.objects.filter(programme=pvd), "commune_id", voulues | autres)
+    assert (
+        sorted(lau.commune_id for lau in petite)
+        == sorted(lau.commune_id for lau in grande)
+        == ["46066", "46128"]
+    )
