@@ -65,9 +65,8 @@ def communes_membres_epcis_au(demandes: list[tuple[list[Commune], Epci, date]]) 
     ):
         anciens[actuel].add(ancien)
     voulus = {m for _, _, jour in demandes if (m := millesime(jour)) is not None}
-    epcis = defaultdict(
-        set
-    )  # (millésime, code de commune) → EPCI de ce millésime et EPCI qui les ont remplacés
+    # (millésime, code de commune) → l'EPCI de la commune dans ce millésime, et celui qui l'a remplacé depuis
+    epcis = defaultdict(set)
     for m, code, siren, remplacant in Appartenance.objects.filter(
         millesime__in=voulus, commune_id__in=codes | {a for s in anciens.values() for a in s}
     ).values_list("millesime", "commune_id", "epci_id", "epci__remplace_par_id"):
