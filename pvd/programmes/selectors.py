@@ -214,9 +214,16 @@ class Compteurs:
     ort: int = 0
     en_retard: int = 0
 
-    def ajouter(self, autre: Compteurs) -> None:
-        for nom in ("laureats", "adhesions", "chefs_de_projet", "ort", "en_retard"):
-            setattr(self, nom, getattr(self, nom) + getattr(autre, nom))
+
+@dataclass(frozen=True, slots=True)
+class LaureatCompte:
+    """Ce que le tableau de bord lit d'un lauréat : de quoi calculer ses jalons, et sa zone (région ou département)."""
+
+    pk: int
+    commune_id: str
+    date_selection: date
+    precision_selection: str
+    zone: str
 
 
 @dataclass
@@ -230,28 +237,33 @@ def tableau_de_bord(
     programme: Programme, au: date, region: str = "", publics: bool = False, utilisateur=None
 ) -> tuple[Compteurs, list[LigneTableau]]:
     """Les compteurs du programme à une date, et leur détail par région (national) ou par département (région)."""
-    from .jalons import Etat, avancements
+    from .jalons import avancements
 
-    liste = list(
+    # Des tuples plutôt que des modèles (1 650 lauréats : trois fois moins de temps), sans l'ordre des noms, qui
+    # coûterait une jointure et un tri.
+    lus = (
         laureats(programme, au, region=region, publics=publics, utilisateur=utilisateur)
-        .select_related(None)
-        .select_related("departement_suivi")
-        .only("id", "commune_id", "date_selection", "precision_selection", "departement_suivi__region_id")
+        .order_by()
+        .values_list(
+            "pk",
+            "commune_id",
+            "date_selection",
+            "precision_selection",
+            "departement_suivi_id" if region else "departement_suivi__region_id",
+        )
     )
+    liste = [LaureatCompte(*ligne) for ligne in lus]
     total = Compteurs()
     par_zone: dict[str, Compteurs] = defaultdict(Compteurs)
     for avancement in avancements(programme, liste, au, publiques=publics):
-        dep = avancement.laureat.departement_suivi
-        zone = dep.code if region else dep.region_id
-        c = Compteurs(
-            laureats=1,
-            adhesions=int(avancement.jalon("adhesion").date is not None),
-            chefs_de_projet=int(avancement.jalon("chef_de_projet").date is not None),
-            ort=int(avancement.jalon("cadre_ort").date is not None),
-            en_retard=int(any(j.etat == Etat.EN_RETARD for j in avancement.jalons)),
-        )
-        par_zone[zone].ajouter(c)
-        total.ajouter(c)
+        dates = {jalon.etape: jalon.date for jalon in avancement.jalons}
+        en_retard = avancement.en_retard
+        for compteurs in (total, par_zone[avancement.laureat.zone]):
+            compteurs.laureats += 1
+            compteurs.adhesions += dates["adhesion"] is not None
+            compteurs.chefs_de_projet += dates["chef_de_projet"] is not None
+            compteurs.ort += dates["cadre_ort"] is not None
+            compteurs.en_retard += en_retard
     if region:
         noms = dict(Departement.objects.filter(region_id=region).values_list("code", "nom"))
     else:
