@@ -395,6 +395,7 @@ def conventions_verifier(
                 projet.date_ouverture,
                 projet.date_signature,
                 projet.signataires,
+                signature_parent=projet.parent.date_signature if projet.parent else None,
             ).items():
                 erreurs[rang].setdefault(champ, []).extend(messages)
     return {rang: ValidationError(e) for rang, e in enumerate(erreurs) if e}
@@ -607,7 +608,9 @@ def _erreurs_signature(
     date_signature: date | None,
     signataires: list[dict[str, Any]],
     etat_deja_signataire: bool = False,
+    signature_parent: date | None = None,
 ) -> dict[str, list[str]]:
+    """`signature_parent` : pour un avenant, la date de signature de la convention qu'il modifie."""
     erreurs: dict[str, list[str]] = {}
     if Convention.Statut.SIGNEE not in TRANSITIONS[statut]:
         erreurs["statut"] = [f"Une convention {Convention.Statut(statut).label} ne peut pas être signée."]
@@ -620,6 +623,10 @@ def _erreurs_signature(
     elif date_ouverture and date_signature < date_ouverture:
         erreurs["date_signature"] = [
             f"La date de signature précède l'ouverture de la convention ({date_ouverture:%d/%m/%Y})."
+        ]
+    elif signature_parent and date_signature < signature_parent:
+        erreurs["date_signature"] = [
+            f"Un avenant ne peut pas être signé avant la convention qu'il modifie ({signature_parent:%d/%m/%Y})."
         ]
     for i, s in enumerate(signataires):
         if s.get("partie") not in Signataire.Partie.values:
@@ -692,6 +699,7 @@ def convention_sign(
         date_signature,
         signataires,
         etat_deja_signataire=convention.signataires.filter(partie=Signataire.Partie.ETAT).exists(),
+        signature_parent=convention.parent.date_signature if convention.parent_id else None,
     )
     if document is not None:
         try:
