@@ -153,6 +153,7 @@ class GroupeConvention:
     precision: str = "jour"
     duree: int | None = None
     lignes: list[int] = field(default_factory=list)
+    parent: Convention | None = None  # la convention-cadre qu'un avenant modifie
 
 
 @dataclass
@@ -212,6 +213,7 @@ class Plan:
                         g.type,
                         g.epci_id,
                         sorted(c.code for c in g.communes),
+                        g.parent.pk if g.parent else None,
                         str(g.date_signature),
                         str(g.date_prevue),
                     )
@@ -690,7 +692,10 @@ def _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, typ
         ):
             return
     if type_ == Convention.Type.AVENANT:
-        ligne.messages.append("avenant : à créer depuis la convention qu'il modifie (non importé)")
+        if not (signature or prevue):
+            ligne.messages.append("avenant sans date de signature ni date prévue : rien à créer")
+        for commune in ligne.communes if signature or prevue else []:
+            _avenant(plan, ligne, commune, signature, prevue, precision, liens, groupes)
         return
     en_cours = bool(re.search(r"cours|elaboration|preparation", cle(str(ligne.valeurs.get("statut") or ""))))
     if signature or prevue or en_cours:
@@ -707,6 +712,56 @@ def _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, typ
                 precision,
                 en_cours_sans_date=en_cours and not signature,
             )
+
+
+def _avenant(plan, ligne, commune, signature, prevue, precision, liens, groupes) -> None:
+    """Un avenant modifie la dernière convention-cadre signée de la commune (à sa date, s'il est signé) ; il en garde
+    l'EPCI. Déjà au registre à la même date : rien ne change ; en élaboration et signé d'après le fichier : signé."""
+    existantes = liens.get(commune.code, [])
+    cadres = [
+        c
+        for c in existantes
+        if c.type == Convention.Type.CADRE_ORT
+        and c.date_signature
+        and c.date_signature <= (signature or date.max)
+    ]
+    if not cadres:
+        ligne.refuser(
+            f"{commune.nom} : aucune convention-cadre signée"
+            + (f" au {signature:%d/%m/%Y}" if signature else "")
+            + " que cet avenant modifierait. Importez d'abord la convention-cadre (fichier des ORT), ou vérifiez la date."
+        )
+        return
+    parent = max(cadres, key=lambda c: (c.date_signature, c.pk))
+    avenants = [c for c in existantes if c.type == Convention.Type.AVENANT and c.parent_id == parent.pk]
+    if signature and any(c.date_signature == signature for c in avenants):
+        return
+    en_cours = [c for c in avenants if not c.date_signature]
+    if en_cours and not signature:
+        return
+    if en_cours:
+        if all(c.pk != en_cours[0].pk for c, _, _, _ in plan.conventions_a_signer):
+            plan.conventions_a_signer.append((en_cours[0], signature, None, ligne.numero))
+        ligne.noter(MODIFICATION, f"{commune.nom} : avenant signé le {signature:%d/%m/%Y}")
+        return
+    groupe = groupes.setdefault(
+        (Convention.Type.AVENANT, parent.epci_id, signature, None if signature else prevue, parent.pk),
+        GroupeConvention(
+            Convention.Type.AVENANT,
+            parent.epci_id,
+            date_signature=signature,
+            date_prevue=None if signature else prevue,
+            precision="jour" if signature else precision,
+            parent=parent,
+        ),
+    )
+    groupe.communes.append(commune)
+    groupe.lignes.append(ligne.numero)
+    etat = f"signé le {signature:%d/%m/%Y}" if signature else f"prévu le {prevue:%d/%m/%Y}"
+    ligne.noter(
+        CREATION,
+        f"{commune.nom} : avenant à la convention-cadre signée le {parent.date_signature:%d/%m/%Y}, {etat}",
+    )
 
 
 # Écriture ----------------------------------------------------------------------------------------------------------
@@ -813,6 +868,7 @@ def _projet(plan: Plan, groupe: GroupeConvention, epci: Epci) -> services.Projet
     return services.ProjetConvention(
         type=groupe.type,
         epci=epci,
+        parent=groupe.parent,
         communes=[(c, ConventionCommune.Role.LAUREATE) for c in groupe.communes],
         departement_suivi=suivi,
         date_ouverture=groupe.date_signature,

@@ -346,3 +346,52 @@ def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_lignes(compter_requete
         assert importer(liste(codes[4:]), "b.csv", "anct-pvd", trace=TRACE_IMPORT).comptes()["creation"] == 40
     assert Convention.objects.count() > 2
     assert len(grande) == len(petite)
+
+
+def test_tableur_d_avenants():
+    """Un avenant modifie la dernière convention-cadre signée de ses communes ; sans elle, la ligne est refusée."""
+    from pvd.programmes.demo import charger_exemple_lot
+    from pvd.programmes.models import Programme
+
+    charger_exemple_lot(Programme.objects.get(slug="pvd"))
+    fichier = (
+        "Commune;Type;Date de signature\n"
+        "Gramat;avenant n°1;15/03/2024\n"
+        "Souillac;Avenant;15/03/2024\n"
+        "Cazals;avenant;01/06/2023\n"  # sa convention-cadre est signée le 19/12/2023 : trop tôt
+        "Capdenac-Gare;avenant;15/03/2024\n"  # pas de convention-cadre
+    ).encode()
+    colonnes = {"Commune": "commune", "Type": "type", "Date de signature": "date_signature"}
+    dep = Departement.objects.get(code="46")
+    plan = apercu(fichier, "avenants.csv", "tableur", departement=dep, correspondance=colonnes)
+    assert [ligne.statut for ligne in plan.lignes] == ["creation", "creation", "rejet", "rejet"]
+    assert "aucune convention-cadre signée au 01/06/2023" in plan.lignes[2].messages[-1]
+    importer(
+        fichier,
+        "avenants.csv",
+        "tableur",
+        departement=dep,
+        correspondance=colonnes,
+        valides_seulement=True,
+        trace=TRACE_IMPORT,
+    )
+    avenant = Convention.objects.get(type="avenant")
+    assert avenant.parent.type == "cadre_ort" and avenant.parent.date_signature == date(2023, 2, 9)
+    assert (avenant.statut, avenant.date_signature, avenant.epci_id) == (
+        "signee",
+        date(2024, 3, 15),
+        "200066371",
+    )
+    assert sorted(avenant.communes.values_list("commune_id", flat=True)) == ["46128", "46309"]
+    avant = empreinte()
+    plan = importer(
+        fichier,
+        "avenants.csv",
+        "tableur",
+        departement=dep,
+        correspondance=colonnes,
+        valides_seulement=True,
+        trace=TRACE_IMPORT,
+    )
+    assert (plan.comptes()["creation"], plan.comptes()["modification"]) == (0, 0)
+    assert empreinte() == avant
