@@ -692,10 +692,11 @@ def _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, typ
         ):
             return
     if type_ == Convention.Type.AVENANT:
-        if not (signature or prevue):
+        if signature or prevue:
+            for commune in ligne.communes:
+                _avenant(plan, ligne, commune, signature, prevue, precision, liens, groupes)
+        else:
             ligne.messages.append("avenant sans date de signature ni date prévue : rien à créer")
-        for commune in ligne.communes if signature or prevue else []:
-            _avenant(plan, ligne, commune, signature, prevue, precision, liens, groupes)
         return
     en_cours = bool(re.search(r"cours|elaboration|preparation", cle(str(ligne.valeurs.get("statut") or ""))))
     if signature or prevue or en_cours:
