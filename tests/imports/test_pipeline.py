@@ -366,15 +366,12 @@ def test_tableur_d_avenants():
     plan = apercu(fichier, "avenants.csv", "tableur", departement=dep, correspondance=colonnes)
     assert [ligne.statut for ligne in plan.lignes] == ["creation", "creation", "rejet", "rejet"]
     assert "aucune convention-cadre signée au 01/06/2023" in plan.lignes[2].messages[-1]
-    importer(
-        fichier,
-        "avenants.csv",
-        "tableur",
-        departement=dep,
-        correspondance=colonnes,
-        valides_seulement=True,
-        trace=TRACE_IMPORT,
-    )
+
+    def ecrire():
+        options = {"departement": dep, "correspondance": colonnes, "valides_seulement": True}
+        return importer(fichier, "avenants.csv", "tableur", trace=TRACE_IMPORT, **options)
+
+    ecrire()
     avenant = Convention.objects.get(type="avenant")
     assert avenant.parent.type == "cadre_ort" and avenant.parent.date_signature == date(2023, 2, 9)
     assert (avenant.statut, avenant.date_signature, avenant.epci_id) == (
@@ -384,14 +381,6 @@ def test_tableur_d_avenants():
     )
     assert sorted(avenant.communes.values_list("commune_id", flat=True)) == ["46128", "46309"]
     avant = empreinte()
-    plan = importer(
-        fichier,
-        "avenants.csv",
-        "tableur",
-        departement=dep,
-        correspondance=colonnes,
-        valides_seulement=True,
-        trace=TRACE_IMPORT,
-    )
+    plan = ecrire()
     assert (plan.comptes()["creation"], plan.comptes()["modification"]) == (0, 0)
     assert empreinte() == avant

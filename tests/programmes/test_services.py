@@ -189,33 +189,24 @@ class TestConventionCreation:
 
 class TestSignature:
     def test_un_avenant_ne_precede_pas_la_convention_qu_il_modifie(self, pvd):
+        def signer(convention, jour):
+            services.convention_sign(
+                convention=convention,
+                version=convention.version,
+                date_signature=jour,
+                signataires=[ETAT],
+                trace=TRACE,
+            )
+
         parent = convention_cazals(pvd)
-        services.convention_sign(
-            convention=parent,
-            version=parent.version,
-            date_signature=date(2023, 3, 1),
-            signataires=[ETAT],
-            trace=TRACE,
-        )
+        signer(parent, date(2023, 3, 1))
         communes = [(c, "laureate") for c in Commune.objects.filter(code__in=["46066", "46297"])]
         avenant = services.convention_create(
             programme=pvd, type="avenant", parent=parent, epci=parent.epci, communes=communes, trace=TRACE
         )
         with pytest.raises(ValidationError, match="avant la convention qu'il modifie \\(01/03/2023\\)"):
-            services.convention_sign(
-                convention=avenant,
-                version=avenant.version,
-                date_signature=date(2023, 2, 1),
-                signataires=[ETAT],
-                trace=TRACE,
-            )
-        services.convention_sign(
-            convention=avenant,
-            version=avenant.version,
-            date_signature=date(2024, 2, 1),
-            signataires=[ETAT],
-            trace=TRACE,
-        )
+            signer(avenant, date(2023, 2, 1))
+        signer(avenant, date(2024, 2, 1))
         assert Convention.objects.get(pk=avenant.pk).statut == "signee"
 
     def test_signature_complete(self, pvd, pdf):
