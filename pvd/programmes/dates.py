@@ -1,4 +1,5 @@
-"""Dates du programme : ajouter des mois (échéances), écrire une durée de retard en français."""
+"""Dates du programme, calculées ici et nulle part ailleurs : ajouter des mois ou des années (échéances, fin estimée
+d'une convention, sans jamais tomber sur un jour qui n'existe pas), écrire une date ou une durée en français."""
 
 import calendar
 from datetime import date
@@ -14,6 +15,11 @@ def ajouter_mois(jour: date, mois: int) -> date:
     total = jour.month - 1 + mois
     annee, mois_cible = jour.year + total // 12, total % 12 + 1
     return date(annee, mois_cible, min(jour.day, calendar.monthrange(annee, mois_cible)[1]))
+
+
+def ajouter_annees(jour: date, annees: int) -> date:
+    """Le même jour `annees` ans plus tard ; un 29 février tombe au 28 février d'une année non bissextile."""
+    return ajouter_mois(jour, 12 * annees)
 
 
 def date_longue(jour: date) -> str:

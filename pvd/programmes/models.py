@@ -21,6 +21,8 @@ from django.db.models import Q
 
 from pvd.territoires.models import Commune, Departement, Epci
 
+from .dates import ajouter_annees
+
 
 class Programme(models.Model):
     slug = models.SlugField("identifiant court", unique=True)
@@ -293,6 +295,13 @@ class Convention(models.Model):
         if self.intitule:
             return self.intitule
         return f"{self.get_type_display().capitalize()} — {self.epci.nom}"
+
+    @property
+    def date_fin_estimee(self) -> date | None:
+        """La signature plus la durée : une convention signée un 29 février finit le 28 février d'une année commune."""
+        if not (self.date_signature and self.duree_annees):
+            return None
+        return ajouter_annees(self.date_signature, self.duree_annees)
 
     def statut_au(self, jour: date) -> str | None:
         """Le statut tel qu'il était à la date donnée ; None si la convention n'existait pas encore."""

@@ -216,11 +216,7 @@ def jeu_ort(programme: Programme, au: date, departement: str = "", publics: bool
         signees = [(c, lien) for c, lien in trouvees if c.date_signature and c.date_signature <= au]
         convention, lien = (signees or trouvees or [(None, None)])[0]
         signee = bool(signees)
-        fin = None
-        if signee and convention.duree_annees:
-            fin = convention.date_signature.replace(
-                year=convention.date_signature.year + convention.duree_annees
-            )
+        fin = convention.date_fin_estimee if signee else None
         avancement = "Signée" if signee else "En cours d'élaboration" if convention else "Non engagée"
         jeu.lignes.append(
             [

@@ -198,9 +198,6 @@ def convention(request, pk: int):
     autres_departements = [
         lien for lien in objet.communes.all() if lien.commune.departement_id != objet.departement_suivi_id
     ]
-    fin_estimee = None
-    if objet.date_signature and objet.duree_annees:
-        fin_estimee = objet.date_signature.replace(year=objet.date_signature.year + objet.duree_annees)
     dep = objet.departement_suivi
     return render(
         request,
@@ -210,7 +207,7 @@ def convention(request, pk: int):
             "convention": objet,
             "statut": objet.statut_au(au),
             "autres_departements": autres_departements,
-            "fin_estimee": fin_estimee,
+            "fin_estimee": objet.date_fin_estimee,
             "historique": selectors.historique(objet),
             "peut_modifier": perimetres.peut_modifier_convention(request.user, objet),
             "breadcrumb_data": _chemin(
