@@ -13,7 +13,7 @@ OPTIONS_CONTROLE_SYSTEME = ("--deploy", "--tag", "-t", "--list-tags", "--fail-le
 PVD_COMMANDS = [
     (
         "demo [--no-serve]",
-        "installe la base, charge le référentiel et sert le site sur http://127.0.0.1:8000",
+        "installe la base, charge le référentiel et les données, sert http://127.0.0.1:8000",
     ),
     ("territoires import", "charge (ou met à jour) le référentiel COG 2026 et son historique 2021"),
     (
@@ -23,14 +23,26 @@ PVD_COMMANDS = [
     ("resolve --file ENTREE.csv --output SORTIE.csv", "résout un fichier de noms, ligne par ligne"),
     ("alias add|list|remove", "gère les noms d'usage (« Cauvaldor ») des communes et EPCI"),
     (
+        "communique --departement 46 --date AAAA-MM-JJ --format md|docx|pdf|odt --output FICHIER",
+        "écrit le communiqué de presse des signatures du jour",
+    ),
+    (
+        "export laureats|ort|conventions|geojson --format csv|xlsx --output FICHIER",
+        "produit un jeu de données ouvertes et son schéma",
+    ),
+    (
         "check [--departement 46] [--au AAAA-MM-JJ]",
         "retards et incohérences du registre (code 1 si incohérence)",
     ),
+    ("users create|list|disable|token", "gère les comptes, leurs rôles et périmètres, et les jetons d'API"),
     (
         "import FICHIER --source anct-pvd|anct-acv|ort|tableur",
         "importe un fichier : aperçu, puis écriture d'un bloc",
     ),
-    ("lire-communique FICHIER [--departement 46]", "propose ce qu'annonce un communiqué de presse (JSON)"),
+    ("lire-communique FICHIER [--departement 46]", "propose ce qu'annonce un communiqué de presse"),
+    ("backup --output DOSSIER", "sauvegarde la base et les fichiers déposés"),
+    ("restore ARCHIVE --database CIBLE", "restaure une sauvegarde dans une base neuve"),
+    ("securite purger [--jours 400]", "efface le journal de sécurité au-delà de N jours"),
     ("runserver [ADRESSE:PORT]", "sert le site (développement)"),
     ("migrate", "crée ou met à jour les tables de la base"),
     ("createsuperuser", "crée un compte d'administration"),
@@ -39,8 +51,8 @@ PVD_COMMANDS = [
 
 def usage() -> str:
     lines = ["Usage : pvd <commande> [options]", "", "Commandes de PVD :"]
-    width = max(len(name) for name, _ in PVD_COMMANDS)
-    lines += [f"  pvd {name.ljust(width)}  {text}" for name, text in PVD_COMMANDS]
+    for name, text in PVD_COMMANDS:
+        lines += [f"  pvd {name}", f"      {text}"]
     lines += ["", "Aide d'une commande : pvd <commande> --help. Toutes les commandes : pvd help."]
     return "\n".join(lines)
 

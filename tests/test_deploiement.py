@@ -11,23 +11,50 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 
+def environnement_propre(tmp_path, **variables) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("PVD_", "DJANGO_", "DATABASE_URL", "XDG_"))
+    }
+    env.update(HOME=str(tmp_path), DJANGO_SETTINGS_MODULE="pvd.config.settings.base", **variables)
+    return env
+
+
+def django_check(env, *options) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "django", "check", *options], capture_output=True, text=True, env=env
+    )
+
+
 def test_check_deploy_sans_avertissement(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PVD_", "DJANGO_", "DATABASE_URL"))}
-    env.update(
+    env = environnement_propre(
+        tmp_path,
         PVD_ENV="production",
         PVD_SECRET_KEY=secrets.token_urlsafe(64),
         PVD_ALLOWED_HOSTS="pvd.exemple.gouv.fr",
-        PVD_DATA_DIR=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="pvd.config.settings.base",
+        DATABASE_URL="postgres://pvd@base.exemple.gouv.fr:5432/pvd",
     )
-    resultat = subprocess.run(
-        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    resultat = django_check(env, "--deploy", "--fail-level", "WARNING")
     assert resultat.returncode == 0, resultat.stdout + resultat.stderr
     assert "no issues" in resultat.stdout
+
+
+def test_une_machine_sans_configuration_n_est_pas_un_serveur_qui_demarre(tmp_path):
+    """Sans fichier local ni variable : production par défaut, qui refuse de démarrer et dit quoi définir."""
+    resultat = django_check(environnement_propre(tmp_path))
+    assert resultat.returncode == 1
+    for variable in ("PVD_SECRET_KEY", "PVD_ALLOWED_HOSTS", "DATABASE_URL"):
+        assert variable in resultat.stderr
+    assert "make demo" in resultat.stderr
+
+
+def test_le_fichier_local_de_la_demo_suffit_et_l_environnement_l_emporte(tmp_path):
+    fichier = tmp_path / ".local" / "share" / "pvd" / "local.env"
+    fichier.parent.mkdir(parents=True)
+    fichier.write_text("# écrit par pvd demo\nPVD_ENV=demo\n", encoding="utf-8")
+    assert django_check(environnement_propre(tmp_path)).returncode == 0
+    resultat = django_check(environnement_propre(tmp_path, PVD_ENV="production"))
+    assert resultat.returncode == 1
+    assert "pvd.E001" in resultat.stderr
 
 
 @pytest.mark.django_db

@@ -1,17 +1,26 @@
-"""Vérifications de démarrage : un serveur de production sans clé secrète ne doit pas démarrer."""
+"""Vérifications de démarrage : un serveur de production incomplètement configuré ne démarre pas.
+
+En production (`PVD_ENV=production`, le défaut, sans `PVD_DEBUG`), trois réglages sont obligatoires : la clé secrète,
+les noms d'hôte servis et une base PostgreSQL. Une machine de démonstration (`pvd demo` a écrit `PVD_ENV=demo` dans
+`local.env`) ou de test n'en demande aucun.
+"""
 
 from django.conf import settings
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 
-MESSAGE = (
-    "La variable d'environnement PVD_SECRET_KEY est absente : en production, le serveur refuse de démarrer "
-    "sans clé secrète."
+CONSEIL = (
+    "Sur un serveur, définissez PVD_SECRET_KEY, PVD_ALLOWED_HOSTS et DATABASE_URL (voir « Configuration » dans le "
+    "README) ; pour essayer PVD sur cette machine, lancez `make demo`."
 )
-HINT = (
-    "Définissez PVD_SECRET_KEY (au moins 50 caractères aléatoires), ou lancez la démonstration avec "
-    "`make demo` (PVD_ENV=demo)."
-)
+MANQUES = {
+    "pvd.E001": "La variable d'environnement PVD_SECRET_KEY est absente : en production, le serveur refuse de "
+    "démarrer sans clé secrète.",
+    "pvd.E002": "La variable d'environnement PVD_ALLOWED_HOSTS est absente : en production, indiquez les noms "
+    "d'hôte que le serveur sert (par exemple pvd.exemple.gouv.fr).",
+    "pvd.E003": "La variable d'environnement DATABASE_URL ne désigne pas une base PostgreSQL : en production, "
+    "plusieurs serveurs partagent une base PostgreSQL (postgres://utilisateur@hote:5432/pvd).",
+}
 
 
 def secret_key_missing() -> bool:
@@ -21,13 +30,26 @@ def secret_key_missing() -> bool:
         return True
 
 
-def require_secret_key() -> None:
+def manques_production() -> list[str]:
+    """Les identifiants des réglages de production absents ; [] hors production."""
+    if settings.PVD_ENV != "production" or settings.DEBUG:
+        return []
+    manques = []
     if secret_key_missing():
-        raise ImproperlyConfigured(f"{MESSAGE} {HINT}")
+        manques.append("pvd.E001")
+    if not settings.ALLOWED_HOSTS:
+        manques.append("pvd.E002")
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        manques.append("pvd.E003")
+    return manques
+
+
+def require_production_settings() -> None:
+    manques = manques_production()
+    if manques:
+        raise ImproperlyConfigured(" ".join(MANQUES[m] for m in manques) + " " + CONSEIL)
 
 
 @register()
-def check_secret_key(app_configs, **kwargs):
-    if secret_key_missing():
-        return [Error(MESSAGE, hint=HINT, id="pvd.E001")]
-    return []
+def check_production_settings(app_configs, **kwargs):
+    return [Error(MANQUES[m], hint=CONSEIL, id=m) for m in manques_production()]

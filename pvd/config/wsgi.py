@@ -1,4 +1,5 @@
-"""Point d'entrée WSGI (gunicorn, uWSGI…). En production, refuse de démarrer sans `PVD_SECRET_KEY`."""
+"""Point d'entrée WSGI (gunicorn, uWSGI…). En production, refuse de démarrer sans clé secrète, noms d'hôte et
+PostgreSQL."""
 
 import os
 
@@ -8,6 +9,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings.base")
 
 application = get_wsgi_application()
 
-from pvd.config.checks import require_secret_key  # noqa: E402
+from pvd.config.checks import require_production_settings  # noqa: E402
 
-require_secret_key()
+require_production_settings()

@@ -2,7 +2,8 @@
 
 Modes (`PVD_ENV`) :
 - `production` (par défaut) : `PVD_SECRET_KEY` est obligatoire, le serveur refuse de démarrer sans elle ;
-- `demo` : posé par `pvd demo`, clé secrète générée et gardée dans le dossier de données ;
+- `demo` : posé par `pvd demo`, qui l'écrit aussi dans `local.env` du dossier de données pour les commandes
+  suivantes ; clé secrète générée et gardée dans le dossier de données ;
 - `test` : posé par les réglages de test.
 """
 
@@ -13,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 import platformdirs
 from csp.constants import NONCE
+
+from pvd.config import environnement
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -31,11 +34,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items or default
 
 
+# Données de l'utilisateur (base SQLite, fichiers déposés, clé de démonstration, fichier d'environnement local).
+DATA_DIR = Path(os.environ.get("PVD_DATA_DIR") or platformdirs.user_data_dir("pvd", appauthor=False))
+
+# `pvd demo` y écrit PVD_ENV=demo : les commandes lancées ensuite, sans rien exporter, servent la même démonstration.
+environnement.appliquer(DATA_DIR / environnement.NOM_FICHIER)
+
 PVD_ENV = os.environ.get("PVD_ENV", "production").strip().lower()
 DEBUG = env_bool("PVD_DEBUG")
-
-# Données de l'utilisateur (base SQLite, fichiers déposés, clé de démonstration).
-DATA_DIR = Path(os.environ.get("PVD_DATA_DIR") or platformdirs.user_data_dir("pvd", appauthor=False))
 
 # Paquets npm installés par `npm ci` (référentiel COG, coordonnées, htmx).
 NODE_MODULES_DIR = Path(os.environ.get("PVD_NODE_MODULES") or PROJECT_DIR / "node_modules")

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from pvd.accounts.models import Profil
+from pvd.config import environnement
 from pvd.programmes.demo import charger_exemple_lot
 from pvd.territoires.importation import referentiel_importer
 from pvd.territoires.rapport import resume_import
@@ -23,6 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve, adresse, **options):
         self.stdout.write(f"Données de démonstration dans {settings.DATA_DIR}")
+        fichier = settings.DATA_DIR / environnement.NOM_FICHIER
+        if environnement.ecrire_mode_demo(fichier):
+            self.stdout.write(
+                f"Mode démonstration retenu dans {fichier} : les commandes `pvd` lancées ensuite servent cette base."
+            )
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write("Référentiel territorial (COG 2026 et historique 2021)…")
