@@ -227,19 +227,25 @@ def test_mots_du_nom_sans_rapport():
 
 
 def test_jeu_etiquete_de_la_mesure():
-    """Au moins 99 % de bonnes réponses avec contexte, et aucune réponse sûre mais fausse."""
+    """Aucune réponse sûre mais fausse sur tout le jeu ; au moins 99 % de bonnes réponses avec contexte sur les cas
+    tirés du COG et du communiqué, au moins 85 % sur les noms relevés dans des textes publics (qui gardent exprès
+    ce que le résolveur manque : sigle d'avant un changement de nature, mot changé, nom de fusion)."""
     with CAS.open(encoding="utf-8") as fichier:
         cas = list(csv.DictReader(fichier))
-    assert len(cas) >= 400
-    faux_surs, justes_contexte, avec_contexte = [], 0, 0
+    assert len(cas) >= 500
+    faux_surs = []
+    justes = {"cog": [0, 0], "public": [0, 0]}
     for c in cas:
         r = resoudre(c["texte"], type=c["type"] or None, departement=c["departement"], epci=c["epci"])
         attendu = c["attendu"]
         juste = r.statut != RESOLU if attendu == "AMBIGU" else (r.statut == RESOLU and r.code == attendu)
         if r.statut == RESOLU and r.code != attendu:
             faux_surs.append((c["texte"], attendu, r.code))
+        groupe = "public" if c["origine"] == "public" else "cog"
         if c["departement"] or c["epci"]:
-            avec_contexte += 1
-            justes_contexte += juste
+            justes[groupe][0] += juste
+            justes[groupe][1] += 1
     assert faux_surs == []
-    assert justes_contexte / avec_contexte >= 0.99
+    assert justes["public"][1] >= 30
+    assert justes["cog"][0] / justes["cog"][1] >= 0.99
+    assert justes["public"][0] / justes["public"][1] >= 0.85
