@@ -2,19 +2,22 @@
 
 Un seul service, utilisé partout (imports, recherche, API, CLI). Il rend toujours l'un de trois verdicts :
 - **résolu** : une seule réponse, avec sa raison (code, nom exact, nom normalisé, alias, ancien nom, ancien code,
-  début de nom, nom approchant) ;
+  début de nom, sigle d'EPCI, nom suivi d'un territoire, mots du nom d'un EPCI, nom approchant) ;
 - **ambigu** : plusieurs candidats plausibles (homonymes sans contexte, nom partiel, correspondance hors du
   contexte donné…), du plus probable au moins probable, chacun avec sa raison ;
 - **introuvable** : rien de sûr, avec les candidats les plus proches.
 
 Principe : ne jamais deviner en silence. Plus de 1 400 noms sont portés par plusieurs communes ; sans contexte
-(département, EPCI, code postal) un tel nom est ambigu. Un nom approchant ou partiel n'est retenu seul que dans un
-contexte donné, et seulement s'il y est unique.
+(département, EPCI, code postal) un tel nom est ambigu. Un nom approchant ou partiel, un sigle, un nom d'usage ou un
+nom d'EPCI incomplet n'est retenu seul que dans un contexte donné, et seulement s'il y est unique.
 
 Pièges traités : « Puy l'évêque » (accents, apostrophes), « St-Céré » (abréviations), « Vigan (Le) » (article
 déplacé), « Limogne » (début du nom de Limogne-en-Quercy), « Castelnau-Montratier-Sainte-Alauzie » (nom de 2021),
 codes absorbés par une commune nouvelle, « Capdenac-Gare » (Aveyron) cherché dans le Lot, où son EPCI s'étend,
-« Cauvaldor » (alias), « CC du Quercy Blanc » (forme juridique), « 46 - Gramat » (département dans le texte).
+« Cauvaldor » (alias), « CC du Quercy Blanc » (forme juridique), « 46 - Gramat » (département dans le texte),
+« CCGF » (sigle ; CCQB est ambigu dans le Lot : Quercy Blanc ou Quercy-Bouriane), « Gourdon-en-Quercy » (nom
+d'usage ; « Ussat-les-Bains » est ambigu : Ussat ou Ornolac-Ussat-les-Bains), « Communauté de communes
+Lalbenque-Limogne » (mots omis du « Pays de Lalbenque-Limogne »).
 
 L'index vit en mémoire de chaque processus ; il est reconstruit quand le compteur `EtatReferentiel` change
 (import du référentiel, ajout d'un alias), ce qui coûte une requête par appel.
