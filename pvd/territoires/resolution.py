@@ -68,6 +68,7 @@ RAISONS = {
     "sigle": "sigle de l'EPCI",
     "nom_et_territoire": "nom officiel suivi d'un nom de territoire",
     "mots_du_nom": "mots du nom officiel, dans l'ordre (d'autres omis ou ajoutés)",
+    "autre_lecture": "autre nom officiel qui commence par le même nom, ou contient tout le texte",
     "approchant": "nom approchant (faute de frappe probable)",
 }
 SCORES = {
@@ -253,7 +254,7 @@ class Index:
         self.sirens[entite.code] = entite
         self.departements_epci[entite.code] = entite.departements
         self.mots_epci[entite.code] = mots_significatifs(self.cle_pour("epci", entite.nom))
-        self._ajouter_sigles(entite, entite.nom, f"sigle de « {entite.nom} »")
+        self._ajouter_sigles(entite, entite.nom, f"tiré de « {entite.nom} »")
 
     def _ajouter_sigles(self, entite: Entite, nom: str, detail: str) -> None:
         for sigle in sigles_epci(nom):
@@ -283,7 +284,7 @@ class Index:
         if all(e.code != entite.code for e, _ in deja):
             deja.append((entite, detail))
         if type_ == "epci":
-            self._ajouter_sigles(entite, nom, f"sigle de l'ancien nom {detail}")
+            self._ajouter_sigles(entite, nom, f"tiré de l'ancien nom {detail}")
 
     def ajouter_ancien_code(self, code: str, code_actuel: str, detail: str) -> None:
         entite = self.entites.get(("commune", code_actuel))
@@ -585,7 +586,7 @@ class Index:
         debuts = tuple(self.cle_pour(type_, t.entite.nom) + " " for t in retenues)
         entoure = f" {cle_texte} "
         return [
-            _Touche(e, "approchant", "autre lecture possible du texte", score=fuzz.ratio(cle_texte, k))
+            _Touche(e, "autre_lecture", score=fuzz.ratio(cle_texte, k))
             for k, e in self._espace(type_, contexte)
             if e.code not in codes and (k.startswith(debuts) or entoure in f" {k} ")
         ]
