@@ -1,9 +1,11 @@
 """Construit le jeu étiqueté de la mesure de résolution (`bench/cas_resolution.csv`).
 
 Les cas sont tirés du COG lui-même (paquets npm `cog-2026` et `cog-2021`), avec une graine fixe, par une règle par
-difficulté, plus des cas écrits à la main (le communiqué du Lot). Chaque cas dit le texte, le contexte donné, la
-réponse attendue (un code, ou AMBIGU quand aucune réponse sûre n'existe) et sa difficulté. Les règles d'écriture
-imitent ce que font les gens ; elles ne regardent pas le résolveur, et on ne l'ajuste pas cas par cas à ce jeu.
+difficulté, plus des cas écrits à la main : le communiqué du Lot, et des noms relevés tels quels dans des textes
+publics (sites de communes et d'EPCI, presse, pages encyclopédiques), avec l'adresse où les lire. Chaque cas dit le
+texte, le contexte donné, la réponse attendue (un code, ou AMBIGU quand aucune réponse sûre n'existe), sa difficulté
+(sa classe), son origine et sa source. Les règles d'écriture imitent ce que font les gens ; elles ne regardent pas
+le résolveur, et on ne l'ajuste pas cas par cas à ce jeu : un cas relevé que le résolveur manque reste dans le jeu.
 
 Usage : python bench/generer_cas.py  (réécrit le fichier ; la graine rend le résultat identique d'une fois à l'autre)
 """
@@ -87,6 +89,201 @@ MANUELS = [
     ("Saint-Martin", "commune", "", "", "AMBIGU", "homonymes_sans_contexte"),
     ("Vigan (Le)", "commune", "30", "", "30350", "article_deplace"),
 ]
+SOURCE_COMMUNIQUE = "communiqué du préfet du Lot, 27 juillet 2021"
+
+# Noms relevés tels quels dans des textes publics (texte, type, département, EPCI, attendu, classe, adresse).
+# Trois classes : sigles d'EPCI, nom de commune suivi d'un territoire, nom d'EPCI aux mots omis ou ajoutés.
+# Attendu AMBIGU : le texte désigne, dans son département, plusieurs territoires (CCQB : Quercy Blanc et
+# Quercy-Bouriane), et la seule réponse honnête est de le dire.
+SIGLE, USAGE, MOTS = "sigle_epci", "nom_usage_territoire", "epci_mots_omis_ajoutes"
+RELEVES = [
+    ("CCVH", "", "34", "", "243400694", SIGLE, "https://montarnaud.com/-Intercommunalite-.html"),
+    ("CCHVC", "", "78", "", "200033173", SIGLE, "https://cchvc.fr/l-interco/la-cchvc-en-7-réponses-1"),
+    (
+        "CCHV", "", "88", "", "200096634", SIGLE,
+        "https://profilpelajar.com/fr/Communaut%C3%A9_de_communes_des_Hautes_Vosges",
+    ),
+    (
+        "C.C.V.B.A.", "", "13", "", "241300375", SIGLE,
+        "http://saintremydetoutesnosforces.over-blog.com/article-saint-remy-est-membre-d-une-communaute-de-"
+        "communes-la-c-c-v-b-a-39131623.html",
+    ),
+    (
+        "CCVDFB", "", "24", "", "200041051", SIGLE,
+        "https://franco.wiki/fr/Communaut%C3%A9_de_communes_Vall%C3%A9e_de_la_Dordogne_et_For%C3%AAt_Bess%C3%A8de.html",
+    ),
+    (
+        "GBM", "", "25", "", "242500361", SIGLE,
+        "https://kiwix.jackbot.fr/wikipedia_fr_all_maxi_2021-09/A/Grand_Besan%C3%A7on_M%C3%A9tropole",
+    ),
+    (
+        "CAGB", "", "25", "", "242500361", SIGLE,
+        "https://www.francebleu.fr/infos/politique/besancon-la-communaute-urbaine-de-grand-besancon-metropole-"
+        "installee-par-la-ministre-jacqueline-1561994337",
+    ),
+    (
+        "CCQB", "", "46", "", "AMBIGU", SIGLE,
+        "https://medialot.fr/quercy-blanc-bilan-et-projets-pour-la-communaute-de-communes",
+    ),
+    ("CCPL", "", "34", "", "243400520", SIGLE, "https://issuu.com./paysdelunel/docs/rapport_d_activites_2013"),
+    (
+        "CCBA", "", "32", "", "243200409", SIGLE,
+        "https://lejournaldugers.fr/article/17644-nogaro-lintercommunalite-outil-au-service-du-territoire",
+    ),
+    ("C.C.B.A.", "", "32", "", "243200409", SIGLE, "https://docslib.org/doc/8782760/ccba-bulletin-24-pdf"),
+    ("CCAA", "", "32", "", "AMBIGU", SIGLE, "https://mairie-saintmont.com/ccaa/"),
+    ("CCPLM", "", "11", "", "200035707", SIGLE, "https://ccplm.fr/presentation/"),
+    ("CCLPA", "", "81", "", "200034056", SIGLE, "http://cclpa.fr/HISTORIQUE%20CCPA.htm"),
+    (
+        "CCVLV", "", "46", "", "244600433", SIGLE,
+        "https://www.blogdesbourians.fr/conseil-vallee-du-lot-et-du-vignoble/?share=email",
+    ),
+    ("CCPLL", "", "46", "", "244600532", SIGLE, "http://imaginerlalbenqueensemble.fr/les-competences-2/"),
+    ("CCSA", "", "81", "", "248100158", SIGLE, "https://fr-academic.com/dic.nsf/frwiki/405032"),
+    (
+        "CCQRGA", "", "82", "", "248200107", SIGLE,
+        "http://fr.m.wiki.x.io/wiki/Communaut%C3%A9_de_communes_du_Quercy_Rouergue_et_des_Gorges_de_l%27Aveyron",
+    ),
+    (
+        "CCACV", "", "12", "", "200067171", SIGLE,
+        "https://www.ccacv.fr/2025/10/24/des-choix-forts-lors-du-conseil-communautaire-du-23-septembre-2025-"
+        "soutien-aux-communes-et-gestion-de-la-secheresse",
+    ),
+    (
+        "CCLT", "", "12", "", "200067478", SIGLE,
+        "https://www.centrepresseaveyron.fr/2024/03/31/un-engagement-pour-le-territoire-et-lenvironnement-"
+        "11861981.php",
+    ),
+    ("Berck-sur-Mer", "commune", "62", "", "62108", USAGE, "http://tresordesregions.mgm.fr/cant.php?cl=Berck&region=31"),
+    (
+        "Lacaune-les-Bains", "commune", "81", "", "81124", USAGE,
+        "http://cyclingmagnolias.com/cycling-routes/route-maps/historic-interest/lacaune-les-bains.html",
+    ),
+    (
+        "LACAUNE LES BAINS", "commune", "81", "", "81124", USAGE,
+        "http://levanin.net/Levanin_photo/album/photos?nom=lacaune",
+    ),
+    ("Gourdon-en-Quercy", "commune", "46", "", "46127", USAGE, "https://besthotels.com/es/Gourdon-en-quercy/119920"),
+    ("Condom-en-Armagnac", "commune", "32", "", "32107", USAGE, "https://fr.wikipedia.org/wiki/Condom_(Gers)"),
+    (
+        "Hyères-les-Palmiers", "commune", "83", "", "83069", USAGE,
+        "https://www.thebestbedandbreakfastfrance.com/provence-alpes-cote-d-azur/var/hyeres-83400/chambre-hote.html",
+    ),
+    (
+        "Hyères - les Palmiers", "commune", "83", "", "83069", USAGE,
+        "http://www.traumferienhaus.ch/umgebung/hyeres.html",
+    ),
+    (
+        "Allevard-les-Bains", "commune", "38", "", "38006", USAGE,
+        "http://www.allevard-les-bains.com/alevard.html",
+    ),
+    (
+        "Allevard les Bains", "commune", "38", "", "38006", USAGE,
+        "http://www.allevard-les-bains.com/alevard.html",
+    ),
+    (
+        "Capvern-les-Bains", "commune", "65", "", "65127", USAGE,
+        "https://www.stationverte.fr/stations/capvern-les-bains",
+    ),
+    (
+        "Étaples-sur-Mer", "commune", "62", "", "62318", USAGE,
+        "https://www.omnivore.com/fr/article/omnivore-nord-escale-etaples-sur-mer",
+    ),
+    ("Etaples sur mer", "commune", "62", "", "62318", USAGE, "http://www.plaisance-etaples.fr/etaples-sur-mer/"),
+    (
+        "Rochefort-sur-Mer", "commune", "17", "", "17299", USAGE,
+        "http://www.la-nauliere.fr/tourist-attractions/rochefort-sur-mer/",
+    ),
+    (
+        "Saint Sever sur Adour", "commune", "40", "", "40282", USAGE,
+        "https://lebrelblanco.com/old/anexos/atlasT-SaintSever-Tursan.htm",
+    ),
+    (
+        "Souillac sur Dordogne", "commune", "46", "", "46309", USAGE,
+        "https://aupetitrandonneur.eklablog.com/souillac-sur-dordogne-lot-a118688078",
+    ),
+    # La station est surtout sur Ornolac-Ussat-les-Bains : Ussat ou Ornolac-Ussat-les-Bains, à demander.
+    (
+        "Ussat-les-Bains", "commune", "09", "", "AMBIGU", USAGE,
+        "https://inventaire.patrimoines.laregion.fr/dossier/IA09005001",
+    ),
+    (
+        "Communauté de communes du Haut-Allier", "epci", "48", "", "200006930", MOTS,
+        "https://www.lozere.gouv.fr/index.php/Actualites/Actualites-des-services/2021/Mars/"
+        "Le-programme-Petites-Villes-de-Demain-installe-en-Lozere",
+    ),
+    ("communauté de communes de Grand Orb", "epci", "34", "", "200042646", MOTS, "https://fr.m.wikipedia.org/wiki/Av%C3%A8ne"),
+    (
+        "Communauté de communes du Pays de Lalbenque", "epci", "46", "", "244600532", MOTS,
+        "http://www.cc-lalbenque-limogne.fr/votre-communaute/communes/",
+    ),
+    (
+        "Communauté de Communes Sor et Agout", "epci", "81", "", "248100158", MOTS,
+        "https://adefpat.fr/adhrents/communaute-de-communes-du-sor-et-de-lagout",
+    ),
+    (
+        "communauté d'agglomération Pays de Foix Varilhes", "epci", "09", "", "200067791", MOTS,
+        "https://vous-venez-quand.com/blog-ariege-pyrenees/actualites/contrat-reciprocite-ariege-toulouse",
+    ),
+    (
+        "Communauté de communes Aubrac/Carladez/Viadène", "epci", "12", "", "200067171", MOTS,
+        "https://www.centrepresseaveyron.fr/2023/06/20/le-theme-de-lapprovisionnement-en-eau-au-menu-des-elus-"
+        "communautaires-11290211.php",
+    ),
+    (
+        "communauté de communes Aubrac-Carladez-Viadène", "epci", "12", "", "200067171", MOTS,
+        "https://www.centrepresseaveyron.fr/2023/11/09/une-reflexion-sur-le-projet-politique-et-les-interactions-"
+        "entre-les-communes-11570753.php",
+    ),
+    (
+        "communauté de Communes Comtal, Lot Truyère", "epci", "12", "", "200067478", MOTS,
+        "https://www.centrepresseaveyron.fr/2024/01/28/en-2024-linvestissement-sera-soutenu-11727108.php",
+    ),
+    (
+        "CC Comtal Lot Truyère", "epci", "12", "", "200067478", MOTS,
+        "https://www.centrepresseaveyron.fr/2023/01/27/une-intercommunalite-au-service-de-son-territoire-"
+        "10956259.php",
+    ),
+    # « Causse » pour « Comtal » : un mot changé, pas seulement omis ; le résolveur ne doit pas deviner.
+    (
+        "Communauté de Communes Causse Lot et Truyère", "epci", "12", "", "200067478", MOTS,
+        "https://www.centrepresseaveyron.fr/2023/01/27/une-intercommunalite-au-service-de-son-territoire-"
+        "10956259.php",
+    ),
+    # Le nom de la fusion de 2017, trois noms accolés.
+    (
+        "Causses et vallée de la Dordogne - Cère-et-Dordogne - Sousceyrac-en-Quercy", "epci", "46", "",
+        "200066371", MOTS,
+        "https://fr.wikipedia.org/wiki/Communaut%C3%A9_de_communes_Causses_et_Vall%C3%A9e_de_la_Dordogne",
+    ),
+]  # fmt: skip
+
+# Cas construits pour éprouver la prudence des trois règles : aucune réponse sûre n'existe.
+CONSTRUITS = [
+    ("CCPC", "", "30", "", "AMBIGU", SIGLE, "deux EPCI du Gard : CC de Petite Camargue, CC du Piémont Cévenol"),
+    ("CCPS", "", "54", "", "AMBIGU", SIGLE, "deux EPCI : CC du Pays du Saintois, CC du Pays du Sanon"),
+    ("CCAS", "epci", "46", "", "AMBIGU", SIGLE, "centre communal d'action sociale, pas un EPCI"),
+    ("Esplas-de-Couserans", "commune", "09", "", "AMBIGU", USAGE, "Esplas suivi d'un territoire, ou Esplas-de-Sérou"),
+    (
+        "Saint-Médard-en-Quercy", "commune", "46", "", "AMBIGU", USAGE,
+        "Saint-Médard, ou Saint-Médard-de-Presque, Saint-Médard-Nicourby",
+    ),
+    ("Figeac en présence du préfet", "commune", "46", "", "AMBIGU", USAGE, "une phrase, pas un nom"),
+    (
+        "Communauté de communes Margeride", "epci", "48", "", "AMBIGU", MOTS,
+        "trois EPCI de la Lozère ont ce mot dans leur nom",
+    ),
+    ("CC de la Vallée et des Causses", "epci", "46", "", "AMBIGU", MOTS, "des mots trop communs pour désigner un EPCI"),
+]  # fmt: skip
+
+# Les exemples du ticket (issue #10), hors du décompte des cas relevés.
+TICKET = [
+    ("CCCVD", "", "46", "", "200066371", SIGLE, "issue #10"),
+    ("CCGF", "", "46", "", "200067361", SIGLE, "issue #10"),
+    ("Nogaro-en-Armagnac", "commune", "32", "", "32296", USAGE, "issue #10"),
+    ("Saint-Girons-en-Couserans", "commune", "09", "", "09261", USAGE, "issue #10"),
+    ("communauté de communes Causses et Vallée", "epci", "46", "", "200066371", MOTS, "issue #10"),
+]
 
 
 def cle(texte: str) -> str:
@@ -144,7 +341,10 @@ def main() -> None:
         k = cle(nom)
         return cles_dep.get((dep, k), {code}) == {code} and noms_historiques.get((dep, k), {code}) <= {code}
 
-    cas: list[tuple] = [(*m[:5], m[5], "manuel") for m in MANUELS]
+    cas: list[tuple] = [(*m[:5], m[5], "manuel", SOURCE_COMMUNIQUE) for m in MANUELS]
+    cas += [(*r[:6], "public", r[6]) for r in RELEVES]
+    cas += [(*r[:6], "construit", r[6]) for r in CONSTRUITS]
+    cas += [(*r[:6], "ticket", r[6]) for r in TICKET]
 
     def tirer(candidates, n=PAR_DIFFICULTE):
         candidates = list(candidates)
@@ -154,7 +354,7 @@ def main() -> None:
     pool = [c for c in actuelles if c["departement"] in DEPARTEMENTS]
 
     def ajouter(texte, type_, dep, epci, attendu, difficulte):
-        cas.append((texte, type_, dep, epci, attendu, difficulte, "généré"))
+        cas.append((texte, type_, dep, epci, attendu, difficulte, "généré", ""))
 
     # Accents et casse perdus (saisie rapide, majuscules d'un tableur).
     for c in tirer(
@@ -328,7 +528,9 @@ def main() -> None:
 
     with SORTIE.open("w", encoding="utf-8", newline="") as fichier:
         ecrivain = csv.writer(fichier)
-        ecrivain.writerow(["texte", "type", "departement", "epci", "attendu", "difficulte", "origine"])
+        ecrivain.writerow(
+            ["texte", "type", "departement", "epci", "attendu", "difficulte", "origine", "source"]
+        )
         ecrivain.writerows(cas)
     deps = {c[2] for c in cas if c[2]}
     print(f"{len(cas)} cas écrits dans {SORTIE.name}, {len(deps)} départements.", file=sys.stderr)

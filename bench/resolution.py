@@ -1,8 +1,10 @@
 """Mesure de la résolution de noms, face à une référence naïve, sur le jeu étiqueté `cas_resolution.csv`.
 
 Pour notre résolveur et, dans la même exécution, pour `rapidfuzz.process.extractOne` (WRatio sur tous les noms du
-type attendu, sans contexte) : exactitude top-1 (globale, avec contexte, par difficulté), réponses sûres mais
-fausses, et débit avec et sans département.
+type attendu, sans contexte) : exactitude top-1 (globale, avec contexte, par classe de difficulté, sur les seuls noms
+relevés dans des textes publics), réponses sûres mais fausses (en tout et par classe), et débit (noms résolus par
+seconde) avec et sans département. Comme en production (`obtenir_index`), l'index est sorti du ramasse-miettes
+(`gc.freeze`) avant de mesurer le débit.
 
 Un cas attendu « AMBIGU » est réussi si la réponse n'est pas « résolu ». Une réponse « résolu » fausse (ou donnée
 là où il fallait dire « ambigu ») est une réponse sûre mais fausse. La référence répond dès que son meilleur score
@@ -13,6 +15,7 @@ Usage : python bench/resolution.py [--baseline-max 300]
 
 import argparse
 import csv
+import gc
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -36,7 +39,8 @@ def charger_cas() -> list[dict]:
 
 
 def evaluer(cas: list[dict], repondre) -> dict:
-    par_difficulte = defaultdict(lambda: [0, 0])
+    par_difficulte = defaultdict(lambda: [0, 0, 0])  # justes, cas, sûres mais fausses
+    releves = [0, 0]
     justes = faux_surs = avec_contexte = justes_contexte = 0
     erreurs = []
     for c in cas:
@@ -46,8 +50,13 @@ def evaluer(cas: list[dict], repondre) -> dict:
         faux_sur = statut == "resolu" and code != attendu
         justes += juste
         faux_surs += faux_sur
-        par_difficulte[c["difficulte"]][0] += juste
-        par_difficulte[c["difficulte"]][1] += 1
+        classe = par_difficulte[c["difficulte"]]
+        classe[0] += juste
+        classe[1] += 1
+        classe[2] += faux_sur
+        if c["origine"] == "public":
+            releves[0] += juste
+            releves[1] += 1
         if c["departement"] or c["epci"]:
             avec_contexte += 1
             justes_contexte += juste
@@ -56,8 +65,10 @@ def evaluer(cas: list[dict], repondre) -> dict:
     return {
         "exactitude": justes / len(cas),
         "exactitude_contexte": justes_contexte / max(avec_contexte, 1),
+        "exactitude_releves": releves[0] / max(releves[1], 1),
+        "releves": releves[1],
         "faux_surs": faux_surs,
-        "par_difficulte": {d: j / n for d, (j, n) in sorted(par_difficulte.items())},
+        "par_difficulte": {d: (j / n, n, f) for d, (j, n, f) in sorted(par_difficulte.items())},
         "erreurs": erreurs,
     }
 
@@ -80,9 +91,13 @@ def main() -> None:
     cas = charger_cas()
     debut = time.perf_counter()
     index = construire_index()
+    duree_index = time.perf_counter() - debut
+    gc.collect()
+    gc.freeze()
     print(
-        f"{len(cas)} cas, {len({c['departement'] for c in cas if c['departement']})} départements ; "
-        f"index construit en {time.perf_counter() - debut:.2f} s"
+        f"{len(cas)} cas, {len({c['departement'] for c in cas if c['departement']})} départements, "
+        f"{sum(c['origine'] == 'public' for c in cas)} noms relevés dans des textes publics ; "
+        f"index construit en {duree_index:.2f} s"
     )
 
     def notre(c):
@@ -117,16 +132,21 @@ def main() -> None:
     for libelle, cle_ in [
         ("Exactitude top-1 (tous)", "exactitude"),
         ("… avec contexte", "exactitude_contexte"),
+        ("… noms relevés (textes publics)", "exactitude_releves"),
     ]:
         print(f"{libelle:32}" + "".join(f"{resultats[n][cle_]:>12.1%}" for n in resultats))
     print(
         f"{'Réponses sûres mais fausses':32}" + "".join(f"{resultats[n]['faux_surs']:>12}" for n in resultats)
     )
-    print(f"{'Débit avec département (/s)':32}" + "".join(f"{debits[n][0]:>12,.0f}" for n in debits))
-    print(f"{'Débit sans département (/s)':32}" + "".join(f"{debits[n][1]:>12,.0f}" for n in debits))
-    print("Par difficulté :")
+    print(f"{'Débit avec département (noms/s)':32}" + "".join(f"{debits[n][0]:>12,.0f}" for n in debits))
+    print(f"{'Débit sans département (noms/s)':32}" + "".join(f"{debits[n][1]:>12,.0f}" for n in debits))
+    print("Par classe : cas, exactitude, réponses sûres mais fausses")
     for d in difficultes:
-        print(f"  {d:30}" + "".join(f"{resultats[n]['par_difficulte'].get(d, 0):>12.1%}" for n in resultats))
+        ligne = f"  {d:30}{resultats['PVD']['par_difficulte'][d][1]:>4}"
+        for n in resultats:
+            exactitude, _, faux = resultats[n]["par_difficulte"].get(d, (0, 0, 0))
+            ligne += f"{exactitude:>10.1%}{faux:>4}"
+        print(ligne)
     if resultats["PVD"]["erreurs"]:
         print("Réponses sûres mais fausses de PVD :")
         for texte, dep, attendu, code in resultats["PVD"]["erreurs"]:

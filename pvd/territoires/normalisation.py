@@ -94,3 +94,93 @@ def cle_epci(texte: str) -> str:
 def a_forme_epci(texte: str) -> bool:
     """Vrai si le texte commence par une forme juridique d'EPCI (« CC », « Communauté de communes »…)."""
     return bool(_FORME_EPCI_SEULE.match(cle(texte)))
+
+
+# Sigles et mots des noms d'EPCI ------------------------------------------------------------------------------
+
+# Mots qui ne comptent pas dans un sigle ni dans la comparaison mot à mot : articles, charnières, « et ».
+MOTS_VIDES = {"le", "la", "les", "l", "de", "du", "des", "d", "et", "a", "au", "aux"}
+# Prépositions que certains sigles gardent (« CC d'Aire-sur-l'Adour » : CCAA ou CCASA) : on produit les deux.
+_PREPOSITIONS = {"en", "sur", "sous", "lez"}
+# Mots qui disent la nature de l'EPCI quand elle est dans son nom (« Grand Besançon Métropole », « Lunel Agglo »).
+_NATURES_DANS_LE_NOM = {"metropole", "eurometropole", "agglomeration", "agglo", "communaute", "communes"}
+_NATURES_EN_TETE = {"cc", "ca", "cu"}
+# Mots qu'on ajoute ou qu'on omet sans changer de quel EPCI on parle (« CC du Pays de Lalbenque »).
+_MOTS_DE_REMPLISSAGE = _NATURES_DANS_LE_NOM | {
+    "pays",
+    "canton",
+    "territoire",
+    "territoires",
+    "intercommunalite",
+}
+# Mots de géographie trop répandus pour désigner seuls un EPCI (« CC de la Vallée » n'en désigne aucun).
+MOTS_COURANTS = {
+    "vallee", "vallees", "val", "causse", "causses", "coteaux", "coteau", "plaine", "plaines", "plateau",
+    "plateaux", "terre", "terres", "mont", "monts", "montagne", "montagnes", "haut", "haute", "hauts", "hautes",
+    "bas", "basse", "grand", "grande", "grands", "coeur", "porte", "portes", "rive", "rives", "lac", "lacs",
+    "sud", "nord", "est", "ouest", "centre", "deux", "trois", "bocage", "foret", "forets", "gorges", "sources",
+    "confluent", "confluences", "bassin", "region", "nature", "entre", "ile", "iles", "cote", "cotes", "littoral",
+    "baie", "baies", "marais", "landes", "saint", "sainte", "vignoble", "vignobles",
+}  # fmt: skip
+# Sigles courants qui ne désignent pas un EPCI (centre communal ou intercommunal d'action sociale).
+_SIGLES_ECARTES = {"ccas", "cias"}
+_PARENTHESES = re.compile(r"\(([^)]*)\)")
+_SEPARATEURS_SIGLE = re.compile(r"[.\s]+")
+
+
+def sigle_ecrit(texte: str) -> str:
+    """« CCGF », « C.C.B.A. », « CC VBA » → `ccgf`, `ccba`, `ccvba` ; chaîne vide si le texte n'a pas la forme
+    d'un sigle (3 à 10 capitales ou chiffres, au moins deux lettres)."""
+    compact = _SEPARATEURS_SIGLE.sub("", (texte or "").strip())
+    if not 3 <= len(compact) <= 10 or not compact.isascii() or not compact.isalnum():
+        return ""
+    if compact.upper() != compact or sum(c.isalpha() for c in compact) < 2:
+        return ""
+    sigle = compact.lower()
+    return "" if sigle in _SIGLES_ECARTES else sigle
+
+
+def sigles_epci(nom: str) -> set[str]:
+    """Les sigles sous lesquels on écrit un EPCI : ceux que son nom officiel porte (« CC Vallée des Baux-Alpilles
+    (CC VBA) », « CA ECLA ») et les initiales des mots de son nom, articles omis (« CC Grand-Figeac » : CCGF,
+    « CC Causses et Vallée de la Dordogne » : CCCVD, « CU Grand Besançon Métropole » : GBM).
+
+    Les variantes sont larges (mot composé compté pour une ou plusieurs lettres, « sur » gardé ou omis) : un sigle
+    qui désigne deux EPCI d'un même département est ambigu, jamais deviné.
+    """
+    sigles = set()
+    for contenu in _PARENTHESES.findall(nom):
+        declare = sigle_ecrit(contenu)
+        if declare:
+            sigles.add(declare)
+    hors_parentheses = _PARENTHESES.sub(" ", nom)
+    for mot in re.split(r"[\s\-'’]+", hors_parentheses):
+        if len(mot) >= 3 and mot.isascii() and mot.isalpha() and mot.isupper():
+            sigles.add(mot.lower())
+    texte = _ascii(hors_parentheses).replace("'", " ").replace("’", " ")
+    groupes = [[m for m in re.split(r"[^0-9a-z]+", g) if m] for g in texte.split()]
+    groupes = [g for g in groupes if g]
+    nature = ""
+    if groupes and groupes[0] == [groupes[0][0]] and groupes[0][0] in _NATURES_EN_TETE:
+        nature, groupes = groupes[0][0], groupes[1:]
+    for garder_prepositions in (False, True):
+        vides = MOTS_VIDES if garder_prepositions else MOTS_VIDES | _PREPOSITIONS
+        for composes_entiers in (False, True):
+            if composes_entiers:
+                mots = [next((m for m in g if m not in vides), "") for g in groupes]
+            else:
+                mots = [m for g in groupes for m in g if m not in vides]
+            mots = [m for m in mots if m]
+            initiales = "".join(m[0] for m in mots)
+            sans_nature = "".join(m[0] for m in mots if m not in _NATURES_DANS_LE_NOM)
+            if nature:
+                sigles.update(s for s in (nature + initiales, nature + sans_nature) if len(s) >= 4)
+            if any(m in _NATURES_DANS_LE_NOM for m in mots):
+                sigles.update(s for s in (initiales, sans_nature) if len(s) >= 3)
+    return sigles - _SIGLES_ECARTES
+
+
+def mots_significatifs(cle_nom: str) -> tuple[str, ...]:
+    """Les mots d'une clé d'EPCI qui le distinguent : sans articles, charnières ni mots de remplissage
+    (`pays de lalbenque limogne` → `lalbenque`, `limogne`)."""
+    return tuple(m for m in cle_nom.split() if m not in MOTS_VIDES and m not in _MOTS_DE_REMPLISSAGE)

@@ -2,19 +2,22 @@
 
 Un seul service, utilisé partout (imports, recherche, API, CLI). Il rend toujours l'un de trois verdicts :
 - **résolu** : une seule réponse, avec sa raison (code, nom exact, nom normalisé, alias, ancien nom, ancien code,
-  début de nom, nom approchant) ;
+  début de nom, sigle d'EPCI, nom suivi d'un territoire, mots du nom d'un EPCI, nom approchant) ;
 - **ambigu** : plusieurs candidats plausibles (homonymes sans contexte, nom partiel, correspondance hors du
   contexte donné…), du plus probable au moins probable, chacun avec sa raison ;
 - **introuvable** : rien de sûr, avec les candidats les plus proches.
 
 Principe : ne jamais deviner en silence. Plus de 1 400 noms sont portés par plusieurs communes ; sans contexte
-(département, EPCI, code postal) un tel nom est ambigu. Un nom approchant ou partiel n'est retenu seul que dans un
-contexte donné, et seulement s'il y est unique.
+(département, EPCI, code postal) un tel nom est ambigu. Un nom approchant ou partiel, un sigle, un nom d'usage ou un
+nom d'EPCI incomplet n'est retenu seul que dans un contexte donné, et seulement s'il y est unique.
 
 Pièges traités : « Puy l'évêque » (accents, apostrophes), « St-Céré » (abréviations), « Vigan (Le) » (article
 déplacé), « Limogne » (début du nom de Limogne-en-Quercy), « Castelnau-Montratier-Sainte-Alauzie » (nom de 2021),
 codes absorbés par une commune nouvelle, « Capdenac-Gare » (Aveyron) cherché dans le Lot, où son EPCI s'étend,
-« Cauvaldor » (alias), « CC du Quercy Blanc » (forme juridique), « 46 - Gramat » (département dans le texte).
+« Cauvaldor » (alias), « CC du Quercy Blanc » (forme juridique), « 46 - Gramat » (département dans le texte),
+« CCGF » (sigle ; CCQB est ambigu dans le Lot : Quercy Blanc ou Quercy-Bouriane), « Gourdon-en-Quercy » (nom
+d'usage ; « Ussat-les-Bains » est ambigu : Ussat ou Ornolac-Ussat-les-Bains), « Communauté de communes
+Lalbenque-Limogne » (mots omis du « Pays de Lalbenque-Limogne »).
 
 L'index vit en mémoire de chaque processus ; il est reconstruit quand le compteur `EtatReferentiel` change
 (import du référentiel, ajout d'un alias), ce qui coûte une requête par appel.
@@ -33,7 +36,17 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .normalisation import a_forme_epci, cle, cle_epci, sans_article_initial
+from .normalisation import (
+    ARTICLES,
+    MOTS_COURANTS,
+    a_forme_epci,
+    cle,
+    cle_epci,
+    mots_significatifs,
+    sans_article_initial,
+    sigle_ecrit,
+    sigles_epci,
+)
 
 Type = Literal["commune", "epci"]
 TYPES: tuple[Type, ...] = ("commune", "epci")
@@ -52,6 +65,10 @@ RAISONS = {
     "ancien_code": "ancien code INSEE",
     "sans_article": "nom officiel sans son article",
     "nom_partiel": "début du nom officiel",
+    "sigle": "sigle de l'EPCI",
+    "nom_et_territoire": "nom officiel suivi d'un nom de territoire",
+    "mots_du_nom": "mots du nom officiel, dans l'ordre (d'autres omis ou ajoutés)",
+    "autre_lecture": "autre nom officiel qui commence par le même nom, ou contient tout le texte",
     "approchant": "nom approchant (faute de frappe probable)",
 }
 SCORES = {
@@ -66,6 +83,9 @@ SCORES = {
     "sans_article": 92,
     "code_postal": 90,
     "nom_partiel": 85,
+    "sigle": 82,
+    "nom_et_territoire": 82,
+    "mots_du_nom": 80,
 }
 SEUIL_CANDIDAT = 70
 MAX_CANDIDATS = 8
@@ -79,6 +99,13 @@ _DEPARTEMENT_EN_TETE = re.compile(
 _DEPARTEMENT_EN_FIN = re.compile(
     r"^(?P<nom>.*\S)\s*\(\s*(?P<dep>97[1-8]|2[AB]|[0-9]{2})\s*\)\s*$", re.IGNORECASE
 )
+# « Nogaro-en-Armagnac », « Saint Sever sur Adour », « Hyères - les Palmiers » : un nom suivi d'une liaison et
+# d'un nom de territoire.
+_LIAISON_TERRITOIRE = re.compile(
+    r"(?P<sep>\s*-\s*|\s+)(?P<liaison>en|sur|sous|l[eè]s|lez|de|du|des|d['’]|aux?)(?=\s*-\s*|\s+|(?<=['’]))",
+    re.IGNORECASE,
+)
+_ELISION = re.compile(r"^[ld]['’]", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +230,8 @@ class Index:
         self.par_epci: dict[str, list[tuple[str, Entite]]] = defaultdict(list)
         self.tous: dict[Type, list[tuple[str, Entite]]] = {t: [] for t in TYPES}
         self.departements_epci: dict[str, tuple[str, ...]] = {}
+        self.sigles: dict[str, list[tuple[Entite, str]]] = defaultdict(list)
+        self.mots_epci: dict[str, tuple[str, ...]] = {}
         self._tries: dict[Type, tuple[list[str], list[Entite]]] = {}
         self._anciens_tries: dict[Type, list[str]] = {}
 
@@ -224,6 +253,14 @@ class Index:
         self._ajouter(entite)
         self.sirens[entite.code] = entite
         self.departements_epci[entite.code] = entite.departements
+        self.mots_epci[entite.code] = mots_significatifs(self.cle_pour("epci", entite.nom))
+        self._ajouter_sigles(entite, entite.nom, f"tiré de « {entite.nom} »")
+
+    def _ajouter_sigles(self, entite: Entite, nom: str, detail: str) -> None:
+        for sigle in sigles_epci(nom):
+            deja = self.sigles[sigle]
+            if all(e.code != entite.code for e, _ in deja):
+                deja.append((entite, detail))
 
     def _ajouter(self, entite: Entite) -> None:
         self.entites[(entite.type, entite.code)] = entite
@@ -246,6 +283,8 @@ class Index:
         deja = self.anciens_noms[type_][cle_nom]
         if all(e.code != entite.code for e, _ in deja):
             deja.append((entite, detail))
+        if type_ == "epci":
+            self._ajouter_sigles(entite, nom, f"tiré de l'ancien nom {detail}")
 
     def ajouter_ancien_code(self, code: str, code_actuel: str, detail: str) -> None:
         entite = self.entites.get(("commune", code_actuel))
@@ -298,8 +337,8 @@ class Index:
         if type_ is not None:
             return self._resoudre_type(texte, brut, type_, contexte)[1]
 
-        rang_c, commune = self._resoudre_type(texte, brut, "commune", contexte)
-        rang_e, epci_res = self._resoudre_type(texte, brut, "epci", contexte)
+        rang_c, commune = self._resoudre_type(texte, brut, "commune", contexte, seul=False)
+        rang_e, epci_res = self._resoudre_type(texte, brut, "epci", contexte, seul=False)
         if commune.statut == INTROUVABLE and epci_res.statut == INTROUVABLE:
             proches = sorted([*commune.candidats, *epci_res.candidats], key=lambda c: -c.score)
             return Resolution(
@@ -376,9 +415,13 @@ class Index:
         return None
 
     def _resoudre_type(
-        self, texte: str, brut: str, type_: Type, contexte: Contexte
+        self, texte: str, brut: str, type_: Type, contexte: Contexte, seul: bool = True
     ) -> tuple[int, Resolution]:
-        """Cherche étape par étape ; rend le rang de l'étape décisive (plus petit = plus sûr) et le verdict."""
+        """Cherche étape par étape ; rend le rang de l'étape décisive (plus petit = plus sûr) et le verdict.
+
+        `seul` : le type est demandé (ou le texte a la forme d'un nom d'EPCI), il n'est pas mis en concurrence
+        avec l'autre type.
+        """
         cle_texte = self.cle_pour(type_, brut)
         hors_contexte: list[_Touche] = []
         etapes = [
@@ -402,12 +445,22 @@ class Index:
         partiels = self._partiels(type_, cle_texte, contexte)
         if partiels and contexte and len(partiels) == 1:
             return 4, _resolu(texte, partiels[0], contexte)
+        # Formes tirées du nom officiel (sigle, nom suivi d'un territoire, mots du nom) : quand rien de plus sûr.
+        derives, ailleurs = [], []
+        if not partiels:
+            derives, ailleurs = self._formes_derivees(type_, brut, cle_texte, contexte, seul)
+        message = (
+            f"Aucune correspondance dans le contexte donné ({contexte.decrire()}) ; "
+            "des correspondances existent ailleurs."
+        )
         if hors_contexte:
-            message = (
-                f"Aucune correspondance dans le contexte donné ({contexte.decrire()}) ; "
-                "des correspondances existent ailleurs."
-            )
-            return 5, _ambigu(texte, [*partiels, *hors_contexte], message, contexte)
+            if partiels or derives:
+                message = (
+                    f"Dans le contexte donné ({contexte.decrire()}), seulement des débuts ou des formes du nom "
+                    "officiel : à confirmer ; des correspondances existent ailleurs."
+                )
+            tous = [*partiels, *derives, *hors_contexte, *ailleurs]
+            return 5, _ambigu(texte, tous, message, contexte, prioritaires=[*partiels, *derives])
         if partiels:
             message = (
                 "Plusieurs noms officiels commencent ainsi."
@@ -415,7 +468,128 @@ class Index:
                 else "Ce n'est que le début d'un nom officiel : à confirmer, ou précisez le département."
             )
             return 4, _ambigu(texte, partiels, message, contexte)
-        return 6, self._approchants(texte, type_, cle_texte, contexte)
+        if derives:
+            return 4, self._decider_forme(texte, type_, cle_texte, derives, contexte)
+        approchants = self._approchants(texte, type_, cle_texte, contexte)
+        if ailleurs and approchants.statut != RESOLU:
+            # « Berck-sur-Mer » cherché dans le Lot : Berck est dans le Pas-de-Calais.
+            return 5, _ambigu(texte, [*ailleurs], message, contexte)
+        return 6, approchants
+
+    # Formes tirées du nom officiel ----------------------------------------------------------------------------
+
+    def _formes_derivees(
+        self, type_: Type, brut: str, cle_texte: str, contexte: Contexte, seul: bool
+    ) -> tuple[list[_Touche], list[_Touche]]:
+        """Sigle d'EPCI (« CCGF »), nom de commune suivi d'un territoire (« Nogaro-en-Armagnac »), nom d'EPCI aux
+        mots omis ou ajoutés (« CC Lalbenque-Limogne ») : les correspondances dans le contexte, et ailleurs."""
+        if type_ == "epci":
+            sigle = sigle_ecrit(brut)
+            if sigle:
+                touches = [_Touche(e, "sigle", d) for e, d in self.sigles.get(sigle, [])]
+            elif seul:
+                touches = self._mots_du_nom(cle_texte, contexte)
+            else:
+                touches = []
+        else:
+            touches = self._noms_et_territoires(brut)
+        if not contexte or not touches:
+            return _uniques(touches), []
+        dans = self._filtrer(touches, type_, contexte)
+        codes = {t.entite.code for t in dans}
+        return _uniques(dans), _uniques([t for t in touches if t.entite.code not in codes])
+
+    def _noms_et_territoires(self, brut: str) -> list[_Touche]:
+        """Les communes dont le nom officiel est suivi, dans le texte, d'une liaison et d'un nom de territoire.
+
+        Liaison collée par un tiret (« Gourdon-en-Quercy »), ou par des espaces si le territoire commence par une
+        capitale (« Saint Sever sur Adour », pas « Figeac en présence du préfet »).
+        """
+        touches = []
+        for liaison in _LIAISON_TERRITOIRE.finditer(brut):
+            base = brut[: liaison.start()].strip()
+            reste = brut[liaison.end() :].strip(" -")
+            mots = [m for m in re.split(r"[\s\-]+", reste) if m]
+            if not base or not mots or not all(_ELISION.sub("", m).isalpha() for m in mots):
+                continue
+            noms_propres = [_ELISION.sub("", m) for m in mots if cle(m) not in ARTICLES]
+            if "-" not in liaison["sep"] and not all(m[:1].isupper() for m in noms_propres):
+                continue
+            detail = f"« {base} » suivi de « {liaison['liaison']} {reste} »".replace("' ", "'")
+            touches += [
+                _Touche(e, "nom_et_territoire", detail) for e in self.noms["commune"].get(cle(base), [])
+            ]
+        return touches
+
+    def _mots_du_nom(self, cle_texte: str, contexte: Contexte) -> list[_Touche]:
+        """Les EPCI dont le nom contient, dans l'ordre, tous les mots écrits (articles et « Pays », « Canton »,
+        « Communauté »… mis à part) ; au moins un mot écrit doit être distinctif (pas seulement « Vallée »)."""
+        ecrits = mots_significatifs(cle_texte)
+        if not ecrits or all(m in MOTS_COURANTS for m in ecrits):
+            return []
+        espace = self._espace("epci", contexte) if contexte else self.tous["epci"]
+        detail = "mots écrits : " + ", ".join(ecrits)
+        return [
+            _Touche(e, "mots_du_nom", detail)
+            for _, e in espace
+            if _sous_suite(ecrits, self.mots_epci[e.code])
+        ]
+
+    def _decider_forme(
+        self, texte: str, type_: Type, cle_texte: str, touches: list[_Touche], contexte: Contexte
+    ) -> Resolution:
+        """Une forme tirée du nom n'est retenue seule que dans un contexte donné, si elle y désigne un seul
+        territoire et qu'aucune autre lecture du texte n'y est plausible."""
+        if not contexte:
+            # Sans contexte, les noms les plus proches s'ajoutent aux candidats : « Thil-sur-Aroux » est peut-être
+            # Thil (Ain, Marne…) suivi d'un territoire, plus sûrement Thil-sur-Arroux mal écrit.
+            proches = self._approchants(texte, type_, cle_texte, contexte).candidats
+            candidats = {c.code: c for c in [*(t.candidat() for t in _ordonner(touches)), *proches]}
+            return Resolution(
+                texte,
+                AMBIGU,
+                candidats=tuple(candidats.values())[:MAX_CANDIDATS],
+                message="Un sigle, un nom d'usage ou un nom incomplet n'est retenu qu'avec un contexte "
+                "(département ou EPCI) : à confirmer.",
+                contexte=contexte,
+            )
+        faute = self._approchants(texte, type_, cle_texte, contexte)
+        codes = {t.entite.code for t in touches}
+        if faute.statut == RESOLU and faute.code not in codes and touches[0].raison == "nom_et_territoire":
+            # « Villeneuve-d'Olme » (Ariège) est Villeneuve-d'Olmes mal écrit, dont le nom commence comme celui de
+            # Villeneuve, plutôt que Villeneuve suivi d'un territoire : la faute de frappe l'emporte, comme avant.
+            debuts = tuple(self.cle_pour(type_, t.entite.nom) + " " for t in touches)
+            if self.cle_pour(type_, faute.resultat.nom).startswith(debuts):
+                return faute
+        rivaux = self._autres_lectures(type_, cle_texte, touches, contexte)
+        if faute.statut == RESOLU and faute.code not in codes:
+            rivaux.append(
+                _Touche(self.entites[(type_, faute.code)], "approchant", score=faute.resultat.score)
+            )
+        if len(touches) == 1 and not rivaux:
+            return _resolu(texte, touches[0], contexte)
+        message = (
+            f"{len(touches) + len(rivaux)} lectures possibles dans le contexte donné ({contexte.decrire()}) : "
+            "choisissez."
+        )
+        return _ambigu(texte, [*touches, *rivaux], message, contexte, prioritaires=touches)
+
+    def _autres_lectures(
+        self, type_: Type, cle_texte: str, retenues: list[_Touche], contexte: Contexte
+    ) -> list[_Touche]:
+        """Pour un nom suivi d'un territoire, les autres communes du contexte que le texte peut désigner : celles
+        dont le nom commence pareil (« Esplas-de-Couserans » : Esplas, ou Esplas-de-Sérou mal écrit) ou contient
+        tout le texte (« Ussat-les-Bains » : Ussat, ou Ornolac-Ussat-les-Bains)."""
+        if retenues[0].raison != "nom_et_territoire":
+            return []
+        codes = {t.entite.code for t in retenues}
+        debuts = tuple(self.cle_pour(type_, t.entite.nom) + " " for t in retenues)
+        entoure = f" {cle_texte} "
+        return [
+            _Touche(e, "autre_lecture", score=fuzz.ratio(cle_texte, k))
+            for k, e in self._espace(type_, contexte)
+            if e.code not in codes and (k.startswith(debuts) or entoure in f" {k} ")
+        ]
 
     def _noms_officiels(self, type_: Type, brut: str, cle_texte: str) -> list[_Touche]:
         return [
@@ -552,6 +726,12 @@ def _dans(entite: Entite, contexte: Contexte, type_: Type) -> bool:
     )
 
 
+def _sous_suite(mots: tuple[str, ...], dans: tuple[str, ...]) -> bool:
+    """Vrai si tous les `mots` sont dans `dans`, dans le même ordre (d'autres peuvent s'intercaler)."""
+    suite = iter(dans)
+    return all(mot in suite for mot in mots)
+
+
 def _uniques(touches: list[_Touche]) -> list[_Touche]:
     vues: dict[tuple[str, str], _Touche] = {}
     for t in touches:
@@ -580,8 +760,15 @@ def _resolu(texte: str, touche: _Touche, contexte: Contexte) -> Resolution:
     )
 
 
-def _ambigu(texte: str, touches: list[_Touche], message: str, contexte: Contexte) -> Resolution:
-    ordonnees = _ordonner(touches)
+def _ambigu(
+    texte: str,
+    touches: list[_Touche],
+    message: str,
+    contexte: Contexte,
+    prioritaires: list[_Touche] | tuple[_Touche, ...] = (),
+) -> Resolution:
+    """Les candidats du plus au moins probable ; `prioritaires` (ceux du contexte donné) d'abord."""
+    ordonnees = _uniques([*_ordonner(list(prioritaires)), *_ordonner(touches)])
     return Resolution(
         texte,
         AMBIGU,

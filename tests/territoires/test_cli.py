@@ -27,6 +27,15 @@ def test_resolve_json(capsys):
     assert len(donnees["candidats"]) > 1
 
 
+def test_resolve_debut_de_nom_classe_d_abord_les_communes_du_departement(capsys):
+    # « Le Saint » (Morbihan) porte exactement ce nom, mais on cherche dans le Lot.
+    call_command("resolve", "Saint", departement="46", format="json")
+    donnees = json.loads(capsys.readouterr().out)
+    assert donnees["statut"] == "ambigu"
+    assert [c["departement"] for c in donnees["candidats"]] == ["46"] * len(donnees["candidats"])
+    assert donnees["candidats"][0]["nom"] == "Saint-Céré"
+
+
 def ecrire(chemin, texte, encodage="utf-8"):
     chemin.write_bytes(texte.encode(encodage))
     return chemin

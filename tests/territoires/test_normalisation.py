@@ -1,7 +1,14 @@
 import pytest
 
 from pvd.territoires.charniere import nom_avec_article, nom_avec_charniere
-from pvd.territoires.normalisation import a_forme_epci, cle, cle_epci
+from pvd.territoires.normalisation import (
+    a_forme_epci,
+    cle,
+    cle_epci,
+    mots_significatifs,
+    sigle_ecrit,
+    sigles_epci,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,6 +51,47 @@ def test_forme_epci():
     assert a_forme_epci("Communauté de communes de Cauvaldor")
     assert not a_forme_epci("Cazals")
     assert not a_forme_epci("Carcassonne")
+
+
+@pytest.mark.parametrize(
+    ("nom", "sigles"),
+    [
+        ("CC Grand-Figeac", {"ccgf"}),
+        ("CC Causses et Vallée de la Dordogne", {"cccvd"}),
+        # « sur » gardé ou omis, le mot composé pour une ou plusieurs lettres : les deux lectures.
+        ("CC d'Aire-sur-l'Adour", {"ccaa", "ccasa"}),
+        ("CU Grand Besançon Métropole", {"cugbm", "cugb", "gbm"}),
+        ("CA Pays de Montbéliard Agglomération", {"capma", "capm", "pma"}),
+        ("CC Vallée des Baux-Alpilles (CC VBA)", {"ccvba", "ccvb"}),
+        ("CA de l'Albigeois (C2A)", {"c2a"}),
+        ("CA ECLA  (Espace Communautaire Lons Agglomération)", {"ecla"}),
+    ],
+)
+def test_sigles_epci(nom, sigles):
+    assert sigles_epci(nom) == sigles
+
+
+@pytest.mark.parametrize(
+    ("texte", "attendu"),
+    [
+        ("CCGF", "ccgf"),
+        ("C.C.B.A.", "ccba"),
+        ("CC VBA", "ccvba"),
+        ("C2A", "c2a"),
+        ("ccgf", ""),  # en minuscules, un mot comme un autre
+        ("Gramat", ""),
+        ("CC", ""),
+        ("CCAS", ""),  # centre communal d'action sociale
+        ("ÉCLA", ""),
+    ],
+)
+def test_sigle_ecrit(texte, attendu):
+    assert sigle_ecrit(texte) == attendu
+
+
+def test_mots_significatifs():
+    assert mots_significatifs(cle_epci("CC du Pays de Lalbenque-Limogne")) == ("lalbenque", "limogne")
+    assert mots_significatifs(cle_epci("CA L'Agglo Foix-Varilhes")) == ("foix", "varilhes")
 
 
 @pytest.mark.parametrize(

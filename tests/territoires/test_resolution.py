@@ -107,20 +107,145 @@ def test_un_alias_ajoute_est_reconnu_aussitot():
     assert resoudre("Pays de Gramat", type="epci").statut != RESOLU
 
 
+# Sigles d'EPCI ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texte", "departement", "code"),
+    [
+        ("CCGF", "46", "200067361"),  # CC Grand-Figeac : le mot composé compte pour deux lettres
+        ("CCCVD", "46", "200066371"),  # CC Causses et Vallée de la Dordogne : « et », « de la » omis
+        ("C.C.B.A.", "32", "243200409"),  # CC du Bas Armagnac, sigle écrit avec des points
+        ("CC VBA", "13", "241300375"),  # sigle inscrit dans le nom officiel : « (CC VBA) »
+        ("GBM", "25", "242500361"),  # CU Grand Besançon Métropole : la nature est dans le nom
+        (
+            "CCPL",
+            "34",
+            "243400520",
+        ),  # sigle de l'ancien nom (2021) « CC du Pays de Lunel », devenue Lunel Agglo
+    ],
+)
+def test_sigle_unique_dans_le_departement(texte, departement, code):
+    r = resoudre(texte, departement=departement)
+    assert (r.statut, r.code, r.resultat.raison) == (RESOLU, code, "sigle")
+
+
+def test_sigle_de_deux_epci_du_departement_est_ambigu():
+    # Dans le Lot, CCQB est aussi bien la CC du Quercy Blanc que la CC Quercy - Bouriane.
+    r = resoudre("CCQB", departement="46")
+    assert r.statut == AMBIGU
+    assert {c.code for c in r.candidats} == {"200039519", "244600482"}
+
+
+def test_sigle_sans_contexte_est_a_confirmer():
+    r = resoudre("CCGF")
+    assert r.statut == AMBIGU
+    assert r.candidats[0].code == "200067361"
+
+
+def test_sigle_sans_rapport_n_est_pas_retenu():
+    assert resoudre("CCAS", type="epci", departement="46").statut != RESOLU  # un centre d'action sociale
+    assert resoudre("CCGF", type="commune", departement="46").statut != RESOLU
+    assert resoudre("ccgf", departement="46").statut != RESOLU  # en minuscules, ce n'est pas un sigle
+
+
+# Nom de commune suivi d'un territoire ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texte", "departement", "code"),
+    [
+        ("Nogaro-en-Armagnac", "32", "32296"),
+        ("Saint-Girons-en-Couserans", "09", "09261"),
+        ("Saint Sever sur Adour", "40", "40282"),
+        ("Hyères - les Palmiers", "83", "83069"),
+        ("Gourdon-en-Quercy", "46", "46127"),
+    ],
+)
+def test_nom_suivi_d_un_territoire(texte, departement, code):
+    r = resoudre(texte, departement=departement)
+    assert (r.statut, r.code, r.resultat.raison) == (RESOLU, code, "nom_et_territoire")
+
+
+@pytest.mark.parametrize(
+    ("texte", "departement", "codes"),
+    [
+        # La station thermale est surtout sur Ornolac-Ussat-les-Bains, dont le nom contient tout le texte.
+        ("Ussat-les-Bains", "09", {"09321", "09221"}),
+        # Esplas suivi d'un territoire, ou une autre commune dont le nom commence par Esplas.
+        ("Esplas-de-Couserans", "09", {"09117", "09118"}),
+        ("Saint-Médard-en-Quercy", "46", {"46280", "46281", "46282"}),
+        # Berck est dans le Pas-de-Calais, pas dans le Lot.
+        ("Berck-sur-Mer", "46", {"62108"}),
+        ("Berck-sur-Mer", "", {"62108"}),
+    ],
+)
+def test_nom_suivi_d_un_territoire_ambigu(texte, departement, codes):
+    r = resoudre(texte, type="commune", departement=departement)
+    assert r.statut == AMBIGU
+    assert codes <= {c.code for c in r.candidats}
+
+
+def test_nom_suivi_d_un_territoire_sans_rapport():
+    # Une phrase n'est pas un nom : la liaison séparée par des espaces veut un nom propre après elle.
+    assert resoudre("Figeac en présence du préfet", type="commune", departement="46").statut != RESOLU
+    # Une faute de frappe sur Villeneuve-d'Olmes reste une faute de frappe, pas « Villeneuve » suivi d'un
+    # territoire.
+    r = resoudre("Villeneuve-d'Olme", type="commune", departement="09")
+    assert (r.statut, r.code, r.resultat.raison) == (RESOLU, "09336", "approchant")
+
+
+# Nom d'EPCI aux mots omis ou ajoutés -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texte", "departement", "code"),
+    [
+        ("Communauté de communes Lalbenque-Limogne", "46", "244600532"),  # « du Pays de » omis
+        ("Communauté de Communes Sor et Agout", "81", "248100158"),
+        ("communauté de Communes Comtal, Lot Truyère", "12", "200067478"),
+        ("communauté d'agglomération Pays de Foix Varilhes", "09", "200067791"),  # « Pays de » ajouté
+    ],
+)
+def test_mots_du_nom_dans_l_ordre(texte, departement, code):
+    r = resoudre(texte, type="epci", departement=departement)
+    assert (r.statut, r.code, r.resultat.raison) == (RESOLU, code, "mots_du_nom")
+
+
+def test_mots_du_nom_de_plusieurs_epci_est_ambigu():
+    r = resoudre("Communauté de communes Margeride", departement="48")
+    assert r.statut == AMBIGU
+    assert {c.code for c in r.candidats} == {"200069185", "200069102", "200006930"}
+    assert resoudre("Communauté de communes Lalbenque-Limogne").statut == AMBIGU  # sans contexte
+
+
+def test_mots_du_nom_sans_rapport():
+    # Des mots trop communs, un mot changé (« Causse » pour « Comtal »), ou deux communes sans forme d'EPCI.
+    assert resoudre("CC de la Vallée et des Causses", departement="46").statut != RESOLU
+    assert resoudre("Communauté de Communes Causse Lot et Truyère", departement="12").statut != RESOLU
+    assert resoudre("Lalbenque Limogne", departement="46").statut != RESOLU
+
+
 def test_jeu_etiquete_de_la_mesure():
-    """Au moins 99 % de bonnes réponses avec contexte, et aucune réponse sûre mais fausse."""
+    """Aucune réponse sûre mais fausse sur tout le jeu ; au moins 99 % de bonnes réponses avec contexte sur les cas
+    tirés du COG et du communiqué, au moins 85 % sur les noms relevés dans des textes publics (qui gardent exprès
+    ce que le résolveur manque : sigle d'avant un changement de nature, mot changé, nom de fusion)."""
     with CAS.open(encoding="utf-8") as fichier:
         cas = list(csv.DictReader(fichier))
-    assert len(cas) >= 400
-    faux_surs, justes_contexte, avec_contexte = [], 0, 0
+    assert len(cas) >= 500
+    faux_surs = []
+    justes = {"cog": [0, 0], "public": [0, 0]}
     for c in cas:
         r = resoudre(c["texte"], type=c["type"] or None, departement=c["departement"], epci=c["epci"])
         attendu = c["attendu"]
         juste = r.statut != RESOLU if attendu == "AMBIGU" else (r.statut == RESOLU and r.code == attendu)
         if r.statut == RESOLU and r.code != attendu:
             faux_surs.append((c["texte"], attendu, r.code))
+        groupe = "public" if c["origine"] == "public" else "cog"
         if c["departement"] or c["epci"]:
-            avec_contexte += 1
-            justes_contexte += juste
+            justes[groupe][0] += juste
+            justes[groupe][1] += 1
     assert faux_surs == []
-    assert justes_contexte / avec_contexte >= 0.99
+    assert justes["public"][1] >= 30
+    assert justes["cog"][0] / justes["cog"][1] >= 0.99
+    assert justes["public"][0] / justes["public"][1] >= 0.85
