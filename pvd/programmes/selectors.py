@@ -134,7 +134,7 @@ def laureats(
         Laureat.objects.filter(programme=programme)
         .actifs_au(au)
         .select_related("programme", "commune", "commune__departement", "commune__epci", "departement_suivi")
-        .order_by("commune__nom", "commune_id")
+        .order_by("commune__cle_tri", "commune_id")
     )
     if departement:
         qs = qs.filter(departement_suivi_id=departement)
@@ -168,7 +168,7 @@ def conventions(
             ),
             Prefetch("signataires", Signataire.objects.order_by("ordre", "id")),
         )
-        .order_by("epci__nom", "type", "date_signature", "id")
+        .order_by("epci__cle_tri", "epci_id", "type", "date_signature", "id")
     )
     if departement:
         qs = qs.filter(departement_suivi_id=departement)

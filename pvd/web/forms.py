@@ -6,6 +6,7 @@ from dsfr.forms import DsfrBaseForm
 
 from pvd.programmes.models import Convention, ConventionCommune, Laureat
 from pvd.territoires.models import Epci
+from pvd.territoires.tri import trier
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -56,11 +57,13 @@ class ConventionForm(DsfrBaseForm):
 
     def __init__(self, *args, departement, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["epci"].queryset = Epci.objects.actuels().filter(departements=departement).order_by("nom")
+        self.fields["epci"].queryset = (
+            Epci.objects.actuels().filter(departements=departement).order_by("cle_tri", "siren")
+        )
         self.fields["communes"].queryset = (
             Laureat.objects.filter(programme=programme, departement_suivi=departement)
             .select_related("commune")
-            .order_by("commune__nom")
+            .order_by("commune__cle_tri", "commune_id")
         )
         self.fields["communes"].label_from_instance = lambda laureat: laureat.commune.nom
         self.fields["parent"].queryset = (
@@ -132,14 +135,14 @@ class PosteForm(DsfrBaseForm):
         laureats = (
             Laureat.objects.filter(programme=programme, departement_suivi=departement)
             .select_related("commune", "commune__epci")
-            .order_by("commune__nom")
+            .order_by("commune__cle_tri", "commune_id")
         )
         self.fields["laureats"].queryset = laureats
         self.fields["laureats"].label_from_instance = lambda laureat: laureat.commune.nom
         epcis = {laureat.commune.epci for laureat in laureats if laureat.commune.epci}
         self.fields["employeur"].choices = (
             [("", "Choisissez")]
-            + [(f"epci:{e.siren}", e.nom) for e in sorted(epcis, key=lambda e: e.nom)]
+            + [(f"epci:{e.siren}", e.nom) for e in trier(epcis, lambda e: e.nom)]
             + [(f"commune:{laureat.commune_id}", laureat.commune.nom) for laureat in laureats]
         )
 

@@ -115,3 +115,12 @@ def test_admin_lisible(admin_client):
         "/admin/programmes/programme/1/change/",
     ):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_listes_dans_l_ordre_alphabetique_francais(client):
+    """« Bétaille » avant « Bretenoux », « CC de la Vallée… » avant « CC Grand-Figeac » (casse et accents ignorés)."""
+    html = client.get("/epci/200066371/").content.decode()
+    assert html.index(">Bétaille<") < html.index(">Bretenoux<")
+    html = client.get("/departements/46/").content.decode()
+    assert html.index(">Bétaille<") < html.index(">Bretenoux<")
+    assert html.index(">CC de la Vallée du Lot et du Vignoble<") < html.index(">CC Grand-Figeac<")

@@ -137,7 +137,7 @@ def departement(request, slug: str, code: str):
                 and jalon.echeance - au <= HORIZON_A_FAIRE
             )
         ),
-        key=lambda paire: (paire[1].echeance or au, paire[0].commune.nom),
+        key=lambda paire: (paire[1].echeance or au, paire[0].commune.cle_tri),
     )
     conventions_par_epci: dict[Epci, list] = {}
     for convention in selectors.conventions(programme, au, departement=dep.code, utilisateur=request.user):
