@@ -282,6 +282,16 @@ def _importer_courant(
         }
         for c in _communes_actuelles(courant)
     }
+    # Une seule population par EPCI, partout : la somme de celles de ses communes membres, que montrent leurs
+    # pages. Le chiffre propre de l'EPCI dans le COG vient d'un autre recensement que celui des communes
+    # (Cauvaldor : 45 320 contre 45 461 pour ses communes additionnées).
+    populations_epci: Counter = Counter()
+    for valeurs in communes.values():
+        if valeurs["epci_id"]:
+            populations_epci[valeurs["epci_id"]] += valeurs["population"] or 0
+    for siren, valeurs in epcis.items():
+        if siren in populations_epci:
+            valeurs["population"] = populations_epci[siren]
     champs_communes = [
         "nom",
         "cle_tri",

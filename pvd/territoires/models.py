@@ -97,7 +97,12 @@ class Epci(models.Model):
     cle_tri = CleDeTri("clé de tri alphabétique")
     nature = models.CharField(max_length=5, choices=Nature.choices)
     mode_financement = models.CharField("mode de financement", max_length=10, blank=True)
-    population = models.PositiveIntegerField("population municipale", null=True, blank=True)
+    population = models.PositiveIntegerField(
+        "population municipale",
+        null=True,
+        blank=True,
+        help_text="La somme des populations de ses communes membres (celles de leurs pages), posée par l'import.",
+    )
     departements = models.ManyToManyField(
         Departement, related_name="epcis", blank=True, help_text="Départements de ses communes membres."
     )
