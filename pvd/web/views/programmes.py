@@ -275,7 +275,12 @@ def convention_nouvelle(request, slug: str, code: str):
         except ValidationError as erreur:
             _erreurs_dans_formulaire(formulaire, erreur)
         else:
-            messages.success(request, "La convention est créée, en cours d'élaboration.")
+            messages.success(
+                request,
+                "L'avenant est créé, en cours d'élaboration."
+                if objet.type == Convention.Type.AVENANT
+                else "La convention est créée, en cours d'élaboration.",
+            )
             return redirect("convention", pk=objet.pk)
     return _page_formulaire(
         request,
@@ -395,7 +400,7 @@ def convention_signature(request, pk: int):
                 {
                     "partie": Signataire.Partie.EPCI,
                     "organisme": objet.epci.nom,
-                    "qualite": f"présidence de {objet.epci.nom}",
+                    "qualite": f"présidente ou président de {objet.epci.nom}",
                 }
             )
             signataires += [
