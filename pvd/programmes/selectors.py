@@ -197,10 +197,18 @@ def convention_detail(pk: int) -> Convention | None:
     )
 
 
-def historique(objet) -> QuerySet[Evenement]:
-    return Evenement.objects.filter(objet_type=objet._meta.model_name, objet_id=str(objet.pk)).select_related(
-        "auteur"
-    )
+def historique(objet, apres: int = 0) -> QuerySet[Evenement]:
+    """Le journal de l'objet, les plus récents d'abord ; `apres` : seulement les entrées postérieures à celle-là
+    (ce qui a changé depuis qu'un formulaire a été ouvert)."""
+    return Evenement.objects.filter(
+        objet_type=objet._meta.model_name, objet_id=str(objet.pk), pk__gt=apres
+    ).select_related("auteur")
+
+
+def dernier_evenement(objet) -> int:
+    """L'identifiant de la dernière entrée du journal de l'objet (0 s'il n'en a pas)."""
+    dernier = historique(objet).order_by("-pk").values_list("pk", flat=True).first()
+    return dernier or 0
 
 
 # Tableau de bord -----------------------------------------------------------------------------------------------

@@ -25,7 +25,11 @@ class DateForm(DsfrBaseForm):
 
 
 class VersionMixin(forms.Form):
+    """La version lue (verrou optimiste) et la dernière entrée du journal vue : en cas de conflit, la page dit ce qui
+    a changé depuis."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+    journal = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
 class ConventionForm(DsfrBaseForm):

@@ -14,10 +14,12 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
 from pvd.programmes import selectors, services
+from pvd.programmes.dates import date_longue
 from pvd.programmes.jalons import Etat, avancements
 from pvd.programmes.models import Convention, Evenement, Laureat, Signataire
 from pvd.territoires.models import Commune, Departement, Epci, Region
@@ -291,14 +293,56 @@ def convention_nouvelle(request, slug: str, code: str):
     )
 
 
+def _valeur_lisible(champ: str, valeur) -> str:
+    if valeur in (None, ""):
+        return "vide"
+    if champ.startswith("date_"):
+        try:
+            return date_longue(date.fromisoformat(str(valeur)))
+        except ValueError:
+            pass
+    return f"« {valeur} »" if isinstance(valeur, str) else str(valeur)
+
+
+def _changements(evenements) -> list[str]:
+    """Une ligne par champ changé (« lieu de signature : « Cazals » → « Salviac » ») ; pour une signature ou une
+    commune ajoutée, le résumé du journal."""
+    lignes = []
+    for evenement in evenements:
+        auteur = f" ({evenement.auteur.get_username()})" if evenement.auteur else ""
+        if evenement.apres and set(evenement.apres) <= services.CHAMPS_MODIFIABLES:
+            for champ, apres in evenement.apres.items():
+                nom = Convention._meta.get_field(champ).verbose_name
+                avant = _valeur_lisible(champ, evenement.avant.get(champ))
+                lignes.append(f"{capfirst(nom)} : {avant} → {_valeur_lisible(champ, apres)}{auteur}")
+        else:
+            lignes.append(f"{evenement.resume}{auteur}")
+    return lignes
+
+
+def _initial_version(objet: Convention) -> dict:
+    return {"version": objet.version, "journal": selectors.dernier_evenement(objet)}
+
+
 def _conflit(request, formulaire, erreur: services.ConflitDeVersion, gabarit_titre: str, retour: str):
-    """Le formulaire revient avec la saisie de l'utilisateur, le message, et la version de l'autre personne."""
-    formulaire.add_error(None, str(erreur))
+    """Un seul message : rien n'est enregistré, ce que l'autre personne a changé (chaque champ), et quoi refaire ; le
+    formulaire garde la saisie et prend la version actuelle, pour « Enregistrer quand même »."""
+    actuelle = erreur.actuelle
+    vu = formulaire.cleaned_data.get("journal") or 0
+    changements = _changements(selectors.historique(actuelle, apres=vu).order_by("pk"))
     donnees = formulaire.data.copy()
-    donnees["version"] = erreur.actuelle.version
+    for champ, valeur in _initial_version(actuelle).items():
+        donnees[champ] = valeur
     formulaire.data = donnees
     return _page_formulaire(
-        request, gabarit_titre, formulaire, retour, actuelle=erreur.actuelle, bouton="Enregistrer quand même"
+        request,
+        gabarit_titre,
+        formulaire,
+        retour,
+        conflit=True,
+        actuelle=actuelle,
+        changements=changements,
+        bouton="Enregistrer quand même",
     )
 
 
@@ -307,7 +351,7 @@ def _conflit(request, formulaire, erreur: services.ConflitDeVersion, gabarit_tit
 def convention_modifier(request, pk: int):
     objet = _convention_a_modifier(request, pk)
     champs = ["intitule", "date_ouverture", "date_signature_prevue", "lieu_signature", "duree_annees"]
-    initial = {c: getattr(objet, c) for c in champs} | {"version": objet.version}
+    initial = {c: getattr(objet, c) for c in champs} | _initial_version(objet)
     formulaire = ConventionModifierForm(request.POST or None, initial=initial)
     retour = reverse("convention", args=[pk])
     titre = f"Modifier — {objet.titre}"
@@ -335,7 +379,7 @@ def convention_modifier(request, pk: int):
 def convention_ajout_commune(request, pk: int):
     objet = _convention_a_modifier(request, pk)
     formulaire = AjoutCommuneForm(
-        request.POST or None, initial={"version": objet.version, "role": "laureate"}
+        request.POST or None, initial=_initial_version(objet) | {"role": "laureate"}
     )
     retour = reverse("convention", args=[pk])
     titre = f"Ajouter une commune — {objet.titre}"
@@ -376,8 +420,7 @@ def convention_ajout_commune(request, pk: int):
 def convention_signature(request, pk: int):
     objet = _convention_a_modifier(request, pk)
     dep = objet.departement_suivi
-    initial = {
-        "version": objet.version,
+    initial = _initial_version(objet) | {
         "etat_qualite": f"préfet {dep.avec_charniere}",
         "lieu_signature": objet.lieu_signature,
         "date_signature": objet.date_signature_prevue,
