@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import ErrorList
 from dsfr.forms import DsfrBaseForm
 
 from pvd.programmes.models import Convention, ConventionCommune, Laureat
@@ -11,8 +12,42 @@ from pvd.territoires.tri import trier
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ConnexionForm(DsfrBaseForm, AuthenticationForm):
-    """DsfrBaseForm en premier : ses classes DSFR se posent après les libellés du formulaire de Django."""
+class ErreursDsfr(ErrorList):
+    """Les erreurs comme le DSFR les écrit (`fr-message--error` sous le champ), pas une liste à puces."""
+
+    template_name = "web/formulaires/erreurs.html"
+
+
+class CasesACocher(forms.CheckboxSelectMultiple):
+    """Des cases du DSFR : chaque case dans son `fr-checkbox-group`, le libellé après elle (le gabarit de Django
+    met la case dans le libellé, et django-dsfr ajoute à chaque case un attribut `dsfr` qui n'est pas du HTML)."""
+
+    option_template_name = "web/formulaires/case.html"
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("dsfr", None)
+        return attrs
+
+
+class ChoixACocher(forms.ModelMultipleChoiceField):
+    """Plusieurs choix parmi des cases, dans le `fieldset` du DSFR (le nom du widget ne suffit plus à django-dsfr
+    pour le reconnaître)."""
+
+    widget = CasesACocher
+    template_name = "dsfr/form_field_snippets/checkboxselectmultiple_snippet.html"
+
+
+class FormulaireDsfr(DsfrBaseForm):
+    """Le formulaire de django-dsfr, avec les erreurs écrites à la manière du DSFR."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", ErreursDsfr)
+        super().__init__(*args, **kwargs)
+
+
+class ConnexionForm(FormulaireDsfr, AuthenticationForm):
+    """FormulaireDsfr en premier : ses classes DSFR se posent après les libellés du formulaire de Django."""
 
     error_messages = {
         "invalid_login": "Adresse ou mot de passe incorrect. Vérifiez la saisie (les majuscules comptent).",
@@ -20,7 +55,7 @@ class ConnexionForm(DsfrBaseForm, AuthenticationForm):
     }
 
 
-class DateForm(DsfrBaseForm):
+class DateForm(FormulaireDsfr):
     au = forms.DateField(label="Situation au", required=False, widget=DATE)
 
 
@@ -32,15 +67,14 @@ class VersionMixin(forms.Form):
     journal = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
-class ConventionForm(DsfrBaseForm):
+class ConventionForm(FormulaireDsfr):
     type = forms.ChoiceField(label="Type de convention", choices=Convention.Type.choices)
     epci = forms.ModelChoiceField(
         label="EPCI porteur", queryset=Epci.objects.none(), empty_label="Choisissez"
     )
-    communes = forms.ModelMultipleChoiceField(
+    communes = ChoixACocher(
         label="Communes lauréates",
         queryset=Laureat.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
         help_text="Les communes lauréates suivies par ce département.",
     )
     parent = forms.ModelChoiceField(
@@ -77,7 +111,7 @@ class ConventionForm(DsfrBaseForm):
         )
 
 
-class ConventionModifierForm(VersionMixin, DsfrBaseForm):
+class ConventionModifierForm(VersionMixin, FormulaireDsfr):
     intitule = forms.CharField(label="Intitulé", required=False, max_length=300)
     date_ouverture = forms.DateField(label="En élaboration depuis le", required=False, widget=DATE)
     date_signature_prevue = forms.DateField(label="Date de signature prévue", required=False, widget=DATE)
@@ -85,7 +119,7 @@ class ConventionModifierForm(VersionMixin, DsfrBaseForm):
     duree_annees = forms.IntegerField(label="Durée (années)", required=False, min_value=1, max_value=30)
 
 
-class AjoutCommuneForm(VersionMixin, DsfrBaseForm):
+class AjoutCommuneForm(VersionMixin, FormulaireDsfr):
     commune = forms.CharField(
         label="Commune", max_length=200, help_text="Son nom comme vous l'écrivez, ou son code INSEE."
     )
@@ -99,7 +133,7 @@ class AjoutCommuneForm(VersionMixin, DsfrBaseForm):
     )
 
 
-class SignatureForm(VersionMixin, DsfrBaseForm):
+class SignatureForm(VersionMixin, FormulaireDsfr):
     date_signature = forms.DateField(label="Date de signature", widget=DATE)
     lieu_signature = forms.CharField(label="Lieu de signature", required=False, max_length=200)
     etat_nom = forms.CharField(
@@ -119,11 +153,9 @@ class SignatureForm(VersionMixin, DsfrBaseForm):
     )
 
 
-class PosteForm(DsfrBaseForm):
+class PosteForm(FormulaireDsfr):
     employeur = forms.ChoiceField(label="Employeur")
-    laureats = forms.ModelMultipleChoiceField(
-        label="Lauréats couverts", queryset=Laureat.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    laureats = ChoixACocher(label="Lauréats couverts", queryset=Laureat.objects.none())
     nom_titulaire = forms.CharField(label="Nom du chef de projet", required=False, max_length=200)
     date_prise_poste = forms.DateField(label="Date de prise de poste", widget=DATE)
     date_fin = forms.DateField(label="Date de fin de poste", required=False, widget=DATE)
@@ -151,7 +183,7 @@ class PosteForm(DsfrBaseForm):
         )
 
 
-class CommuniqueForm(DsfrBaseForm):
+class CommuniqueForm(FormulaireDsfr):
     """Les blocs du communiqué, modifiables avant l'export ; l'ordre des lignes de conventions est libre."""
 
     entete = forms.CharField(label="En-tête", max_length=200)
@@ -205,7 +237,7 @@ class CommuniqueForm(DsfrBaseForm):
         return Communique(conventions=lignes, **champs)
 
 
-class ImportForm(DsfrBaseForm):
+class ImportForm(FormulaireDsfr):
     fichier = forms.FileField(label="Fichier", help_text="CSV, XLSX, XLS ou ODS ; 20 Mo au plus.")
     source = forms.ChoiceField(
         label="Nature du fichier",
