@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import ErrorList
 from dsfr.forms import DsfrBaseForm
 
+from pvd.programmes.dates import date_longue
 from pvd.programmes.models import Convention, ConventionCommune, Laureat
 from pvd.territoires.models import Epci
 from pvd.territoires.tri import trier
@@ -67,6 +68,18 @@ class VersionMixin(forms.Form):
     journal = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
+def convention_a_modifier(convention: Convention) -> str:
+    """Une entrée de la liste des conventions qu'un avenant modifie : type, EPCI et date, pour distinguer les deux
+    conventions-cadres d'un EPCI signées en deux vagues."""
+    if convention.date_signature:
+        quand = f"signée le {date_longue(convention.date_signature)}"
+    elif convention.date_signature_prevue:
+        quand = f"en élaboration, signature prévue le {date_longue(convention.date_signature_prevue)}"
+    else:
+        quand = "en élaboration"
+    return f"{convention.libelle_type} — {convention.epci.nom} — {quand}"
+
+
 class ConventionForm(FormulaireDsfr):
     type = forms.ChoiceField(label="Type de convention", choices=Convention.Type.choices)
     epci = forms.ModelChoiceField(
@@ -78,7 +91,10 @@ class ConventionForm(FormulaireDsfr):
         help_text="Les communes lauréates suivies par ce département.",
     )
     parent = forms.ModelChoiceField(
-        label="Convention modifiée (pour un avenant)", queryset=Convention.objects.none(), required=False
+        label="Convention modifiée (pour un avenant)",
+        queryset=Convention.objects.none(),
+        required=False,
+        empty_label="Aucune : ce n'est pas un avenant",
     )
     intitule = forms.CharField(label="Intitulé", required=False, max_length=300)
     date_ouverture = forms.DateField(label="En élaboration depuis le", required=False, widget=DATE)
@@ -108,7 +124,9 @@ class ConventionForm(FormulaireDsfr):
             Convention.objects.filter(programme=programme, departement_suivi=departement)
             .exclude(type=Convention.Type.AVENANT)
             .select_related("epci")
+            .order_by("epci__cle_tri", "epci_id", "type", "date_signature", "id")
         )
+        self.fields["parent"].label_from_instance = convention_a_modifier
 
 
 class ConventionModifierForm(VersionMixin, FormulaireDsfr):

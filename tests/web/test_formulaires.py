@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from pvd.programmes.demo import charger_exemple_lot
-from pvd.programmes.models import Programme
+from pvd.programmes.models import Convention, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +41,21 @@ def test_messages_d_erreur_du_dsfr(client_redacteur, lot):
     assert '<p class="fr-message fr-message--error">Ce champ est obligatoire.</p>' in html
     assert 'class="errorlist' not in html
     assert "fr-fieldset--error" in html
+
+
+def test_conventions_modifiees_par_un_avenant_se_distinguent(client_redacteur, lot):
+    """Cauvaldor a signé deux conventions-cadres (Gramat et Souillac, puis les cinq autres) : type, EPCI et date."""
+    formulaire = client_redacteur.get(reverse("convention-nouvelle", args=["pvd", "46"])).context[
+        "formulaire"
+    ]
+    choix = [str(libelle) for valeur, libelle in formulaire.fields["parent"].choices if valeur]
+    assert len(choix) == len(set(choix))
+    assert (
+        "Convention-cadre valant ORT — CC Causses et Vallée de la Dordogne — signée le 9 février 2023"
+        in choix
+    )
+    assert "Convention d'adhésion — CC Cazals-Salviac — en élaboration" in choix
+    assert choix.index(
+        "Convention d'adhésion — CC de la Vallée du Lot et du Vignoble — signée le 27 juillet 2021"
+    ) < (choix.index("Convention d'adhésion — CC Grand-Figeac — signée le 27 juillet 2021"))
+    assert Convention.objects.filter(type="cadre_ort", epci_id="200066371").count() == 2
