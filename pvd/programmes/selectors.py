@@ -181,7 +181,7 @@ def conventions(
 
 def convention_detail(pk: int) -> Convention | None:
     return (
-        Convention.objects.select_related("epci", "departement_suivi", "parent", "programme")
+        Convention.objects.select_related("epci", "departement_suivi__region", "parent__epci", "programme")
         .prefetch_related(
             Prefetch(
                 "communes",

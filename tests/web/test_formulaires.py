@@ -1,5 +1,6 @@
 """Les formulaires écrits comme le DSFR les décrit : cases, messages d'erreur, fil d'Ariane, choix lisibles."""
 
+import html as html_module
 import re
 
 import pytest
@@ -59,3 +60,51 @@ def test_conventions_modifiees_par_un_avenant_se_distinguent(client_redacteur, l
         "Convention d'adhésion — CC de la Vallée du Lot et du Vignoble — signée le 27 juillet 2021"
     ) < (choix.index("Convention d'adhésion — CC Grand-Figeac — signée le 27 juillet 2021"))
     assert Convention.objects.filter(type="cadre_ort", epci_id="200066371").count() == 2
+
+
+def fil_d_ariane(html: str) -> list[str]:
+    fil = re.search(r'<ol class="fr-breadcrumb__list">(.*?)</ol>', html, re.S)[1]
+    return [
+        html_module.unescape(titre.strip())
+        for titre in re.findall(r'class="fr-breadcrumb__link"[^>]*>([^<]*)</a>', fil)
+    ]
+
+
+def test_fil_d_ariane_complet(client_redacteur, lot):
+    """Chaque page, formulaires compris, a tout son chemin : programme, région, département, convention modifiée."""
+    client = client_redacteur
+    lot_46 = ["Accueil", "Petites villes de demain", "Occitanie", "Lot (46)"]
+    departement = reverse("programme-departement", args=["pvd", "46"])
+    assert fil_d_ariane(client.get(departement).content.decode()) == lot_46
+    assert fil_d_ariane(client.get(departement + "conventions/nouvelle/").content.decode()) == [
+        *lot_46,
+        "Nouvelle convention",
+    ]
+    cazals = Convention.objects.get(epci_id="200035327", type="adhesion")
+    client.post(
+        departement + "conventions/nouvelle/",
+        {
+            "type": "avenant",
+            "epci": "200035327",
+            "communes": [lot.laureats.get(commune_id="46066").pk],
+            "parent": cazals.pk,
+        },
+    )
+    avenant = Convention.objects.get(type="avenant")
+    vers_avenant = [*lot_46, "Convention d'adhésion — CC Cazals-Salviac", "Avenant — CC Cazals-Salviac"]
+    page_avenant = client.get(reverse("convention", args=[avenant.pk])).content.decode()
+    assert fil_d_ariane(page_avenant) == vers_avenant
+    for nom_url, courant in (
+        ("convention-modifier", "Modifier"),
+        ("convention-signature", "Enregistrer la signature"),
+        ("convention-ajout-commune", "Ajouter une commune"),
+    ):
+        html = client.get(reverse(nom_url, args=[avenant.pk])).content.decode()
+        assert fil_d_ariane(html) == [*vers_avenant, courant], nom_url
+    assert fil_d_ariane(client.get(reverse("poste-nouveau", args=["pvd", "46"])).content.decode()) == [
+        *lot_46,
+        "Enregistrer un chef de projet",
+    ]
+    html = client.get(reverse("communique", args=["pvd", "46"]), {"date": "2021-07-27"}).content.decode()
+    assert fil_d_ariane(html) == [*lot_46, "Communiqué de presse"]
+    assert fil_d_ariane(client.get(reverse("tableau-de-bord", args=["pvd"])).content.decode()) == lot_46[:2]

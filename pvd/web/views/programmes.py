@@ -82,6 +82,23 @@ def _chemin(*liens, courant: str) -> dict:
     return {"links": [{"url": url, "title": titre} for titre, url in liens], "current": courant}
 
 
+def liens_departement(programme, dep: Departement) -> list[tuple[str, str]]:
+    """Le chemin complet jusqu'à la page d'un département : programme, région, département."""
+    return [
+        (programme.nom, reverse("tableau-de-bord", args=[programme.slug])),
+        (dep.region.nom, reverse("tableau-de-bord-region", args=[programme.slug, dep.region_id])),
+        (f"{dep.nom} ({dep.code})", reverse("programme-departement", args=[programme.slug, dep.code])),
+    ]
+
+
+def _liens_convention(objet: Convention) -> list[tuple[str, str]]:
+    """… jusqu'à la convention, en passant par celle qu'elle modifie si c'est un avenant."""
+    liens = liens_departement(objet.programme, objet.departement_suivi)
+    if objet.parent:
+        liens.append((objet.parent.titre, reverse("convention", args=[objet.parent_id])))
+    return [*liens, (objet.titre, reverse("convention", args=[objet.pk]))]
+
+
 def _erreurs_dans_formulaire(formulaire, erreur: ValidationError) -> None:
     if hasattr(erreur, "error_dict"):
         for champ, messages_champ in erreur.message_dict.items():
@@ -113,7 +130,7 @@ def tableau_de_bord(request, slug: str, region: str = ""):
             "formulaire_date": formulaire,
             "total": total,
             "lignes": lignes,
-            "breadcrumb_data": _chemin(*liens, courant=zone.nom if zone else "Tableau de bord"),
+            "breadcrumb_data": _chemin(*liens, courant=zone.nom if zone else programme.nom),
         },
     )
 
@@ -160,9 +177,7 @@ def departement(request, slug: str, code: str):
             "peut_ecrire": perimetres.peut_ecrire_departement(request.user, dep.code),
             "peut_poste": perimetres.peut_ouvrir_poste(request.user, dep.code),
             "breadcrumb_data": _chemin(
-                (programme.nom, reverse("tableau-de-bord", args=[slug])),
-                (dep.region.nom, reverse("tableau-de-bord-region", args=[slug, dep.region_id])),
-                courant=f"{dep.nom} ({dep.code})",
+                *liens_departement(programme, dep)[:-1], courant=f"{dep.nom} ({dep.code})"
             ),
         },
     )
@@ -200,7 +215,6 @@ def convention(request, pk: int):
     autres_departements = [
         lien for lien in objet.communes.all() if lien.commune.departement_id != objet.departement_suivi_id
     ]
-    dep = objet.departement_suivi
     return render(
         request,
         "web/programmes/convention.html",
@@ -212,14 +226,7 @@ def convention(request, pk: int):
             "fin_estimee": objet.date_fin_estimee,
             "historique": selectors.historique(objet),
             "peut_modifier": perimetres.peut_modifier_convention(request.user, objet),
-            "breadcrumb_data": _chemin(
-                (objet.programme.nom, reverse("tableau-de-bord", args=[objet.programme.slug])),
-                (
-                    f"{dep.nom} ({dep.code})",
-                    reverse("programme-departement", args=[objet.programme.slug, dep.code]),
-                ),
-                courant=objet.titre,
-            ),
+            "breadcrumb_data": _chemin(*_liens_convention(objet)[:-1], courant=objet.titre),
         },
     )
 
@@ -237,11 +244,18 @@ def convention_document(request, pk: int):
     )
 
 
-def _page_formulaire(request, gabarit_titre: str, formulaire, retour: str, **contexte):
+def _page_formulaire(request, gabarit_titre: str, formulaire, retour: str, fil: dict, **contexte):
+    """Un formulaire, son titre, et son fil d'Ariane complet (`fil`, jusqu'à la page d'où l'on vient)."""
     return render(
         request,
         "web/programmes/formulaire.html",
-        {"title": gabarit_titre, "formulaire": formulaire, "retour": retour, **contexte},
+        {
+            "title": gabarit_titre,
+            "formulaire": formulaire,
+            "retour": retour,
+            "breadcrumb_data": fil,
+            **contexte,
+        },
     )
 
 
@@ -289,6 +303,7 @@ def convention_nouvelle(request, slug: str, code: str):
         f"Nouvelle convention — {dep.nom}",
         formulaire,
         reverse("programme-departement", args=[slug, dep.code]),
+        _chemin(*liens_departement(programme, dep), courant="Nouvelle convention"),
         bouton="Créer la convention",
     )
 
@@ -324,7 +339,9 @@ def _initial_version(objet: Convention) -> dict:
     return {"version": objet.version, "journal": selectors.dernier_evenement(objet)}
 
 
-def _conflit(request, formulaire, erreur: services.ConflitDeVersion, gabarit_titre: str, retour: str):
+def _conflit(
+    request, formulaire, erreur: services.ConflitDeVersion, gabarit_titre: str, retour: str, fil: dict
+):
     """Un seul message : rien n'est enregistré, ce que l'autre personne a changé (chaque champ), et quoi refaire ; le
     formulaire garde la saisie et prend la version actuelle, pour « Enregistrer quand même »."""
     actuelle = erreur.actuelle
@@ -339,6 +356,7 @@ def _conflit(request, formulaire, erreur: services.ConflitDeVersion, gabarit_tit
         gabarit_titre,
         formulaire,
         retour,
+        fil,
         conflit=True,
         actuelle=actuelle,
         changements=changements,
@@ -355,6 +373,7 @@ def convention_modifier(request, pk: int):
     formulaire = ConventionModifierForm(request.POST or None, initial=initial)
     retour = reverse("convention", args=[pk])
     titre = f"Modifier — {objet.titre}"
+    fil = _chemin(*_liens_convention(objet), courant="Modifier")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         try:
@@ -365,13 +384,13 @@ def convention_modifier(request, pk: int):
                 trace=_trace(request),
             )
         except services.ConflitDeVersion as erreur:
-            return _conflit(request, formulaire, erreur, titre, retour)
+            return _conflit(request, formulaire, erreur, titre, retour, fil)
         except ValidationError as erreur:
             _erreurs_dans_formulaire(formulaire, erreur)
         else:
             messages.success(request, "Modifications enregistrées.")
             return redirect(retour)
-    return _page_formulaire(request, titre, formulaire, retour, bouton="Enregistrer")
+    return _page_formulaire(request, titre, formulaire, retour, fil, bouton="Enregistrer")
 
 
 @lecture_requise
@@ -383,6 +402,7 @@ def convention_ajout_commune(request, pk: int):
     )
     retour = reverse("convention", args=[pk])
     titre = f"Ajouter une commune — {objet.titre}"
+    fil = _chemin(*_liens_convention(objet), courant="Ajouter une commune")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         trouvee = resoudre(d["commune"], type="commune", epci=objet.epci_id)
@@ -406,28 +426,28 @@ def convention_ajout_commune(request, pk: int):
                     trace=_trace(request),
                 )
             except services.ConflitDeVersion as erreur:
-                return _conflit(request, formulaire, erreur, titre, retour)
+                return _conflit(request, formulaire, erreur, titre, retour, fil)
             except ValidationError as erreur:
                 _erreurs_dans_formulaire(formulaire, erreur)
             else:
                 messages.success(request, f"{trouvee.resultat.nom} est ajoutée à la convention.")
                 return redirect(retour)
-    return _page_formulaire(request, titre, formulaire, retour, bouton="Ajouter")
+    return _page_formulaire(request, titre, formulaire, retour, fil, bouton="Ajouter")
 
 
 @lecture_requise
 @require_http_methods(["GET", "POST"])
 def convention_signature(request, pk: int):
     objet = _convention_a_modifier(request, pk)
-    dep = objet.departement_suivi
     initial = _initial_version(objet) | {
-        "etat_qualite": f"préfet {dep.avec_charniere}",
+        "etat_qualite": f"préfet {objet.departement_suivi.avec_charniere}",
         "lieu_signature": objet.lieu_signature,
         "date_signature": objet.date_signature_prevue,
     }
     formulaire = SignatureForm(request.POST or None, request.FILES or None, initial=initial)
     retour = reverse("convention", args=[pk])
     titre = f"Enregistrer la signature — {objet.titre}"
+    fil = _chemin(*_liens_convention(objet), courant="Enregistrer la signature")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         signataires = [
@@ -466,14 +486,14 @@ def convention_signature(request, pk: int):
                 trace=_trace(request),
             )
         except services.ConflitDeVersion as erreur:
-            return _conflit(request, formulaire, erreur, titre, retour)
+            return _conflit(request, formulaire, erreur, titre, retour, fil)
         except ValidationError as erreur:
             _erreurs_dans_formulaire(formulaire, erreur)
         else:
             messages.success(request, f"Signature du {d['date_signature']:%d/%m/%Y} enregistrée.")
             return redirect(retour)
     return _page_formulaire(
-        request, titre, formulaire, retour, bouton="Enregistrer la signature", fichiers=True
+        request, titre, formulaire, retour, fil, bouton="Enregistrer la signature", fichiers=True
     )
 
 
@@ -520,7 +540,12 @@ def poste_nouveau(request, slug: str, code: str):
             messages.success(request, "Le poste de chef de projet est enregistré.")
             return redirect(retour)
     return _page_formulaire(
-        request, f"Chef de projet — {dep.nom}", formulaire, retour, bouton="Enregistrer le poste"
+        request,
+        f"Chef de projet — {dep.nom}",
+        formulaire,
+        retour,
+        _chemin(*liens_departement(programme, dep), courant="Enregistrer un chef de projet"),
+        bouton="Enregistrer le poste",
     )
 
 

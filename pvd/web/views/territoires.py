@@ -114,6 +114,7 @@ def commune(request, code: str):
             "breadcrumb_data": _chemin(
                 ("Départements", reverse("departements")),
                 (f"{dep.nom} ({dep.code})", reverse("departement", args=[dep.code])),
+                *([(objet.epci.nom, reverse("epci", args=[objet.epci_id]))] if objet.epci else []),
                 courant=objet.nom,
             ),
         },
