@@ -174,6 +174,7 @@ def departement(request, slug: str, code: str):
             "lignes": lignes,
             "a_faire": a_faire,
             "conventions_par_epci": conventions_par_epci,
+            "registre_interne": True,
             "peut_ecrire": perimetres.peut_ecrire_departement(request.user, dep.code),
             "peut_poste": perimetres.peut_ouvrir_poste(request.user, dep.code),
             "breadcrumb_data": _chemin(
