@@ -78,7 +78,11 @@ def _epci(nom: str) -> Epci:
 def _signataires_communes(communes: list[Commune], epci: Epci) -> list[dict]:
     """Les collectivités signataires, sans le nom des élus (donnée personnelle absente des sources)."""
     parties = [
-        {"partie": Signataire.Partie.EPCI, "organisme": epci.nom, "qualite": f"présidence de {epci.nom}"}
+        {
+            "partie": Signataire.Partie.EPCI,
+            "organisme": epci.nom,
+            "qualite": f"présidente ou président de {epci.nom}",
+        }
     ]
     parties += [
         {

@@ -73,6 +73,22 @@ class Jalon:
             return f"à venir (échéance le {date_longue(self.echeance)})"
         return "non renseigné"
 
+    @property
+    def detail(self) -> str:
+        """Ce que `texte` ajoute à l'état, pour l'écrire à côté de son badge sans le répéter (« EN COURS signature
+        prévue le 1er mars 2024 », jamais « NON RENSEIGNÉ non renseigné ») ; vide s'il n'ajoute rien."""
+        if self.precision == "inconnue" or self.date:
+            return self.texte
+        if self.etat == Etat.EN_RETARD:
+            return f"depuis {duree_en_francais(self.retard_jours)} (dû le {date_longue(self.echeance)})"
+        if self.etat == Etat.EN_COURS:
+            if self.date_prevue:
+                return f"signature prévue le {date_longue(self.date_prevue)}"
+            return "signature prévue : non renseignée"
+        if self.etat == Etat.A_VENIR and self.echeance:
+            return f"échéance le {date_longue(self.echeance)}"
+        return ""
+
 
 @dataclass
 class Avancement:

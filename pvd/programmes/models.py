@@ -18,6 +18,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 
 from pvd.territoires.models import Commune, Departement, Epci
 
@@ -292,9 +293,27 @@ class Convention(models.Model):
 
     @property
     def titre(self) -> str:
+        """L'intitulé, sinon « Convention-cadre valant ORT — CC Grand-Figeac » (`capfirst` : le sigle ORT reste
+        en capitales, là où `str.capitalize` écrivait « ort »)."""
         if self.intitule:
             return self.intitule
-        return f"{self.get_type_display().capitalize()} — {self.epci.nom}"
+        return f"{self.libelle_type} — {self.epci.nom}"
+
+    @property
+    def libelle_type(self) -> str:
+        """« Convention d'adhésion », « Convention-cadre valant ORT », « Avenant » : en tête de phrase ou de titre."""
+        return capfirst(self.get_type_display())
+
+    @property
+    def nom_generique(self) -> str:
+        """« Avenant » ou « Convention » : le sujet d'une phrase du journal (« Avenant signé le … »)."""
+        return "Avenant" if self.type == self.Type.AVENANT else "Convention"
+
+    def accorder(self, participe_feminin: str) -> str:
+        """« signée » pour une convention, « signé » pour un avenant (masculin) : l'adjectif suit le type."""
+        if self.type == self.Type.AVENANT:
+            return participe_feminin.removesuffix("e")
+        return participe_feminin
 
     @property
     def date_fin_estimee(self) -> date | None:

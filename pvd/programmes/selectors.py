@@ -134,7 +134,7 @@ def laureats(
         Laureat.objects.filter(programme=programme)
         .actifs_au(au)
         .select_related("programme", "commune", "commune__departement", "commune__epci", "departement_suivi")
-        .order_by("commune__nom", "commune_id")
+        .order_by("commune__cle_tri", "commune_id")
     )
     if departement:
         qs = qs.filter(departement_suivi_id=departement)
@@ -168,7 +168,7 @@ def conventions(
             ),
             Prefetch("signataires", Signataire.objects.order_by("ordre", "id")),
         )
-        .order_by("epci__nom", "type", "date_signature", "id")
+        .order_by("epci__cle_tri", "epci_id", "type", "date_signature", "id")
     )
     if departement:
         qs = qs.filter(departement_suivi_id=departement)
@@ -181,7 +181,7 @@ def conventions(
 
 def convention_detail(pk: int) -> Convention | None:
     return (
-        Convention.objects.select_related("epci", "departement_suivi", "parent", "programme")
+        Convention.objects.select_related("epci", "departement_suivi__region", "parent__epci", "programme")
         .prefetch_related(
             Prefetch(
                 "communes",
@@ -197,10 +197,18 @@ def convention_detail(pk: int) -> Convention | None:
     )
 
 
-def historique(objet) -> QuerySet[Evenement]:
-    return Evenement.objects.filter(objet_type=objet._meta.model_name, objet_id=str(objet.pk)).select_related(
-        "auteur"
-    )
+def historique(objet, apres: int = 0) -> QuerySet[Evenement]:
+    """Le journal de l'objet, les plus récents d'abord ; `apres` : seulement les entrées postérieures à celle-là
+    (ce qui a changé depuis qu'un formulaire a été ouvert)."""
+    return Evenement.objects.filter(
+        objet_type=objet._meta.model_name, objet_id=str(objet.pk), pk__gt=apres
+    ).select_related("auteur")
+
+
+def dernier_evenement(objet) -> int:
+    """L'identifiant de la dernière entrée du journal de l'objet (0 s'il n'en a pas)."""
+    dernier = historique(objet).order_by("-pk").values_list("pk", flat=True).first()
+    return dernier or 0
 
 
 # Tableau de bord -----------------------------------------------------------------------------------------------

@@ -458,14 +458,15 @@ def conventions_create(
         }
         if p.precision_date_prevue != "jour":
             apres["precision_date_prevue"] = p.precision_date_prevue
-        resume = f"{convention.get_type_display().capitalize()} créée : {p.epci.nom}"
+        cree = f"{convention.libelle_type} {convention.accorder('créée')}"
+        resume = f"{cree} : {p.epci.nom}"
         if p.date_signature:  # une convention arrivée signée : un seul fait, daté
             apres |= {
                 "statut": Convention.Statut.SIGNEE,
                 "date_signature": p.date_signature,
                 "signataires": _signataires_lisibles(p.signataires),
             }
-            resume = f"{convention.get_type_display().capitalize()} créée, signée le {p.date_signature:%d/%m/%Y} : {p.epci.nom}"
+            resume = f"{cree}, {convention.accorder('signée')} le {p.date_signature:%d/%m/%Y} : {p.epci.nom}"
         evenements.append(_evenement(convention, Evenement.Action.CREATION, resume, trace, apres=apres))
     Evenement.objects.bulk_create(evenements)
     return conventions
@@ -546,7 +547,8 @@ def convention_update(
         journaliser(
             convention,
             Evenement.Action.MODIFICATION,
-            f"Convention modifiée : {', '.join(sorted(changes))}",
+            f"{convention.nom_generique} {convention.accorder('modifiée')} : "
+            + ", ".join(str(Convention._meta.get_field(champ).verbose_name) for champ in sorted(changes)),
             trace,
             avant={k: avant[k] for k in changes},
             apres=changes,
@@ -669,7 +671,7 @@ def _evenement_signature(
     return _evenement(
         convention,
         Evenement.Action.MODIFICATION,
-        f"Convention signée le {date_signature:%d/%m/%Y}",
+        f"{convention.nom_generique} {convention.accorder('signée')} le {date_signature:%d/%m/%Y}",
         trace,
         avant={"statut": Convention.Statut.EN_ELABORATION},
         apres={
@@ -739,7 +741,7 @@ def convention_terminate(
     journaliser(
         convention,
         Evenement.Action.MODIFICATION,
-        f"Convention résiliée le {date_resiliation:%d/%m/%Y}",
+        f"{convention.nom_generique} {convention.accorder('résiliée')} le {date_resiliation:%d/%m/%Y}",
         trace,
         avant={"statut": Convention.Statut.SIGNEE},
         apres={"statut": Convention.Statut.RESILIEE, "date_resiliation": date_resiliation},

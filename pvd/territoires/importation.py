@@ -36,6 +36,7 @@ from .models import (
     ImportReferentiel,
     Region,
 )
+from .tri import cle_de_tri
 
 MILLESIME_COURANT = ("cog-2026", 2026)
 MILLESIMES_HISTORIQUES = (("cog-2021", 2021),)
@@ -256,6 +257,7 @@ def _importer_courant(
     epcis = {
         e["code"]: {
             "nom": e["nom"],
+            "cle_tri": cle_de_tri(e["nom"]),
             "nature": e["type"],
             "mode_financement": e.get("modeFinancement", ""),
             "population": e.get("populationMunicipale"),
@@ -267,6 +269,7 @@ def _importer_courant(
     communes = {
         c["code"]: {
             "nom": c["nom"],
+            "cle_tri": cle_de_tri(c["nom"]),
             "type_liaison": c.get("typeLiaison", 0),
             "departement_id": c["departement"],
             "region_id": c["region"],
@@ -279,8 +282,19 @@ def _importer_courant(
         }
         for c in _communes_actuelles(courant)
     }
+    # Une seule population par EPCI, partout : la somme de celles de ses communes membres, que montrent leurs
+    # pages. Le chiffre propre de l'EPCI dans le COG vient d'un autre recensement que celui des communes
+    # (Cauvaldor : 45 320 contre 45 461 pour ses communes additionnées).
+    populations_epci: Counter = Counter()
+    for valeurs in communes.values():
+        if valeurs["epci_id"]:
+            populations_epci[valeurs["epci_id"]] += valeurs["population"] or 0
+    for siren, valeurs in epcis.items():
+        if siren in populations_epci:
+            valeurs["population"] = populations_epci[siren]
     champs_communes = [
         "nom",
+        "cle_tri",
         "type_liaison",
         "departement_id",
         "region_id",
@@ -303,6 +317,7 @@ def _importer_courant(
                 continue
             communes[c["code"]] = {
                 "nom": c["nom"],
+                "cle_tri": cle_de_tri(c["nom"]),
                 "type_liaison": c.get("typeLiaison", 0),
                 "departement_id": c["departement"],
                 "region_id": c["region"],
@@ -324,6 +339,7 @@ def _importer_courant(
             repreneurs.pop(None, None)
             epcis[e["code"]] = {
                 "nom": e["nom"],
+                "cle_tri": cle_de_tri(e["nom"]),
                 "nature": e["type"],
                 "mode_financement": e.get("modeFinancement", ""),
                 "population": e.get("populationMunicipale"),
@@ -331,7 +347,15 @@ def _importer_courant(
                 "remplace_par_id": repreneurs.most_common(1)[0][0] if repreneurs else None,
             }
 
-    champs_epci = ["nom", "nature", "mode_financement", "population", "obsolete", "remplace_par_id"]
+    champs_epci = [
+        "nom",
+        "cle_tri",
+        "nature",
+        "mode_financement",
+        "population",
+        "obsolete",
+        "remplace_par_id",
+    ]
     # Les EPCI remplaçants d'abord, pour que la clé étrangère `remplace_par` vise une ligne existante.
     _synchroniser(Epci, {k: v for k, v in epcis.items() if not v["obsolete"]}, champs_epci, comptes, "EPCI")
     _synchroniser(

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from .charniere import nom_avec_charniere
+from .tri import CleDeTri
 
 
 class TypeLiaison(models.IntegerChoices):
@@ -93,9 +94,15 @@ class Epci(models.Model):
 
     siren = models.CharField("SIREN", max_length=9, primary_key=True)
     nom = models.CharField("nom officiel", max_length=200)
+    cle_tri = CleDeTri("clé de tri alphabétique")
     nature = models.CharField(max_length=5, choices=Nature.choices)
     mode_financement = models.CharField("mode de financement", max_length=10, blank=True)
-    population = models.PositiveIntegerField("population municipale", null=True, blank=True)
+    population = models.PositiveIntegerField(
+        "population municipale",
+        null=True,
+        blank=True,
+        help_text="La somme des populations de ses communes membres (celles de leurs pages), posée par l'import.",
+    )
     departements = models.ManyToManyField(
         Departement, related_name="epcis", blank=True, help_text="Départements de ses communes membres."
     )
@@ -109,7 +116,7 @@ class Epci(models.Model):
     class Meta:
         verbose_name = "EPCI"
         verbose_name_plural = "EPCI"
-        ordering = ["nom"]
+        ordering = ["cle_tri", "siren"]
         constraints = [
             models.CheckConstraint(condition=Q(siren__regex=r"^[0-9]{9}$"), name="epci_siren_9_chiffres"),
             models.CheckConstraint(
@@ -138,6 +145,7 @@ class Commune(NommeMixin):
         related_name="communes",
         verbose_name="EPCI (millésime courant)",
     )
+    cle_tri = CleDeTri("clé de tri alphabétique")
     population = models.PositiveIntegerField(null=True, blank=True)
     siren = models.CharField("SIREN", max_length=9, blank=True)
     codes_postaux = models.CharField(
@@ -158,7 +166,7 @@ class Commune(NommeMixin):
     objects = CommuneQuerySet.as_manager()
 
     class Meta:
-        ordering = ["nom", "code"]
+        ordering = ["cle_tri", "code"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[0-9][0-9AB][0-9]{3}$"), name="commune_code_insee"

@@ -24,12 +24,17 @@ def departement_epcis(departement: Departement) -> QuerySet[Epci]:
             population_dep=Sum("communes__population", filter=dans_dep),
         )
         .prefetch_related(Prefetch("departements", Departement.objects.order_by("code")))
-        .order_by("nom")
+        .order_by("cle_tri", "siren")
     )
 
 
 def departement_communes(departement: Departement) -> QuerySet[Commune]:
-    return Commune.objects.actuelles().filter(departement=departement).select_related("epci").order_by("nom")
+    return (
+        Commune.objects.actuelles()
+        .filter(departement=departement)
+        .select_related("epci")
+        .order_by("cle_tri", "code")
+    )
 
 
 def epci_detail(siren: str) -> Epci | None:
@@ -46,7 +51,12 @@ def epci_detail(siren: str) -> Epci | None:
 
 
 def epci_membres(epci: Epci) -> QuerySet[Commune]:
-    return Commune.objects.actuelles().filter(epci=epci).select_related("departement").order_by("nom")
+    return (
+        Commune.objects.actuelles()
+        .filter(epci=epci)
+        .select_related("departement")
+        .order_by("cle_tri", "code")
+    )
 
 
 def commune_detail(code: str) -> Commune | None:

@@ -2,16 +2,53 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import ErrorList
 from dsfr.forms import DsfrBaseForm
 
+from pvd.programmes.dates import date_longue
 from pvd.programmes.models import Convention, ConventionCommune, Laureat
 from pvd.territoires.models import Epci
+from pvd.territoires.tri import trier
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ConnexionForm(DsfrBaseForm, AuthenticationForm):
-    """DsfrBaseForm en premier : ses classes DSFR se posent après les libellés du formulaire de Django."""
+class ErreursDsfr(ErrorList):
+    """Les erreurs comme le DSFR les écrit (`fr-message--error` sous le champ), pas une liste à puces."""
+
+    template_name = "web/formulaires/erreurs.html"
+
+
+class CasesACocher(forms.CheckboxSelectMultiple):
+    """Des cases du DSFR : chaque case dans son `fr-checkbox-group`, le libellé après elle (le gabarit de Django
+    met la case dans le libellé, et django-dsfr ajoute à chaque case un attribut `dsfr` qui n'est pas du HTML)."""
+
+    option_template_name = "web/formulaires/case.html"
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("dsfr", None)
+        return attrs
+
+
+class ChoixACocher(forms.ModelMultipleChoiceField):
+    """Plusieurs choix parmi des cases, dans le `fieldset` du DSFR (le nom du widget ne suffit plus à django-dsfr
+    pour le reconnaître)."""
+
+    widget = CasesACocher
+    template_name = "dsfr/form_field_snippets/checkboxselectmultiple_snippet.html"
+
+
+class FormulaireDsfr(DsfrBaseForm):
+    """Le formulaire de django-dsfr, avec les erreurs écrites à la manière du DSFR."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", ErreursDsfr)
+        super().__init__(*args, **kwargs)
+
+
+class ConnexionForm(FormulaireDsfr, AuthenticationForm):
+    """FormulaireDsfr en premier : ses classes DSFR se posent après les libellés du formulaire de Django."""
 
     error_messages = {
         "invalid_login": "Adresse ou mot de passe incorrect. Vérifiez la saisie (les majuscules comptent).",
@@ -19,27 +56,45 @@ class ConnexionForm(DsfrBaseForm, AuthenticationForm):
     }
 
 
-class DateForm(DsfrBaseForm):
+class DateForm(FormulaireDsfr):
     au = forms.DateField(label="Situation au", required=False, widget=DATE)
 
 
 class VersionMixin(forms.Form):
+    """La version lue (verrou optimiste) et la dernière entrée du journal vue : en cas de conflit, la page dit ce qui
+    a changé depuis."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+    journal = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
 
-class ConventionForm(DsfrBaseForm):
+def convention_a_modifier(convention: Convention) -> str:
+    """Une entrée de la liste des conventions qu'un avenant modifie : type, EPCI et date, pour distinguer les deux
+    conventions-cadres d'un EPCI signées en deux vagues."""
+    if convention.date_signature:
+        quand = f"signée le {date_longue(convention.date_signature)}"
+    elif convention.date_signature_prevue:
+        quand = f"en élaboration, signature prévue le {date_longue(convention.date_signature_prevue)}"
+    else:
+        quand = "en élaboration"
+    return f"{convention.libelle_type} — {convention.epci.nom} — {quand}"
+
+
+class ConventionForm(FormulaireDsfr):
     type = forms.ChoiceField(label="Type de convention", choices=Convention.Type.choices)
     epci = forms.ModelChoiceField(
         label="EPCI porteur", queryset=Epci.objects.none(), empty_label="Choisissez"
     )
-    communes = forms.ModelMultipleChoiceField(
+    communes = ChoixACocher(
         label="Communes lauréates",
         queryset=Laureat.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
         help_text="Les communes lauréates suivies par ce département.",
     )
     parent = forms.ModelChoiceField(
-        label="Convention modifiée (pour un avenant)", queryset=Convention.objects.none(), required=False
+        label="Convention modifiée (pour un avenant)",
+        queryset=Convention.objects.none(),
+        required=False,
+        empty_label="Aucune : ce n'est pas un avenant",
     )
     intitule = forms.CharField(label="Intitulé", required=False, max_length=300)
     date_ouverture = forms.DateField(label="En élaboration depuis le", required=False, widget=DATE)
@@ -56,21 +111,25 @@ class ConventionForm(DsfrBaseForm):
 
     def __init__(self, *args, departement, programme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["epci"].queryset = Epci.objects.actuels().filter(departements=departement).order_by("nom")
+        self.fields["epci"].queryset = (
+            Epci.objects.actuels().filter(departements=departement).order_by("cle_tri", "siren")
+        )
         self.fields["communes"].queryset = (
             Laureat.objects.filter(programme=programme, departement_suivi=departement)
             .select_related("commune")
-            .order_by("commune__nom")
+            .order_by("commune__cle_tri", "commune_id")
         )
         self.fields["communes"].label_from_instance = lambda laureat: laureat.commune.nom
         self.fields["parent"].queryset = (
             Convention.objects.filter(programme=programme, departement_suivi=departement)
             .exclude(type=Convention.Type.AVENANT)
             .select_related("epci")
+            .order_by("epci__cle_tri", "epci_id", "type", "date_signature", "id")
         )
+        self.fields["parent"].label_from_instance = convention_a_modifier
 
 
-class ConventionModifierForm(VersionMixin, DsfrBaseForm):
+class ConventionModifierForm(VersionMixin, FormulaireDsfr):
     intitule = forms.CharField(label="Intitulé", required=False, max_length=300)
     date_ouverture = forms.DateField(label="En élaboration depuis le", required=False, widget=DATE)
     date_signature_prevue = forms.DateField(label="Date de signature prévue", required=False, widget=DATE)
@@ -78,7 +137,7 @@ class ConventionModifierForm(VersionMixin, DsfrBaseForm):
     duree_annees = forms.IntegerField(label="Durée (années)", required=False, min_value=1, max_value=30)
 
 
-class AjoutCommuneForm(VersionMixin, DsfrBaseForm):
+class AjoutCommuneForm(VersionMixin, FormulaireDsfr):
     commune = forms.CharField(
         label="Commune", max_length=200, help_text="Son nom comme vous l'écrivez, ou son code INSEE."
     )
@@ -92,7 +151,7 @@ class AjoutCommuneForm(VersionMixin, DsfrBaseForm):
     )
 
 
-class SignatureForm(VersionMixin, DsfrBaseForm):
+class SignatureForm(VersionMixin, FormulaireDsfr):
     date_signature = forms.DateField(label="Date de signature", widget=DATE)
     lieu_signature = forms.CharField(label="Lieu de signature", required=False, max_length=200)
     etat_nom = forms.CharField(
@@ -112,11 +171,9 @@ class SignatureForm(VersionMixin, DsfrBaseForm):
     )
 
 
-class PosteForm(DsfrBaseForm):
+class PosteForm(FormulaireDsfr):
     employeur = forms.ChoiceField(label="Employeur")
-    laureats = forms.ModelMultipleChoiceField(
-        label="Lauréats couverts", queryset=Laureat.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    laureats = ChoixACocher(label="Lauréats couverts", queryset=Laureat.objects.none())
     nom_titulaire = forms.CharField(label="Nom du chef de projet", required=False, max_length=200)
     date_prise_poste = forms.DateField(label="Date de prise de poste", widget=DATE)
     date_fin = forms.DateField(label="Date de fin de poste", required=False, widget=DATE)
@@ -132,19 +189,19 @@ class PosteForm(DsfrBaseForm):
         laureats = (
             Laureat.objects.filter(programme=programme, departement_suivi=departement)
             .select_related("commune", "commune__epci")
-            .order_by("commune__nom")
+            .order_by("commune__cle_tri", "commune_id")
         )
         self.fields["laureats"].queryset = laureats
         self.fields["laureats"].label_from_instance = lambda laureat: laureat.commune.nom
         epcis = {laureat.commune.epci for laureat in laureats if laureat.commune.epci}
         self.fields["employeur"].choices = (
             [("", "Choisissez")]
-            + [(f"epci:{e.siren}", e.nom) for e in sorted(epcis, key=lambda e: e.nom)]
+            + [(f"epci:{e.siren}", e.nom) for e in trier(epcis, lambda e: e.nom)]
             + [(f"commune:{laureat.commune_id}", laureat.commune.nom) for laureat in laureats]
         )
 
 
-class CommuniqueForm(DsfrBaseForm):
+class CommuniqueForm(FormulaireDsfr):
     """Les blocs du communiqué, modifiables avant l'export ; l'ordre des lignes de conventions est libre."""
 
     entete = forms.CharField(label="En-tête", max_length=200)
@@ -198,7 +255,7 @@ class CommuniqueForm(DsfrBaseForm):
         return Communique(conventions=lignes, **champs)
 
 
-class ImportForm(DsfrBaseForm):
+class ImportForm(FormulaireDsfr):
     fichier = forms.FileField(label="Fichier", help_text="CSV, XLSX, XLS ou ODS ; 20 Mo au plus.")
     source = forms.ChoiceField(
         label="Nature du fichier",

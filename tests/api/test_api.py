@@ -103,3 +103,8 @@ def test_liste_a_nombre_de_requetes_fixe(client, compter_requetes):
             client.get("/api/v1/communes", {"limit": limit})
         comptes.append(len(requetes))
     assert comptes[0] == comptes[1] <= 3
+
+
+def test_membres_d_un_epci_dans_l_ordre_alphabetique_francais(client):
+    noms = [m["nom"] for m in client.get("/api/v1/epci/200066371").json()["membres"]]
+    assert noms.index("Bétaille") < noms.index("Bretenoux")

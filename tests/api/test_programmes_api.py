@@ -164,3 +164,12 @@ class TestEcritures:
         chemins = client.get("/api/v1/openapi.json").json()["paths"]
         patch = chemins["/api/v1/conventions/{pk}"]["patch"]["responses"]
         assert {"200", "401", "412", "422", "428"} <= set(patch)
+
+
+def test_conventions_dans_l_ordre_alphabetique_francais_des_epci(client_lecteur, lot):
+    """Triées par EPCI : « CC de la Vallée du Lot… » avant « CC Grand-Figeac », sur SQLite comme sur PostgreSQL."""
+    donnees = client_lecteur.get(
+        "/api/v1/conventions", {"programme": "pvd", "departement": "46", "limit": 100}
+    ).json()
+    epcis = [c["epci"]["nom"] for c in donnees["resultats"]]
+    assert epcis.index("CC de la Vallée du Lot et du Vignoble") < epcis.index("CC Grand-Figeac")

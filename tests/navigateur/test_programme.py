@@ -75,8 +75,8 @@ def test_conflit_entre_deux_personnes(lot_en_ligne, navigateur, page):
 
         autre.get_by_label("Lieu de signature").fill("Salviac")
         autre.get_by_role("button", name="Enregistrer").click()
-        expect(autre.locator("#conflit")).to_contain_text("Quelqu'un d'autre a modifié cette convention")
-        expect(autre.locator("#conflit")).to_contain_text("lieu « Cazals »")
+        expect(autre.locator("#conflit")).to_contain_text("Vos modifications n'ont pas été enregistrées")
+        expect(autre.locator("#conflit")).to_contain_text("Lieu de signature : vide → « Cazals »")
         expect(autre.get_by_label("Lieu de signature")).to_have_value("Salviac")
     finally:
         autre_contexte.close()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Sum
 from django.test import override_settings
 
 from pvd.territoires import importation
@@ -112,3 +113,16 @@ def test_paquets_absents_message_clair(tmp_path):
     with override_settings(NODE_MODULES_DIR=tmp_path), pytest.raises(ReferentielIntrouvable) as erreur:
         referentiel_importer()
     assert "npm ci" in str(erreur.value)
+
+
+def test_population_d_un_epci_somme_de_ses_communes():
+    """Une seule population par EPCI : celle de ses communes additionnées, pas le chiffre d'un autre recensement."""
+    sommes = dict(
+        Commune.objects.actuelles()
+        .filter(epci__isnull=False)
+        .values("epci")
+        .annotate(total=Sum("population"))
+        .values_list("epci", "total")
+    )
+    populations = dict(Epci.objects.actuels().values_list("siren", "population"))
+    assert populations == sommes

@@ -1,5 +1,7 @@
 """Les pages d'import : dépôt, correspondance gardée pour le département, choix d'une commune, confirmation."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -66,3 +68,34 @@ def test_une_collectivite_n_importe_pas(client):
     cdp = utilisateur_creer(email="cdp@cauvaldor.test", role="collectivite", epcis=["200066371"])
     client.force_login(cdp)
     assert client.get("/imports/").status_code == 403
+
+
+class TestDepartementDuLecteurDeCommuniques:
+    """Le département du communiqué est d'avance celui du compte ; sans département propre, celui que nomme le texte."""
+
+    TEXTE = "Le préfet du Lot a signé le 27 juillet 2021 la convention d'adhésion de la commune de Gramat."
+
+    def test_le_departement_du_compte(self, client):
+        compte = utilisateur_creer(
+            email="anct@anct.gouv.fr",
+            role="national",
+            departements=["46"],
+            mot_de_passe="mot-de-passe-de-test-3",
+        )
+        client.force_login(compte)
+        html = client.get("/imports/communique/").content.decode()
+        assert '<option value="46" selected>' in html
+
+    def test_sans_departement_propre_celui_du_communique(self, client):
+        compte = utilisateur_creer(
+            email="anct@anct.gouv.fr", role="national", mot_de_passe="mot-de-passe-de-test-3"
+        )
+        client.force_login(compte)
+        html = client.get("/imports/communique/").content.decode()
+        assert '<option value="" selected>Celui que nomme le communiqué</option>' in html
+        assert re.search(r'<option value="01"[^>]*selected', html) is None
+        reponse = client.post(
+            "/imports/communique/", {"texte": self.TEXTE, "departement": "", "action": "lire"}
+        )
+        assert reponse.context["proposition"]["departement"] == "46"
+        assert "<mark>Gramat</mark>" in reponse.content.decode()

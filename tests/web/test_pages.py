@@ -115,3 +115,29 @@ def test_admin_lisible(admin_client):
         "/admin/programmes/programme/1/change/",
     ):
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_listes_dans_l_ordre_alphabetique_francais(client):
+    """« Bétaille » avant « Bretenoux », « CC de la Vallée… » avant « CC Grand-Figeac » (casse et accents ignorés)."""
+    html = client.get("/epci/200066371/").content.decode()
+    assert html.index(">Bétaille<") < html.index(">Bretenoux<")
+    html = client.get("/departements/46/").content.decode()
+    assert html.index(">Bétaille<") < html.index(">Bretenoux<")
+    assert html.index(">CC de la Vallée du Lot et du Vignoble<") < html.index(">CC Grand-Figeac<")
+
+
+def test_une_seule_population_par_epci(client):
+    """La page de l'EPCI, celle de son département et les suggestions donnent le même chiffre : ses communes
+    additionnées (le COG en donnait un autre pour l'EPCI, 45 320 contre 45 461 pour Cauvaldor)."""
+    from django.db.models import Sum
+
+    from pvd.territoires.models import Commune
+    from pvd.web.templatetags.humanize_fr import nombre
+
+    total = Commune.objects.actuelles().filter(epci_id="200066371").aggregate(t=Sum("population"))["t"]
+    attendu = f"{nombre(total)} habitants"
+    assert attendu in client.get("/epci/200066371/").content.decode()
+    assert attendu in client.get(reverse("suggestions"), {"q": "Cauvaldor"}).content.decode()
+    page_departement = client.get("/departements/46/").content.decode()
+    ligne = page_departement[page_departement.index(">CC Causses et Vallée de la Dordogne<") :]
+    assert ligne[: ligne.index("</tr>")].count(f">{nombre(total)}<") == 1

@@ -179,25 +179,41 @@ class TestFormulaires:
         assert "n&#x27;est pas un PDF" in html
         assert cazals().statut == "en_elaboration"
 
-    def test_conflit_de_version(self, client, lot, redacteur):
+    def test_conflit_de_version(self, client, lot, redacteur, lecteur):
+        """Un seul message : rien n'est enregistré, chaque champ que l'autre personne a changé, quoi refaire."""
         client.force_login(redacteur)
         convention = cazals()
         url = reverse("convention-modifier", args=[convention.pk])
-        donnees = {
-            "version": convention.version,
-            "intitule": "",
-            "lieu_signature": "Cazals",
-            "duree_annees": "",
+        ouvert = client.get(url).context["formulaire"].initial
+        services.convention_update(
+            convention=convention,
+            version=convention.version,
+            champs={"lieu_signature": "Cazals", "date_signature_prevue": date(2021, 10, 1)},
+            trace=services.Trace(auteur=lecteur, canal=Evenement.Canal.PAGE),
+        )
+        donnees_perimees = {
+            "version": ouvert["version"],
+            "journal": ouvert["journal"],
+            "lieu_signature": "Salviac",
+            "duree_annees": "6",
         }
-        assert client.post(url, donnees).status_code == 302
-        donnees_perimees = {**donnees, "lieu_signature": "Salviac"}
         reponse = client.post(url, donnees_perimees)
         html = reponse.content.decode()
         assert reponse.status_code == 200
-        assert "modifiée par quelqu&#x27;un d&#x27;autre" in html
-        assert "lieu « Cazals »" in html
+        assert html.count('role="alert"') == 1
+        assert "Vos modifications n'ont pas été enregistrées" in html
+        assert "Lieu de signature : vide → « Cazals » (partenaire@banque.test)" in html
+        assert "Date de signature prévue : vide → 1er octobre 2021" in html
+        assert "enregistrez-la à" in html
+        assert "modifiée par quelqu&#x27;un d&#x27;autre pendant" not in html  # pas un second message
         assert 'value="Salviac"' in html
         assert cazals().lieu_signature == "Cazals"
+        actuelle = reponse.context["formulaire"].data  # « Enregistrer quand même » : la version actuelle
+        reponse = client.post(
+            url, {**donnees_perimees, "version": actuelle["version"], "journal": actuelle["journal"]}
+        )
+        assert reponse.status_code == 302
+        assert cazals().lieu_signature == "Salviac"
 
     def test_creation_de_convention_et_ajout_de_commune(self, client, lot, redacteur):
         client.force_login(redacteur)

@@ -2,9 +2,11 @@
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
+from django.urls import resolve
 
 from pvd.programmes import services
 from pvd.programmes.demo import charger_exemple_lot
@@ -124,3 +126,31 @@ def test_publier_reserve_aux_equipes(client, lot, secret, lecteur):
     assert client.post(f"/conventions/{secret.pk}/publication/", {"publie": "1"}).status_code == 403
     assert not Convention.objects.get(pk=secret.pk).publie
     assert client.get(f"/conventions/{secret.pk}/publication/").status_code in (403, 405)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/communes/46128/",
+        "/communes/12052/",
+        "/epci/200066371/",
+        "/departements/46/",
+        "/donnees/pvd/",
+        "/donnees/pvd/departements/46/",
+    ],
+)
+def test_les_pages_publiques_ne_menent_jamais_a_la_connexion(client, lot, url):
+    """Chaque lien d'une page publique s'ouvre sans compte (le bouton « Se connecter » mis à part)."""
+    html = client.get(url).content.decode()
+    par_vue = {}  # un lien par sorte de page suffit : les 312 communes du Lot mènent au même gabarit
+    for lien in sorted(set(re.findall(r'href="(/[^"#?]*)', html)) - {"/connexion/"}):
+        if not lien.startswith(("/static/", "/api/")):
+            par_vue.setdefault(resolve(lien).url_name, lien)
+    assert par_vue
+    for lien in par_vue.values():
+        reponse = client.get(lien)
+        assert reponse.status_code == 200, (lien, reponse.status_code, reponse.get("Location"))
+
+
+def test_les_lecteurs_du_registre_gardent_les_liens_vers_les_conventions(client_lecteur, lot):
+    assert 'href="/conventions/' in client_lecteur.get("/communes/46128/").content.decode()

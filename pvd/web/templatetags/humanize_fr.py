@@ -1,6 +1,25 @@
+from datetime import date
+
 from django import template
 
+from pvd.programmes import dates
+
 register = template.Library()
+
+
+@register.filter(expects_localtime=True)
+def date_longue(valeur: date | None) -> str:
+    """« 1er janvier 2021 », « 27 juillet 2021 » (le filtre `date` de Django écrit « 1 janvier ») ; vide sans date,
+    pour enchaîner `|default:"non renseignée"`."""
+    if not valeur:
+        return ""
+    return dates.date_longue(valeur)
+
+
+@register.filter
+def accorde(participe_feminin: str, convention) -> str:
+    """`{{ "signée"|accorde:convention }}` : « signé » pour un avenant."""
+    return convention.accorder(participe_feminin)
 
 
 @register.filter

@@ -183,7 +183,11 @@ def lire_communique_page(request):
     if not departements:
         raise PermissionDenied("Importer des données est réservé aux préfectures et à l'équipe nationale.")
     texte = request.POST.get("texte", "")
-    code = request.POST.get("departement", "") or (departements[0].code if len(departements) == 1 else "")
+    code = (
+        request.POST.get("departement", "")
+        if request.method == "POST"
+        else _departement_propre(request.user, departements)
+    )
     erreur, proposition, surligne = "", None, ""
     if request.method == "POST" and request.FILES.get("fichier"):
         depose = request.FILES["fichier"]
@@ -230,6 +234,14 @@ def lire_communique_page(request):
             ),
         },
     )
+
+
+def _departement_propre(utilisateur, departements: list) -> str:
+    """Le département choisi d'avance : celui du compte (le premier s'il en a plusieurs) ; sans département propre
+    (équipe nationale), aucun : le service le reconnaît dans le communiqué (« le préfet du Lot »)."""
+    propres = perimetres.perimetre_de(utilisateur).departements
+    codes = [d.code for d in departements]
+    return next((code for code in codes if code in propres), codes[0] if len(codes) == 1 else "")
 
 
 def surligner(texte: str, proposition: dict) -> str:

@@ -14,10 +14,12 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
 from pvd.programmes import selectors, services
+from pvd.programmes.dates import date_longue
 from pvd.programmes.jalons import Etat, avancements
 from pvd.programmes.models import Convention, Evenement, Laureat, Signataire
 from pvd.territoires.models import Commune, Departement, Epci, Region
@@ -80,6 +82,23 @@ def _chemin(*liens, courant: str) -> dict:
     return {"links": [{"url": url, "title": titre} for titre, url in liens], "current": courant}
 
 
+def liens_departement(programme, dep: Departement) -> list[tuple[str, str]]:
+    """Le chemin complet jusqu'à la page d'un département : programme, région, département."""
+    return [
+        (programme.nom, reverse("tableau-de-bord", args=[programme.slug])),
+        (dep.region.nom, reverse("tableau-de-bord-region", args=[programme.slug, dep.region_id])),
+        (f"{dep.nom} ({dep.code})", reverse("programme-departement", args=[programme.slug, dep.code])),
+    ]
+
+
+def _liens_convention(objet: Convention) -> list[tuple[str, str]]:
+    """… jusqu'à la convention, en passant par celle qu'elle modifie si c'est un avenant."""
+    liens = liens_departement(objet.programme, objet.departement_suivi)
+    if objet.parent:
+        liens.append((objet.parent.titre, reverse("convention", args=[objet.parent_id])))
+    return [*liens, (objet.titre, reverse("convention", args=[objet.pk]))]
+
+
 def _erreurs_dans_formulaire(formulaire, erreur: ValidationError) -> None:
     if hasattr(erreur, "error_dict"):
         for champ, messages_champ in erreur.message_dict.items():
@@ -111,7 +130,7 @@ def tableau_de_bord(request, slug: str, region: str = ""):
             "formulaire_date": formulaire,
             "total": total,
             "lignes": lignes,
-            "breadcrumb_data": _chemin(*liens, courant=zone.nom if zone else "Tableau de bord"),
+            "breadcrumb_data": _chemin(*liens, courant=zone.nom if zone else programme.nom),
         },
     )
 
@@ -137,7 +156,7 @@ def departement(request, slug: str, code: str):
                 and jalon.echeance - au <= HORIZON_A_FAIRE
             )
         ),
-        key=lambda paire: (paire[1].echeance or au, paire[0].commune.nom),
+        key=lambda paire: (paire[1].echeance or au, paire[0].commune.cle_tri),
     )
     conventions_par_epci: dict[Epci, list] = {}
     for convention in selectors.conventions(programme, au, departement=dep.code, utilisateur=request.user):
@@ -155,12 +174,11 @@ def departement(request, slug: str, code: str):
             "lignes": lignes,
             "a_faire": a_faire,
             "conventions_par_epci": conventions_par_epci,
+            "registre_interne": True,
             "peut_ecrire": perimetres.peut_ecrire_departement(request.user, dep.code),
             "peut_poste": perimetres.peut_ouvrir_poste(request.user, dep.code),
             "breadcrumb_data": _chemin(
-                (programme.nom, reverse("tableau-de-bord", args=[slug])),
-                (dep.region.nom, reverse("tableau-de-bord-region", args=[slug, dep.region_id])),
-                courant=f"{dep.nom} ({dep.code})",
+                *liens_departement(programme, dep)[:-1], courant=f"{dep.nom} ({dep.code})"
             ),
         },
     )
@@ -198,7 +216,6 @@ def convention(request, pk: int):
     autres_departements = [
         lien for lien in objet.communes.all() if lien.commune.departement_id != objet.departement_suivi_id
     ]
-    dep = objet.departement_suivi
     return render(
         request,
         "web/programmes/convention.html",
@@ -210,14 +227,7 @@ def convention(request, pk: int):
             "fin_estimee": objet.date_fin_estimee,
             "historique": selectors.historique(objet),
             "peut_modifier": perimetres.peut_modifier_convention(request.user, objet),
-            "breadcrumb_data": _chemin(
-                (objet.programme.nom, reverse("tableau-de-bord", args=[objet.programme.slug])),
-                (
-                    f"{dep.nom} ({dep.code})",
-                    reverse("programme-departement", args=[objet.programme.slug, dep.code]),
-                ),
-                courant=objet.titre,
-            ),
+            "breadcrumb_data": _chemin(*_liens_convention(objet)[:-1], courant=objet.titre),
         },
     )
 
@@ -235,11 +245,18 @@ def convention_document(request, pk: int):
     )
 
 
-def _page_formulaire(request, gabarit_titre: str, formulaire, retour: str, **contexte):
+def _page_formulaire(request, gabarit_titre: str, formulaire, retour: str, fil: dict, **contexte):
+    """Un formulaire, son titre, et son fil d'Ariane complet (`fil`, jusqu'à la page d'où l'on vient)."""
     return render(
         request,
         "web/programmes/formulaire.html",
-        {"title": gabarit_titre, "formulaire": formulaire, "retour": retour, **contexte},
+        {
+            "title": gabarit_titre,
+            "formulaire": formulaire,
+            "retour": retour,
+            "breadcrumb_data": fil,
+            **contexte,
+        },
     )
 
 
@@ -275,25 +292,76 @@ def convention_nouvelle(request, slug: str, code: str):
         except ValidationError as erreur:
             _erreurs_dans_formulaire(formulaire, erreur)
         else:
-            messages.success(request, "La convention est créée, en cours d'élaboration.")
+            messages.success(
+                request,
+                "L'avenant est créé, en cours d'élaboration."
+                if objet.type == Convention.Type.AVENANT
+                else "La convention est créée, en cours d'élaboration.",
+            )
             return redirect("convention", pk=objet.pk)
     return _page_formulaire(
         request,
         f"Nouvelle convention — {dep.nom}",
         formulaire,
         reverse("programme-departement", args=[slug, dep.code]),
+        _chemin(*liens_departement(programme, dep), courant="Nouvelle convention"),
         bouton="Créer la convention",
     )
 
 
-def _conflit(request, formulaire, erreur: services.ConflitDeVersion, gabarit_titre: str, retour: str):
-    """Le formulaire revient avec la saisie de l'utilisateur, le message, et la version de l'autre personne."""
-    formulaire.add_error(None, str(erreur))
+def _valeur_lisible(champ: str, valeur) -> str:
+    if valeur in (None, ""):
+        return "vide"
+    if champ.startswith("date_"):
+        try:
+            return date_longue(date.fromisoformat(str(valeur)))
+        except ValueError:
+            pass
+    return f"« {valeur} »" if isinstance(valeur, str) else str(valeur)
+
+
+def _changements(evenements) -> list[str]:
+    """Une ligne par champ changé (« lieu de signature : « Cazals » → « Salviac » ») ; pour une signature ou une
+    commune ajoutée, le résumé du journal."""
+    lignes = []
+    for evenement in evenements:
+        auteur = f" ({evenement.auteur.get_username()})" if evenement.auteur else ""
+        if evenement.apres and set(evenement.apres) <= services.CHAMPS_MODIFIABLES:
+            for champ, apres in evenement.apres.items():
+                nom = Convention._meta.get_field(champ).verbose_name
+                avant = _valeur_lisible(champ, evenement.avant.get(champ))
+                lignes.append(f"{capfirst(nom)} : {avant} → {_valeur_lisible(champ, apres)}{auteur}")
+        else:
+            lignes.append(f"{evenement.resume}{auteur}")
+    return lignes
+
+
+def _initial_version(objet: Convention) -> dict:
+    return {"version": objet.version, "journal": selectors.dernier_evenement(objet)}
+
+
+def _conflit(
+    request, formulaire, erreur: services.ConflitDeVersion, gabarit_titre: str, retour: str, fil: dict
+):
+    """Un seul message : rien n'est enregistré, ce que l'autre personne a changé (chaque champ), et quoi refaire ; le
+    formulaire garde la saisie et prend la version actuelle, pour « Enregistrer quand même »."""
+    actuelle = erreur.actuelle
+    vu = formulaire.cleaned_data.get("journal") or 0
+    changements = _changements(selectors.historique(actuelle, apres=vu).order_by("pk"))
     donnees = formulaire.data.copy()
-    donnees["version"] = erreur.actuelle.version
+    for champ, valeur in _initial_version(actuelle).items():
+        donnees[champ] = valeur
     formulaire.data = donnees
     return _page_formulaire(
-        request, gabarit_titre, formulaire, retour, actuelle=erreur.actuelle, bouton="Enregistrer quand même"
+        request,
+        gabarit_titre,
+        formulaire,
+        retour,
+        fil,
+        conflit=True,
+        actuelle=actuelle,
+        changements=changements,
+        bouton="Enregistrer quand même",
     )
 
 
@@ -302,10 +370,11 @@ def _conflit(request, formulaire, erreur: services.ConflitDeVersion, gabarit_tit
 def convention_modifier(request, pk: int):
     objet = _convention_a_modifier(request, pk)
     champs = ["intitule", "date_ouverture", "date_signature_prevue", "lieu_signature", "duree_annees"]
-    initial = {c: getattr(objet, c) for c in champs} | {"version": objet.version}
+    initial = {c: getattr(objet, c) for c in champs} | _initial_version(objet)
     formulaire = ConventionModifierForm(request.POST or None, initial=initial)
     retour = reverse("convention", args=[pk])
     titre = f"Modifier — {objet.titre}"
+    fil = _chemin(*_liens_convention(objet), courant="Modifier")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         try:
@@ -316,13 +385,13 @@ def convention_modifier(request, pk: int):
                 trace=_trace(request),
             )
         except services.ConflitDeVersion as erreur:
-            return _conflit(request, formulaire, erreur, titre, retour)
+            return _conflit(request, formulaire, erreur, titre, retour, fil)
         except ValidationError as erreur:
             _erreurs_dans_formulaire(formulaire, erreur)
         else:
             messages.success(request, "Modifications enregistrées.")
             return redirect(retour)
-    return _page_formulaire(request, titre, formulaire, retour, bouton="Enregistrer")
+    return _page_formulaire(request, titre, formulaire, retour, fil, bouton="Enregistrer")
 
 
 @lecture_requise
@@ -330,10 +399,11 @@ def convention_modifier(request, pk: int):
 def convention_ajout_commune(request, pk: int):
     objet = _convention_a_modifier(request, pk)
     formulaire = AjoutCommuneForm(
-        request.POST or None, initial={"version": objet.version, "role": "laureate"}
+        request.POST or None, initial=_initial_version(objet) | {"role": "laureate"}
     )
     retour = reverse("convention", args=[pk])
     titre = f"Ajouter une commune — {objet.titre}"
+    fil = _chemin(*_liens_convention(objet), courant="Ajouter une commune")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         trouvee = resoudre(d["commune"], type="commune", epci=objet.epci_id)
@@ -357,29 +427,28 @@ def convention_ajout_commune(request, pk: int):
                     trace=_trace(request),
                 )
             except services.ConflitDeVersion as erreur:
-                return _conflit(request, formulaire, erreur, titre, retour)
+                return _conflit(request, formulaire, erreur, titre, retour, fil)
             except ValidationError as erreur:
                 _erreurs_dans_formulaire(formulaire, erreur)
             else:
                 messages.success(request, f"{trouvee.resultat.nom} est ajoutée à la convention.")
                 return redirect(retour)
-    return _page_formulaire(request, titre, formulaire, retour, bouton="Ajouter")
+    return _page_formulaire(request, titre, formulaire, retour, fil, bouton="Ajouter")
 
 
 @lecture_requise
 @require_http_methods(["GET", "POST"])
 def convention_signature(request, pk: int):
     objet = _convention_a_modifier(request, pk)
-    dep = objet.departement_suivi
-    initial = {
-        "version": objet.version,
-        "etat_qualite": f"préfet {dep.avec_charniere}",
+    initial = _initial_version(objet) | {
+        "etat_qualite": f"préfet {objet.departement_suivi.avec_charniere}",
         "lieu_signature": objet.lieu_signature,
         "date_signature": objet.date_signature_prevue,
     }
     formulaire = SignatureForm(request.POST or None, request.FILES or None, initial=initial)
     retour = reverse("convention", args=[pk])
     titre = f"Enregistrer la signature — {objet.titre}"
+    fil = _chemin(*_liens_convention(objet), courant="Enregistrer la signature")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         signataires = [
@@ -395,7 +464,7 @@ def convention_signature(request, pk: int):
                 {
                     "partie": Signataire.Partie.EPCI,
                     "organisme": objet.epci.nom,
-                    "qualite": f"présidence de {objet.epci.nom}",
+                    "qualite": f"présidente ou président de {objet.epci.nom}",
                 }
             )
             signataires += [
@@ -418,14 +487,14 @@ def convention_signature(request, pk: int):
                 trace=_trace(request),
             )
         except services.ConflitDeVersion as erreur:
-            return _conflit(request, formulaire, erreur, titre, retour)
+            return _conflit(request, formulaire, erreur, titre, retour, fil)
         except ValidationError as erreur:
             _erreurs_dans_formulaire(formulaire, erreur)
         else:
             messages.success(request, f"Signature du {d['date_signature']:%d/%m/%Y} enregistrée.")
             return redirect(retour)
     return _page_formulaire(
-        request, titre, formulaire, retour, bouton="Enregistrer la signature", fichiers=True
+        request, titre, formulaire, retour, fil, bouton="Enregistrer la signature", fichiers=True
     )
 
 
@@ -472,7 +541,12 @@ def poste_nouveau(request, slug: str, code: str):
             messages.success(request, "Le poste de chef de projet est enregistré.")
             return redirect(retour)
     return _page_formulaire(
-        request, f"Chef de projet — {dep.nom}", formulaire, retour, bouton="Enregistrer le poste"
+        request,
+        f"Chef de projet — {dep.nom}",
+        formulaire,
+        retour,
+        _chemin(*liens_departement(programme, dep), courant="Enregistrer un chef de projet"),
+        bouton="Enregistrer le poste",
     )
 
 

@@ -4,7 +4,6 @@ from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
@@ -15,14 +14,14 @@ from pvd.publication.rendus import FORMATS, ExportIndisponible, rendre
 from pvd.territoires.models import Departement
 
 from ..forms import CommuniqueForm
-from .programmes import _chemin, _trace, exiger, lecture_requise
+from .programmes import _chemin, _trace, exiger, lecture_requise, liens_departement
 
 
 @lecture_requise
 @require_http_methods(["GET", "POST"])
 def communique(request, slug: str, code: str):
     programme = programme_par_slug(slug)
-    departement = Departement.objects.select_related("chef_lieu").filter(code=code.upper()).first()
+    departement = Departement.objects.select_related("chef_lieu", "region").filter(code=code.upper()).first()
     if programme is None or departement is None:
         raise Http404("Programme ou département inconnu.")
     exiger(
@@ -80,12 +79,7 @@ def communique(request, slug: str, code: str):
             ],
             "erreur_export": erreur_export,
             "breadcrumb_data": _chemin(
-                (programme.nom, reverse("tableau-de-bord", args=[slug])),
-                (
-                    f"{departement.nom} ({departement.code})",
-                    reverse("programme-departement", args=[slug, departement.code]),
-                ),
-                courant="Communiqué de presse",
+                *liens_departement(programme, departement), courant="Communiqué de presse"
             ),
         },
     )

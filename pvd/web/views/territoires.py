@@ -101,19 +101,21 @@ def commune(request, code: str):
     if objet is None:
         raise Http404(f"Aucune commune ne porte le code INSEE « {code} ».")
     dep = objet.departement
+    registre_interne = lit_le_registre_interne(request.user)
     return render(
         request,
         "web/commune.html",
         {
             "title": f"{objet.nom} ({objet.code})",
             "commune": objet,
-            "avancements": avancements_de_commune(
-                objet, aujourd_hui(), publics=not lit_le_registre_interne(request.user)
-            ),
-            "historique": historique_de_commune(objet) if lit_le_registre_interne(request.user) else None,
+            "avancements": avancements_de_commune(objet, aujourd_hui(), publics=not registre_interne),
+            "historique": historique_de_commune(objet) if registre_interne else None,
+            # Les liens vers le registre (conventions, pages du programme) : pour ses seuls lecteurs.
+            "registre_interne": registre_interne,
             "breadcrumb_data": _chemin(
                 ("Départements", reverse("departements")),
                 (f"{dep.nom} ({dep.code})", reverse("departement", args=[dep.code])),
+                *([(objet.epci.nom, reverse("epci", args=[objet.epci_id]))] if objet.epci else []),
                 courant=objet.nom,
             ),
         },
