@@ -193,3 +193,22 @@ def test_journaux_du_serveur_en_francais(client, caplog):
     client.get("/cette-page-n-existe-pas/")
     messages = [r.getMessage() for r in caplog.records if r.name == "django.request"]
     assert messages == ["Page introuvable (404) : /cette-page-n-existe-pas/"]
+
+
+def test_resolve_fichier_lisible_par_excel_et_sans_formule(tmp_path):
+    """Sortie en UTF-8 avec BOM (accents justes dans Excel) ; `=`, `+`, `-`, `@` en tête neutralisés comme les exports."""
+    entree = ecrire(
+        tmp_path / "noms.csv",
+        'nom;remarque\nSaint-Céré;=HYPERLINK("http://x")\n@SUM(1);+33 5 65\n-Gramat;ok\n',
+        "cp1252",
+    )
+    sortie = tmp_path / "sortie.csv"
+    call_command("resolve", file=str(entree), output=str(sortie))
+    octets = sortie.read_bytes()
+    assert octets.startswith(b"\xef\xbb\xbf")
+    lignes = list(csv.DictReader(octets.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert lignes[0]["nom_officiel"] == "Saint-Céré"
+    assert lignes[0]["remarque"] == '\'=HYPERLINK("http://x")'
+    assert (lignes[1]["nom"], lignes[1]["remarque"]) == ("'@SUM(1)", "'+33 5 65")
+    assert lignes[2]["nom"] == "'-Gramat"
+    assert not any(v.startswith(("=", "+", "-", "@")) for ligne in lignes for v in ligne.values())
