@@ -10,7 +10,7 @@ from datetime import date
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from pvd.programmes.models import Convention
 
@@ -240,8 +240,9 @@ class ConventionModification(Schema):
 
 
 # Un signataire reçu avec une signature : la partie est vérifiée par le service ; les textes, coupés à 200
-# caractères comme en base ; les autres clés, ignorées.
-class SignataireSaisi(Schema):
+# caractères comme en base ; les autres clés, ignorées. Un modèle pydantic simple, pas un `Schema` de ninja : ce
+# dernier lirait les attributs de n'importe quel objet, et une chaîne passerait pour un signataire vide.
+class SignataireSaisi(BaseModel):
     partie: str | None = None
     organisme: str = ""
     nom: str = ""
