@@ -24,6 +24,19 @@ def test_carte_du_departement(site_public, page, capture, verifier_accessibilite
     expect(page.locator("path.pvd-point")).to_have_count(20)
     expect(page.locator("path.pvd-point--ort")).to_have_count(19)
     expect(page.locator("path.pvd-point--adhesion")).to_have_count(1)  # Capdenac-Gare : ORT non renseignée
+    # Son contour, le nom des lauréates, et des boutons de zoom en français qui zooment.
+    expect(page.locator("path.pvd-contour")).to_have_count(1)
+    expect(page.locator(".leaflet-tooltip", has_text="Souillac")).to_be_visible()
+    zoom_avant = page.get_by_role("button", name="Zoom avant")
+    expect(page.get_by_role("button", name="Zoom arrière")).to_be_visible()
+    # L'échelle de la carte (transformation du calque de Leaflet) double à chaque cran de zoom.
+    echelle = "() => Number(/scale\\(([\\d.]+)\\)/.exec(document.querySelector('.leaflet-proxy').style.transform)[1])"
+    avant = page.evaluate(echelle)
+    zoom_avant.click()
+    page.wait_for_function(f"() => Math.abs(({echelle})() / {avant} - 2) < 0.01")
+    page.wait_for_function("() => !document.querySelector('.leaflet-zoom-anim')")  # animation finie
+    page.get_by_role("button", name="Zoom arrière").click()
+    page.wait_for_function(f"() => Math.abs(({echelle})() / {avant} - 1) < 0.01")
     capture(page, "carte-departement-46")
     violations = verifier_accessibilite(page)
     assert violations == [], verifier_accessibilite.formater(violations)
