@@ -7,6 +7,7 @@ from .views import imports, journal, pages, programmes, public, publication, ter
 
 urlpatterns = [
     path("", pages.accueil, name="accueil"),
+    path("favicon.ico", pages.favicon, name="favicon"),
     path("recherche/", territoires.recherche, name="recherche"),
     path("recherche/suggestions/", territoires.suggestions, name="suggestions"),
     path("departements/", territoires.departements, name="departements"),

@@ -36,6 +36,7 @@ TRACE = services.Trace(canal=Evenement.Canal.CLI)
 # Pages et points d'API qui ne font que lire (GET) ; tout le reste doit figurer dans ECRITURES ci-dessous.
 LECTURE_SEULE = {
     "accueil",
+    "favicon",
     "recherche",
     "suggestions",
     "departements",

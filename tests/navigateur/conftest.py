@@ -1,17 +1,29 @@
 """Navigateur : le Chromium de Debian piloté par Playwright (aucun téléchargement de navigateur).
 
 Sans Chromium, ces tests sont sautés avec un avis, sauf si PVD_REQUIRE_BROWSER=1 (la CI) : ils échouent alors.
+
+Le site testé est le site servi : les fichiers statiques sont collectés, renommés avec leur empreinte et compressés
+comme pour `pvd demo` et la production (`CompressedManifestStaticFilesStorage`, servis par WhiteNoise), dans
+`.cache/statiques-navigateur/`, collectés de nouveau seulement quand les sources changent. Une page échoue au
+moindre problème que verrait un visiteur : ressource bloquée, erreur de console, requête échouée, réponse HTTP
+≥ 400 (sauf celles qu'un test annonce par `@pytest.mark.erreurs_http_permises(403)`).
 """
 
+import hashlib
 import json
 import os
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test.utils import override_settings
 
 CHROMIUM = Path(os.environ.get("PVD_CHROMIUM", "/usr/bin/chromium"))
-ARTEFACTS = Path(__file__).resolve().parents[2] / "artefacts"
+RACINE = Path(__file__).resolve().parents[2]
+ARTEFACTS = RACINE / "artefacts"
+STATIQUES = RACINE / ".cache" / "statiques-navigateur"
 ARGUMENTS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -22,6 +34,79 @@ ARGUMENTS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+STOCKAGE_SERVI = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def reglages_statiques_servis() -> dict:
+    """Les réglages de fichiers statiques de la démonstration et de la production, pointés sur le cache."""
+    return {
+        "STATIC_ROOT": STATIQUES,
+        "STORAGES": {**settings.STORAGES, "staticfiles": {"BACKEND": STOCKAGE_SERVI}},
+    }
+
+
+def _empreinte_des_sources() -> str:
+    """Chemin, taille et date de chaque fichier que trouvent les « finders » : change dès qu'une source change."""
+    from django.contrib.staticfiles.finders import get_finders
+
+    lignes = []
+    for finder in get_finders():
+        for chemin, stockage in finder.list([]):
+            stat = os.stat(stockage.path(chemin))
+            lignes.append(f"{chemin}\t{stat.st_size}\t{stat.st_mtime_ns}")
+    lignes.append(STOCKAGE_SERVI)
+    return hashlib.sha256("\n".join(sorted(lignes)).encode()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def statiques_servis():
+    """Collecte les fichiers statiques comme `pvd demo` (une à deux minutes la première fois), puis les réutilise."""
+    from django.core.management import call_command
+
+    empreinte = _empreinte_des_sources()
+    temoin = STATIQUES / ".empreinte-des-sources"
+    if not temoin.exists() or temoin.read_text() != empreinte:
+        shutil.rmtree(STATIQUES, ignore_errors=True)
+        STATIQUES.mkdir(parents=True)
+        with override_settings(**reglages_statiques_servis()):
+            call_command("collectstatic", interactive=False, verbosity=0)
+        temoin.write_text(empreinte)
+    return STATIQUES
+
+
+@pytest.fixture(scope="session")
+def live_server(statiques_servis):
+    """Le serveur de test de pytest-django, mais qui sert les fichiers statiques collectés, par WhiteNoise.
+
+    Le gestionnaire de fichiers statiques de Django (qui lit les sources, sans empreinte) est écarté : c'est le
+    même intergiciel WhiteNoise que dans la démonstration qui répond, sur le dossier collecté.
+    """
+    from django.test.testcases import LiveServerThread
+    from pytest_django.live_server_helper import LiveServer
+
+    serveur = LiveServer("localhost", start=False)
+    ancien = serveur.thread
+    serveur.thread = LiveServerThread(
+        "localhost",
+        static_handler=lambda application: application,
+        connections_override=ancien.connections_override,
+    )
+    serveur.thread.daemon = True
+    with override_settings(**reglages_statiques_servis()):
+        serveur.start()  # l'intergiciel WhiteNoise lit STATIC_ROOT à son démarrage, dans ce fil
+    yield serveur
+    serveur.stop()
+
+
+@pytest.fixture(autouse=True)
+def _statiques_servis_pendant_le_test(request):
+    """Pendant un test de navigateur, `{% static %}` donne les noms avec empreinte, comme en démonstration."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    with override_settings(**reglages_statiques_servis()):
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -40,21 +125,43 @@ def navigateur():
         navigateur.close()
 
 
+ECHEC_DE_CHARGEMENT = re.compile(r"Failed to load resource: the server responded with a status of (\d+)")
+
+
 @pytest.fixture
-def page(navigateur):
-    """Une page ; à la fin du test, aucune violation de la politique de sécurité des contenus (CSP) n'est permise."""
+def page(navigateur, request):
+    """Une page ; à la fin du test, rien de ce qu'un visiteur verrait de travers n'est permis : ressource bloquée
+    (CSP, intégrité), erreur de console ou d'exécution, avertissement de Vue, requête échouée, réponse ≥ 400."""
+    marqueur = request.node.get_closest_marker("erreurs_http_permises")
+    permis = set(marqueur.args) if marqueur else set()
     contexte = navigateur.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = contexte.new_page()
-    violations_csp = []
-    page.on(
-        "console",
-        lambda message: (
-            violations_csp.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
+    problemes = []
+
+    def console(message):
+        texte = message.text
+        echec = ECHEC_DE_CHARGEMENT.search(texte)
+        if echec and int(echec.group(1)) in permis:
+            return
+        if message.type == "error" or "Content Security Policy" in texte or "[Vue warn]" in texte:
+            problemes.append(f"console ({message.type}) : {texte}")
+
+    def reponse(reponse):
+        if reponse.status >= 400 and reponse.status not in permis:
+            problemes.append(f"HTTP {reponse.status} : {reponse.url}")
+
+    def requete_echouee(requete):
+        # ERR_ABORTED : le navigateur a annulé la requête parce que la page a changé ; rien n'a échoué.
+        if requete.failure != "net::ERR_ABORTED":
+            problemes.append(f"échec : {requete.url} ({requete.failure})")
+
+    page.on("console", console)
+    page.on("pageerror", lambda erreur: problemes.append(f"exception : {erreur}"))
+    page.on("requestfailed", requete_echouee)
+    page.on("response", reponse)
     yield page
     contexte.close()
-    assert violations_csp == [], violations_csp
+    assert problemes == [], "\n".join(problemes)
 
 
 @pytest.fixture

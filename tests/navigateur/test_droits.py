@@ -34,6 +34,7 @@ def deux_departements(live_server, referentiel):
     return live_server.url, lot, aveyron
 
 
+@pytest.mark.erreurs_http_permises(403)
 def test_agent_du_lot(deux_departements, page, capture):
     base, lot, aveyron = deux_departements
     page.goto(base + "/connexion/")

@@ -40,3 +40,22 @@ def test_clavier_seul(live_server, referentiel, page):
     page.keyboard.press("Enter")
     page.wait_for_url("**/epci/200066371/")
     expect(page.locator("h1")).to_have_text("CC Causses et Vallée de la Dordogne")
+
+
+def test_fleche_bas_mene_aux_suggestions(live_server, referentiel, page):
+    """Flèche bas depuis le champ : la première suggestion ; encore : la suivante ; Flèche haut : retour."""
+    page.goto(live_server.url + "/")
+    champ = page.get_by_label("Rechercher une commune ou une intercommunalité")
+    champ.press_sequentially("Saint-C", delay=20)
+    suggestions = page.locator("#suggestions a")
+    expect(suggestions.nth(1)).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(suggestions.first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(suggestions.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(champ).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/communes/**")

@@ -126,6 +126,9 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DSFR_MARK_OPTIONAL_FIELDS = True
+# Pas de hachage d'intégrité (SRI) sur les feuilles et scripts du DSFR : nous les servons nous-mêmes, et la collecte
+# réécrit leurs url(), ce qui rendait le hachage faux et faisait bloquer la feuille par le navigateur (ADR 0009).
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 
 def _database() -> dict:

@@ -1,4 +1,5 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from pvd.territoires.models import Commune, Epci, ImportReferentiel
 from pvd.territoires.selectors import regions_avec_departements
@@ -29,3 +30,8 @@ def page_statique(request, gabarit: str):
         f"web/pages/{gabarit}.html",
         {"title": titre, "breadcrumb_data": {"current": titre}},
     )
+
+
+def favicon(request):
+    """`/favicon.ico`, que les navigateurs demandent d'eux-mêmes : l'icône du DSFR, sous son nom avec empreinte."""
+    return redirect(static("dsfr/dist/favicon/favicon.ico"))
