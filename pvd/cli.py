@@ -36,7 +36,7 @@ PVD_COMMANDS = [
     ),
     (
         "check [--departement 46] [--au AAAA-MM-JJ]",
-        "retards et incohérences du registre (code 1 si incohérence)",
+        "retards et incohérences du registre (code 1 si incohérence, 2 si demande invalide)",
     ),
     ("users create|list|disable|token", "gère les comptes, leurs rôles et périmètres, et les jetons d'API"),
     (
