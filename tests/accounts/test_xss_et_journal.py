@@ -171,3 +171,15 @@ def test_export_csv_du_journal(client, lot):
         assert apres is None or isinstance(apres, dict)
     modification = next(ligne for ligne in lignes if ligne["action"] == "modification")
     assert json.loads(modification["après"])["intitule"] == "Convention d'adhésion de Cazals-Salviac"
+
+
+def test_le_journal_ne_montre_pas_les_codes_internes(client, lot):
+    national = utilisateur_creer(email="anct@test.gouv.fr", role="national")
+    assert Evenement.objects.filter(objet_type="laureat").exists()
+    client.force_login(national)
+    page = client.get("/journal/").content.decode()
+    assert ">laureat<" not in page and "laureat n°" not in page
+    assert ">lauréat</option>" in page and "Lauréat n°" in page
+    contenu = client.get("/journal/", {"format": "csv"}).content.decode("utf-8")
+    assert ",laureat," not in contenu and ",lauréat," in contenu
+    assert ",demo," not in contenu and ",creation," not in contenu

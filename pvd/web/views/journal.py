@@ -61,7 +61,7 @@ def journal(request):
             ecrivain.writerow(
                 [
                     e.fait_le.isoformat(),
-                    e.objet_type,
+                    e.objet_libelle,
                     e.objet_id,
                     e.get_action_display(),
                     neutraliser(e.resume),
@@ -81,7 +81,10 @@ def journal(request):
             "page": page,
             "filtres": filtres,
             "canaux": Evenement.Canal.choices,
-            "types": sorted(set(Evenement.objects.values_list("objet_type", flat=True).distinct())),
+            "types": [
+                (t, Evenement.libelle_objet(t))
+                for t in sorted(set(Evenement.objects.values_list("objet_type", flat=True).distinct()))
+            ],
             "requete": request.GET.urlencode(),
             "breadcrumb_data": _chemin(courant="Journal des changements"),
         },
