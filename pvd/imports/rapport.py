@@ -5,9 +5,10 @@ import io
 import json
 import shlex
 
+from pvd.territoires.normalisation import cle
 from pvd.territoires.rapport import accorder
 
-from .pipeline import CHAMPS_TABLEUR, LIBELLES_STATUTS, Plan
+from .pipeline import CHAMPS_TABLEUR, DONNEES_PERSONNELLES, LIBELLES_STATUTS, Plan
 
 
 def resume(plan: Plan, ecrit: bool, refus: bool = True) -> str:
@@ -65,7 +66,12 @@ def proposition_de_colonnes(
     lignes = [f"{chemin} : colonnes lues et champ proposé pour chacune ({origine}) :"]
     for titre in titres:
         champ = correspondance.get(titre)
-        lignes.append(f"  « {titre} » → {f'{champ} ({CHAMPS_TABLEUR[champ]})' if champ else 'ignorée'}")
+        if champ:
+            lignes.append(f"  « {titre} » → {champ} ({CHAMPS_TABLEUR[champ]})")
+        elif DONNEES_PERSONNELLES.search(cle(titre)):
+            lignes.append(f"  « {titre} » → écartée (données personnelles, jamais importées)")
+        else:
+            lignes.append(f"  « {titre} » → ignorée")
     lignes.append("Champs possibles :")
     lignes += [f"  {champ} : {description}" for champ, description in CHAMPS_TABLEUR.items()]
     if correspondance:

@@ -400,7 +400,7 @@ COLONNES_TABLEUR = '{"Commune": "commune", "Type": "type", "Date de signature": 
 def test_tableur_sans_colonnes_propose_la_correspondance(tmp_path, capsys):
     chemin = tmp_path / "suivi.csv"
     chemin.write_text(
-        "Commune;Type;Date de signature;Remarque\nGramat;adhésion;27/07/2021;x\n", encoding="utf-8"
+        "Commune;Type;Date de signature;Remarque;Maire\nGramat;adhésion;27/07/2021;x;M. X\n", encoding="utf-8"
     )
     with pytest.raises(CommandError) as erreur:
         call_command("import", str(chemin), source="tableur", departement="46")
@@ -408,6 +408,7 @@ def test_tableur_sans_colonnes_propose_la_correspondance(tmp_path, capsys):
     assert "indiquez quelle colonne donne quel champ avec --colonnes" in str(erreur.value)
     sortie = capsys.readouterr().out
     assert "« Commune » → commune" in sortie and "« Remarque » → ignorée" in sortie
+    assert "« Maire » → écartée (données personnelles, jamais importées)" in sortie
     assert "date_prevue : date de signature prévue" in sortie  # la liste des champs possibles
     assert f"--source tableur --colonnes '{COLONNES_TABLEUR}'" in sortie
     assert Convention.objects.count() == 0
