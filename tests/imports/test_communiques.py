@@ -1,7 +1,6 @@
 """Le lecteur de communiqués : exemples réels étiquetés à la main, aller-retour avec notre propre communiqué."""
 
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from pvd.imports.communiques import lire_communique, proposition_en_tableau
+from pvd.imports.mesure_communiques import evaluer
 from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Programme
 from pvd.publication.communique import communique_rediger
@@ -16,18 +16,15 @@ from pvd.publication.rendus import en_docx, en_markdown, en_pdf
 from pvd.territoires.models import Departement
 
 pytestmark = pytest.mark.django_db
-RACINE = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(RACINE / "bench"))
+DOSSIER = Path(__file__).resolve().parent / "communiques"
 
 
 def test_exemples_reels_precision_et_rappel():
     """13 communiqués réels de 13 départements : les chiffres de la mesure ne doivent pas reculer."""
-    from lecture_communiques import DOSSIER, evaluer
-
     assert len(list(DOSSIER.glob("*.txt"))) >= 10
     departements = {json.loads(p.read_text())["departement"] for p in DOSSIER.glob("*.json")}
     assert len(departements) >= 10
-    resultats = evaluer()
+    resultats = evaluer(DOSSIER)
     assert resultats["communes_precision"] >= 0.9
     assert resultats["communes_rappel"] >= 0.9
     assert resultats["conventions_precision"] >= 0.9
