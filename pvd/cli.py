@@ -36,7 +36,7 @@ PVD_COMMANDS = [
     ),
     (
         "check [--departement 46] [--au AAAA-MM-JJ]",
-        "retards et incohérences du registre (code 1 si incohérence)",
+        "retards et incohérences du registre (code 1 si incohérence, 2 si demande invalide)",
     ),
     ("users create|list|disable|token", "gère les comptes, leurs rôles et périmètres, et les jetons d'API"),
     (
@@ -143,6 +143,34 @@ def _erreurs_en_francais() -> None:
     BaseCommand._pvd_erreurs_en_francais = True
 
 
+ARGPARSE_FRANCAIS = {
+    "usage: ": "usage : ",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "option %(argument_name)s : %(message)s",
+    "the following arguments are required: %s": "arguments obligatoires absents : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "valeur %(value)r inconnue (choisissez parmi %(choices)s)",
+    "invalid %(type)s value: %(value)r": "valeur invalide : %(value)r",
+    "expected one argument": "une valeur est attendue",
+    "expected at most one argument": "une valeur au plus est attendue",
+    "expected at least one argument": "au moins une valeur est attendue",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut désigner %(matches)s",
+    "one of the arguments %s is required": "l'une de ces options est obligatoire : %s",
+    "not allowed with argument %s": "incompatible avec l'option %s",
+    "positional arguments": "arguments",
+    "options": "options",
+    "show this help message and exit": "affiche cette aide",
+}
+
+
+def _argparse_en_francais() -> None:
+    """Les erreurs de la ligne de commande (option manquante, valeur inconnue) en français : argparse passe chacun
+    de ses messages par `gettext`, sans catalogue français dans Python."""
+    import argparse
+
+    argparse._ = lambda message: ARGPARSE_FRANCAIS.get(message, message)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "aide"}:
@@ -156,9 +184,25 @@ def main(argv: list[str] | None = None) -> None:
         args[0] = "serveur"  # le serveur de développement de Django, qui parle français
     args[0] = args[0].replace("-", "_")  # `pvd lire-communique` : commande lire_communique
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings.base")
-    from django.core.management import execute_from_command_line
+    import django
+    from django.core.management import execute_from_command_line, get_commands
 
     _erreurs_en_francais()
+    _argparse_en_francais()
+    try:
+        django.setup()
+    except Exception:  # réglages invalides (production sans clé…) : Django le dit lui-même, plus bas
+        pass
+    else:
+        if (
+            args[0] not in get_commands()
+            and args[0] not in {"help", "version"}
+            and not args[0].startswith("-")
+        ):
+            sys.stderr.write(
+                f"Erreur : commande inconnue « {args[0]} ». `pvd` sans argument liste les commandes.\n"
+            )
+            sys.exit(2)
     execute_from_command_line(["pvd", *args])
 
 

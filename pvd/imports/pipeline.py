@@ -31,6 +31,7 @@ from pvd.programmes.selectors import departements_principaux, parmi
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.normalisation import cle
+from pvd.territoires.rapport import accorder
 from pvd.territoires.resolution import RESOLU, Index, obtenir_index
 
 from .dates import DateIllisible, lire_date, lire_date_prevue
@@ -111,7 +112,13 @@ SEPARATEURS_COMMUNES = re.compile(r"\s*(?:[,;/\n+]|\bet\b|&)\s*")
 
 
 class ImportRefuse(Exception):
-    """Rien n'a été écrit ; le message dit pourquoi."""
+    """Rien n'a été écrit ; le message dit pourquoi. `plan` : l'aperçu avec ses lignes refusées, quand il y en a un
+    (la ligne de commande les montre alors une fois, dans son résumé) ; `detail` : ces lignes, pour les autres."""
+
+    def __init__(self, message: str, plan: Plan | None = None, detail: str = "") -> None:
+        super().__init__(f"{message} {detail}" if detail else message)
+        self.message = message
+        self.plan = plan
 
 
 @dataclass
@@ -125,13 +132,15 @@ class Ligne:
 
     def refuser(self, message: str, statut: str = REJET) -> None:
         self.statut = statut
-        self.messages.append(message)
+        if message not in self.messages:  # une cellule lue deux fois ne fait pas deux refus
+            self.messages.append(message)
 
     def noter(self, statut: str, message: str) -> None:
         ordre = [INCHANGE, MODIFICATION, CREATION]
         if self.statut in ordre and ordre.index(statut) > ordre.index(self.statut):
             self.statut = statut
-        self.messages.append(message)
+        if message not in self.messages:
+            self.messages.append(message)
 
     @property
     def valide(self) -> bool:
@@ -269,6 +278,20 @@ def _ligne_entete(tableau: Tableau, source: str, correspondance: dict) -> int:
             tableau, lambda cellule: bool(cle(cellule)) and not re.fullmatch(r"[\d ]+", cle(cellule))
         )
     return trouver_entete(tableau, lambda cellule: cle(cellule) in connues)
+
+
+def correspondance_proposee(titres: list[str], departement: Departement | None) -> tuple[dict[str, str], str]:
+    """Ce qu'on propose pour un tableur, sur le site comme en ligne de commande : la correspondance retenue pour le
+    département au dernier import, sinon celle devinée d'après les titres ; et d'où elle vient."""
+    from .models import CorrespondanceColonnes
+
+    if departement is not None:
+        enregistree = CorrespondanceColonnes.objects.filter(departement=departement, source="tableur").first()
+        if enregistree:
+            retenue = {t: c for t, c in enregistree.correspondances.items() if t in titres}
+            if retenue:
+                return retenue, f"celle retenue pour le département {departement.code} au dernier import"
+    return proposer_correspondance(titres), "devinée d'après les titres des colonnes"
 
 
 def proposer_correspondance(titres: list[str]) -> dict[str, str]:
@@ -418,8 +441,39 @@ def _date(ligne: Ligne, champ: str, libelle: str) -> date | None:
     try:
         return lire_date(ligne.valeurs.get(champ))
     except DateIllisible as erreur:
-        ligne.refuser(f"{libelle} : {erreur}")
+        if _periode(ligne.valeurs.get(champ)):
+            ligne.refuser(
+                f"{libelle} : « {ligne.valeurs[champ]} » est une période, pas un jour : une {libelle} s'écrit "
+                "JJ/MM/AAAA (27/07/2021) ; une période (« 2e trimestre 2022 ») va dans la colonne de date prévue."
+            )
+        else:
+            ligne.refuser(f"{libelle} : {erreur}")
         return None
+
+
+def _periode(valeur) -> bool:
+    """« 2e trimestre 2022 », « T2 2022 », « juin 2024 »… : une date prévue, pas un jour."""
+    try:
+        lire_date(valeur)
+    except DateIllisible:
+        try:
+            return lire_date_prevue(valeur)[1] not in ("", "jour")
+        except DateIllisible:
+            return False
+    return False
+
+
+def _periode_lue_comme_date_prevue(ligne: Ligne) -> None:
+    """Tableur : une période dans la colonne de date de signature (« 2e trimestre 2022 ») dit quand la convention est
+    prévue, ce que le README promet ; sauf si la ligne dit la convention signée (il faut alors un jour)."""
+    brute = ligne.valeurs.get("date_signature")
+    if not _periode(brute) or str(ligne.valeurs.get("date_prevue") or "").strip():
+        return
+    statut = cle(str(ligne.valeurs.get("statut") or ""))
+    if re.search(r"\bsigne", statut) and not re.search(r"\b(non|pas)\b", statut):
+        return  # `_date` refusera la ligne : une convention signée l'a été un jour précis
+    ligne.valeurs["date_prevue"], ligne.valeurs["date_signature"] = brute, ""
+    ligne.messages.append(f"« {brute} » : une période, lue comme date de signature prévue")
 
 
 def _planifier(plan: Plan, type_par_defaut: str) -> None:
@@ -509,6 +563,16 @@ def _laureat(
     return True
 
 
+def _une(type_: str) -> str:
+    """« une convention d'adhésion », « une convention-cadre valant ORT », mais « un avenant »."""
+    article = "un" if type_ == Convention.Type.AVENANT else "une"
+    return f"{article} {Convention.Type(type_).label}"
+
+
+def _signee(type_: str) -> str:
+    return "signé" if type_ == Convention.Type.AVENANT else "signée"
+
+
 def _convention_signee_ou_prevue(
     plan,
     ligne,
@@ -531,7 +595,7 @@ def _convention_signee_ou_prevue(
             return
         if autres:
             ligne.refuser(
-                f"{commune.nom} : le registre a une {Convention.Type(type_).label} signée le "
+                f"{commune.nom} : le registre a {_une(type_)} {_signee(type_)} le "
                 f"{autres[0].date_signature:%d/%m/%Y}, le fichier dit le {signature:%d/%m/%Y}. Corrigez l'un ou l'autre."
             )
             return
@@ -540,7 +604,8 @@ def _convention_signee_ou_prevue(
             if all(c.pk != convention.pk for c, _, _, _ in plan.conventions_a_signer):
                 plan.conventions_a_signer.append((convention, signature, duree, ligne.numero))
             ligne.noter(
-                MODIFICATION, f"{commune.nom} : {Convention.Type(type_).label} signée le {signature:%d/%m/%Y}"
+                MODIFICATION,
+                f"{commune.nom} : {Convention.Type(type_).label} {_signee(type_)} le {signature:%d/%m/%Y}",
             )
             return
         cle_groupe = (type_, commune.epci_id or "", signature, None)
@@ -553,7 +618,8 @@ def _convention_signee_ou_prevue(
         groupe.communes.append(commune)
         groupe.lignes.append(ligne.numero)
         ligne.noter(
-            CREATION, f"{commune.nom} : {Convention.Type(type_).label} signée le {signature:%d/%m/%Y}"
+            CREATION,
+            f"{commune.nom} : {Convention.Type(type_).label} {_signee(type_)} le {signature:%d/%m/%Y}",
         )
         return
     if prevue or en_cours_sans_date:
@@ -589,13 +655,13 @@ def _convention_signee_ou_prevue(
         ligne.noter(
             CREATION,
             f"{commune.nom} : {Convention.Type(type_).label} en élaboration"
-            + (f", prévue le {prevue:%d/%m/%Y}" if prevue else ""),
+            + (f", {_signee(type_).replace('signé', 'prévu')} le {prevue:%d/%m/%Y}" if prevue else ""),
         )
 
 
 def _planifier_liste_nationale(plan, ligne, laureats, liens, groupes, deja_nouveaux) -> None:
     commune = ligne.communes[0]
-    signature = _date(ligne, "date_adhesion", "date_signature")
+    signature = _date(ligne, "date_adhesion", "date de signature")
     if not ligne.valide:
         return
     identifiant = str(ligne.valeurs.get("identifiant") or "").strip()
@@ -666,6 +732,7 @@ TYPES_LIBRES = {
 
 
 def _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, type_par_defaut) -> None:
+    _periode_lue_comme_date_prevue(ligne)
     selection = _date(ligne, "date_selection", "date de sélection") or _date(
         ligne, "date_signature", "date de signature"
     )
@@ -953,16 +1020,19 @@ def importer(
             )
         if plan.refusees and not valides_seulement:
             raise ImportRefuse(
-                f"{len(plan.refusees)} ligne(s) refusée(s) ou à préciser : rien n'a été importé. Corrigez-les, ou "
-                "choisissez d'importer les seules lignes valides."
+                f"{accorder(len(plan.refusees), 'ligne refusée', 'lignes refusées')} ou à préciser : rien n'a été "
+                "importé. Corrigez-les, ou choisissez d'importer les seules lignes valides.",
+                plan=plan,
             )
         _executer(plan, trace)
         if plan.refusees and not valides_seulement:
             raise ImportRefuse(
-                f"{len(plan.refusees)} ligne(s) refusée(s) par les règles du programme : rien n'a été importé. "
-                + " ".join(
+                f"{accorder(len(plan.refusees), 'ligne refusée', 'lignes refusées')} par les règles du programme : "
+                "rien n'a été importé.",
+                plan=plan,
+                detail=" ".join(
                     f"Ligne {ligne.numero} : {' ; '.join(ligne.messages)}" for ligne in plan.refusees[:3]
-                )
+                ),
             )
         ImportRealise.objects.create(
             source=source,

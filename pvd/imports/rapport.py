@@ -2,16 +2,23 @@
 
 import csv
 import io
+import json
+import shlex
 
-from .pipeline import LIBELLES_STATUTS, Plan
+from pvd.territoires.normalisation import cle
+from pvd.territoires.rapport import accorder
+
+from .pipeline import CHAMPS_TABLEUR, DONNEES_PERSONNELLES, LIBELLES_STATUTS, Plan
 
 
-def resume(plan: Plan, ecrit: bool) -> str:
+def resume(plan: Plan, ecrit: bool, refus: bool = True) -> str:
+    """Le résumé d'un import ; chaque nombre accordé (« 1 créé », « 3 créés »). `refus=False` : sans le détail des
+    lignes refusées, quand un autre message les a déjà données."""
     c = plan.comptes()
     lignes = [
-        f"{plan.nom_fichier} ({plan.source}) : {c['lignes']} ligne(s) lue(s).",
-        f"  {c['creation']} à créer, {c['modification']} à modifier, {c['inchange']} inchangée(s), "
-        f"{c['ignoree']} ignorée(s), {c['rejet']} refusée(s), {c['ambigu']} à préciser.",
+        f"{plan.nom_fichier} ({plan.source}) : {accorder(c['lignes'], 'ligne lue', 'lignes lues')}.",
+        f"  {c['creation']} à créer, {c['modification']} à modifier, {accorder(c['inchange'], 'inchangée')}, "
+        f"{accorder(c['ignoree'], 'ignorée')}, {accorder(c['rejet'], 'refusée')}, {c['ambigu']} à préciser.",
     ]
     if plan.colonnes_ecartees:
         lignes.append(
@@ -19,14 +26,16 @@ def resume(plan: Plan, ecrit: bool) -> str:
             + ", ".join(f"« {t} »" for t in plan.colonnes_ecartees)
             + "."
         )
-    for ligne in plan.refusees[:20]:
-        lignes.append(f"  ligne {ligne.numero} : {' ; '.join(ligne.messages)}")
-    if len(plan.refusees) > 20:
-        lignes.append(
-            f"  … et {len(plan.refusees) - 20} autre(s) : voir le fichier de compte rendu (--report)."
-        )
+    if refus:
+        for ligne in plan.refusees[:20]:
+            lignes.append(f"  ligne {ligne.numero} : {' ; '.join(ligne.messages)}")
+        if len(plan.refusees) > 20:
+            autres = len(plan.refusees) - 20
+            lignes.append(f"  … et {accorder(autres, 'autre')} : voir le fichier de compte rendu (--report).")
     if ecrit:
-        lignes.append(f"Import réalisé : {c['creation']} créé, {c['modification']} modifié.")
+        lignes.append(
+            f"Import réalisé : {accorder(c['creation'], 'créé')}, {accorder(c['modification'], 'modifié')}."
+        )
     else:
         lignes.append("Rien n'a été écrit (aperçu).")
     return "\n".join(lignes)
@@ -47,3 +56,28 @@ def fichier_compte_rendu(plan: Plan) -> bytes:
             ]
         )
     return flux.getvalue().encode("utf-8")
+
+
+def proposition_de_colonnes(
+    chemin: str, titres: list[str], correspondance: dict[str, str], origine: str
+) -> str:
+    """Pour `pvd import … --source tableur` sans `--colonnes` : la correspondance proposée, la commande à relancer,
+    et la liste des champs possibles."""
+    lignes = [f"{chemin} : colonnes lues et champ proposé pour chacune ({origine}) :"]
+    for titre in titres:
+        champ = correspondance.get(titre)
+        if champ:
+            lignes.append(f"  « {titre} » → {champ} ({CHAMPS_TABLEUR[champ]})")
+        elif DONNEES_PERSONNELLES.search(cle(titre)):
+            lignes.append(f"  « {titre} » → écartée (données personnelles, jamais importées)")
+        else:
+            lignes.append(f"  « {titre} » → ignorée")
+    lignes.append("Champs possibles :")
+    lignes += [f"  {champ} : {description}" for champ, description in CHAMPS_TABLEUR.items()]
+    if correspondance:
+        colonnes = json.dumps(correspondance, ensure_ascii=False)
+        lignes += [
+            "Vérifiez la correspondance (corrigez-la au besoin), puis relancez :",
+            f"  pvd import {shlex.quote(chemin)} --source tableur --colonnes {shlex.quote(colonnes)}",
+        ]
+    return "\n".join(lignes)

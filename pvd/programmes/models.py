@@ -471,3 +471,17 @@ class Evenement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fait_le:%d/%m/%Y %H:%M} — {self.resume}"
+
+    @staticmethod
+    def libelle_objet(objet_type: str) -> str:
+        """« lauréat », « convention »… : le nom du modèle en français, jamais son code (`laureat`)."""
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model("programmes", objet_type)._meta.verbose_name)
+        except LookupError:
+            return objet_type
+
+    @property
+    def objet_libelle(self) -> str:
+        return self.libelle_objet(self.objet_type)

@@ -144,3 +144,42 @@ def test_administration_journalisee(client, lot):
     evenement = Evenement.objects.filter(objet_type="programme", canal="admin").first()
     assert evenement is not None and evenement.auteur == national
     assert evenement.apres["population_max"] == 25000
+
+
+def test_export_csv_du_journal(client, lot):
+    """Le canal nommé comme sur la page ; avant et après en JSON valide (pas le `repr` de Python)."""
+    import csv
+
+    national = utilisateur_creer(email="anct@test.gouv.fr", role="national")
+    convention = Convention.objects.get(epci_id="200035327", type="adhesion")
+    services.convention_update(
+        convention=convention,
+        version=1,
+        champs={"intitule": "Convention d'adhésion de Cazals-Salviac"},
+        trace=services.Trace(canal=Evenement.Canal.CLI),
+    )
+    client.force_login(national)
+    page = client.get("/journal/", {"canal": "cli"}).content.decode()
+    contenu = client.get("/journal/", {"canal": "cli", "format": "csv"}).content.decode("utf-8")
+    lignes = list(csv.DictReader(contenu.splitlines()))
+    assert lignes, contenu
+    for ligne in lignes:
+        assert ligne["canal"] == "ligne de commande"
+        assert f"<td>{ligne['canal']}</td>" in page
+        avant, apres = json.loads(ligne["avant"] or "null"), json.loads(ligne["après"] or "null")
+        assert avant is None or isinstance(avant, dict)
+        assert apres is None or isinstance(apres, dict)
+    modification = next(ligne for ligne in lignes if ligne["action"] == "modification")
+    assert json.loads(modification["après"])["intitule"] == "Convention d'adhésion de Cazals-Salviac"
+
+
+def test_le_journal_ne_montre_pas_les_codes_internes(client, lot):
+    national = utilisateur_creer(email="anct@test.gouv.fr", role="national")
+    assert Evenement.objects.filter(objet_type="laureat").exists()
+    client.force_login(national)
+    page = client.get("/journal/").content.decode()
+    assert ">laureat<" not in page and "laureat n°" not in page
+    assert ">lauréat</option>" in page and "Lauréat n°" in page
+    contenu = client.get("/journal/", {"format": "csv"}).content.decode("utf-8")
+    assert ",laureat," not in contenu and ",lauréat," in contenu
+    assert ",demo," not in contenu and ",creation," not in contenu

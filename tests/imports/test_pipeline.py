@@ -249,7 +249,7 @@ def test_commande_pvd_import(tmp_path, capsys):
     assert Laureat.objects.count() == 0
     call_command("import", str(chemin), source="anct-pvd", valides_seulement=True, departement="12")
     sortie = capsys.readouterr().out
-    assert "3 ignorée(s)" in sortie and Laureat.objects.get().commune_id == "12052"
+    assert "3 ignorées" in sortie and Laureat.objects.get().commune_id == "12052"
 
 
 def test_une_ligne_refusee_a_l_ecriture_ne_laisse_rien():
@@ -378,3 +378,126 @@ def test_tableur_d_avenants(empreinte):
     plan = ecrire()
     assert (plan.comptes()["creation"], plan.comptes()["modification"]) == (0, 0)
     assert empreinte() == avant
+
+
+@pytest.fixture
+def lot():
+    from pvd.programmes.demo import charger_exemple_lot
+    from pvd.programmes.models import Programme
+
+    charger_exemple_lot(Programme.objects.get(slug="pvd"))
+
+
+COLONNES_TABLEUR = '{"Commune": "commune", "Type": "type", "Date de signature": "date_signature"}'
+
+
+def test_tableur_sans_colonnes_propose_la_correspondance(tmp_path, capsys):
+    chemin = tmp_path / "suivi.csv"
+    chemin.write_text(
+        "Commune;Type;Date de signature;Remarque;Maire\nGramat;adhésion;27/07/2021;x;M. X\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError) as erreur:
+        call_command("import", str(chemin), source="tableur", departement="46")
+    assert erreur.value.returncode == 2
+    assert "indiquez quelle colonne donne quel champ avec --colonnes" in str(erreur.value)
+    sortie = capsys.readouterr().out
+    assert "« Commune » → commune" in sortie and "« Remarque » → ignorée" in sortie
+    assert "« Maire » → écartée (données personnelles, jamais importées)" in sortie
+    assert "date_prevue : date de signature prévue" in sortie  # la liste des champs possibles
+    assert f"--source tableur --colonnes '{COLONNES_TABLEUR}'" in sortie
+    assert Convention.objects.count() == 0
+
+
+def test_sortie_de_l_import_chaque_refus_une_fois_et_accordee(tmp_path, capsys, lot):
+    chemin = tmp_path / "avenants.csv"
+    chemin.write_text(
+        "Commune;Type;Date de signature\n"
+        "Gramat;avenant;15/03/2024\n"
+        "Souillac;avenant;15/03/2024\n"
+        "Lalbenque;avenant;16/03/2024\n"
+        "Cazals;avenant;pas de date\n"
+        "Capdenac-Gare;avenant;15/03/2024\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as erreur:
+        call_command("import", str(chemin), source="tableur", departement="46", colonnes=COLONNES_TABLEUR)
+    erreurs = capsys.readouterr().err
+    assert "2 lignes refusées ou à préciser" in str(erreur.value)
+    assert "6 lignes lues" not in erreurs and "5 lignes lues" in erreurs and "2 refusées" in erreurs
+    refus = [ligne for ligne in erreurs.splitlines() if ligne.strip().startswith("ligne ")]
+    assert len(refus) == 2 and all(ligne.count("n'est pas une date") <= 1 for ligne in refus)
+    assert erreurs.count("pas de date") == 1 and "Capdenac-Gare" not in str(erreur.value)
+    call_command(
+        "import",
+        str(chemin),
+        source="tableur",
+        departement="46",
+        colonnes=COLONNES_TABLEUR,
+        valides_seulement=True,
+    )
+    sortie = capsys.readouterr().out
+    assert "Import réalisé : 3 créés, 0 modifié." in sortie
+    assert "(s)" not in sortie
+
+
+def test_un_avenant_est_signe_au_masculin():
+    """Les messages du plan accordent le type : « un avenant signé », « une convention d'adhésion signée »."""
+    from types import SimpleNamespace
+
+    from pvd.imports.pipeline import Ligne, _convention_signee_ou_prevue
+    from pvd.territoires.models import Commune
+
+    gramat = Commune.objects.get(code="46128")
+    messages = {}
+    for type_ in ("avenant", "adhesion"):
+        existante = SimpleNamespace(type=type_, date_signature=date(2024, 3, 15), pk=1)
+        for jour in (date(2024, 3, 16), None):
+            ligne = Ligne(numero=2, valeurs={})
+            liens = {"46128": [existante] if jour else []}
+            _convention_signee_ou_prevue(None, ligne, gramat, type_, jour or date(2024, 3, 16), liens, {})
+            messages[type_, bool(jour)] = " ".join(ligne.messages)
+    assert "le registre a un avenant signé le 15/03/2024" in messages["avenant", True]
+    assert "Gramat : avenant signé le 16/03/2024" in messages["avenant", False]
+    assert "le registre a une convention d'adhésion signée le 15/03/2024" in messages["adhesion", True]
+    assert "Gramat : convention d'adhésion signée le 16/03/2024" in messages["adhesion", False]
+    assert not any("une avenant" in m or "avenant signée" in m for m in messages.values())
+
+
+@pytest.mark.parametrize(
+    ("cellule", "colonne", "prevue"),
+    [
+        ("2e trimestre 2022", "Date de signature", date(2022, 4, 1)),
+        ("T2 2022", "Date de signature", date(2022, 4, 1)),
+        ("1er trimestre 2023", "Date de signature", date(2023, 1, 1)),
+        ("2e trimestre 2022", "Date prévue", date(2022, 4, 1)),
+        ("T4 2022", "Date prévue", date(2022, 10, 1)),
+    ],
+)
+def test_trimestres_acceptes_dans_un_tableur(cellule, colonne, prevue):
+    """README : « 2e trimestre 2022 » est accepté comme date (prévue) ; une période n'est jamais un jour de
+    signature : dans la colonne de la date de signature, elle dit quand la convention est prévue."""
+    Convention.objects.all().delete()
+    dep = Departement.objects.get(code="46")
+    champ = "date_signature" if colonne == "Date de signature" else "date_prevue"
+    fichier = f"Commune;Type;{colonne}\nGramat;adhésion;{cellule}\n".encode()
+    plan = importer(
+        fichier,
+        "t.csv",
+        "tableur",
+        departement=dep,
+        correspondance={"Commune": "commune", "Type": "type", colonne: champ},
+        trace=TRACE_IMPORT,
+    )
+    assert plan.comptes()["rejet"] == 0, plan.lignes[0].messages
+    convention = Convention.objects.get(communes__commune_id="46128")
+    assert (convention.statut, convention.date_signature) == ("en_elaboration", None)
+    assert (convention.date_signature_prevue, convention.precision_date_prevue) == (prevue, "trimestre")
+
+
+def test_une_convention_signee_veut_un_jour():
+    dep = Departement.objects.get(code="46")
+    fichier = "Commune;Statut;Date de signature\nGramat;signée;2e trimestre 2022\n".encode()
+    colonnes = {"Commune": "commune", "Statut": "statut", "Date de signature": "date_signature"}
+    plan = apercu(fichier, "t.csv", "tableur", departement=dep, correspondance=colonnes)
+    assert plan.lignes[0].statut == "rejet"
+    assert "est une période, pas un jour" in plan.lignes[0].messages[0]

@@ -110,6 +110,19 @@ def test_pvd_check_date_invalide(pvd):
         call_command("controle", au="27/07/2021")
 
 
+@pytest.mark.parametrize("code", ["99", "0", "2C"])
+def test_pvd_check_departement_inconnu(pvd, code, capfd):
+    """« 99 » n'est pas un département : dit en français, code 2 (1 veut dire « incohérences trouvées »)."""
+    from pvd.cli import main
+
+    with pytest.raises(SystemExit) as sortie:
+        main(["check", "--departement", code])
+    assert sortie.value.code == 2
+    sorties = capfd.readouterr()
+    assert sorties.err.startswith(f"Erreur : Département inconnu : « {code} »")
+    assert "Contrôle de" not in sorties.out
+
+
 def test_pvd_check_par_la_vraie_commande(lot, tmp_path):
     """`pvd check` est le contrôle du registre ; `pvd check --deploy` reste le contrôle système de Django."""
     import subprocess

@@ -212,3 +212,26 @@ def test_resolve_fichier_lisible_par_excel_et_sans_formule(tmp_path):
     assert (lignes[1]["nom"], lignes[1]["remarque"]) == ("'@SUM(1)", "'+33 5 65")
     assert lignes[2]["nom"] == "'-Gramat"
     assert not any(v.startswith(("=", "+", "-", "@")) for ligne in lignes for v in ligne.values())
+
+
+@pytest.mark.parametrize(
+    ("arguments", "attendu"),
+    [
+        (["importe", "x.csv"], "Erreur : commande inconnue « importe »"),
+        (["import"], "pvd import : erreur : arguments obligatoires absents : fichier, --source"),
+        (
+            ["resolve", "Gramat", "--type", "ville"],
+            "option --type : valeur 'ville' inconnue (choisissez parmi",
+        ),
+    ],
+)
+def test_erreurs_de_la_ligne_de_commande_en_francais(arguments, attendu, capfd):
+    from pvd.cli import main
+
+    with pytest.raises(SystemExit) as sortie:
+        main(arguments)
+    assert sortie.value.code == 2
+    erreur = capfd.readouterr().err
+    assert attendu in erreur
+    for anglais in ("error:", "required", "Unknown command", "invalid choice"):
+        assert anglais not in erreur

@@ -23,8 +23,8 @@ from pvd.imports.pipeline import (
     ImportRefuse,
     apercu,
     colonnes_du_fichier,
+    correspondance_proposee,
     importer,
-    proposer_correspondance,
 )
 from pvd.programmes.models import Evenement
 from pvd.programmes.services import Trace
@@ -167,12 +167,7 @@ def _correspondance(request, fichier, titres: list[str]) -> dict[str, str]:
         }
     if fichier.correspondance:
         return {t: c for t, c in fichier.correspondance.items() if t in titres}
-    enregistree = CorrespondanceColonnes.objects.filter(
-        departement_id=fichier.departement_id, source="tableur"
-    ).first()
-    if enregistree:
-        return {t: c for t, c in enregistree.correspondances.items() if t in titres}
-    return proposer_correspondance(titres)
+    return correspondance_proposee(titres, fichier.departement)[0]
 
 
 @lecture_requise

@@ -1,6 +1,7 @@
 """Le journal des changements, pour l'équipe nationale : filtres et export CSV."""
 
 import csv
+import json
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -39,6 +40,11 @@ def _filtrer(request):
     return qs, filtres
 
 
+def _json(valeur) -> str:
+    """Avant/après en JSON valide (guillemets doubles, `null`), relisible par un programme ; vide si rien."""
+    return "" if valeur is None else json.dumps(valeur, ensure_ascii=False, sort_keys=True, default=str)
+
+
 @lecture_requise
 def journal(request):
     if not est_administrateur_national(request.user):
@@ -55,14 +61,14 @@ def journal(request):
             ecrivain.writerow(
                 [
                     e.fait_le.isoformat(),
-                    e.objet_type,
+                    e.objet_libelle,
                     e.objet_id,
-                    e.action,
+                    e.get_action_display(),
                     neutraliser(e.resume),
                     e.auteur.get_username() if e.auteur else "",
-                    e.canal,
-                    neutraliser(str(e.avant)),
-                    neutraliser(str(e.apres)),
+                    e.get_canal_display(),  # le canal tel que la page le nomme
+                    neutraliser(_json(e.avant)),
+                    neutraliser(_json(e.apres)),
                 ]
             )
         return reponse
@@ -75,7 +81,10 @@ def journal(request):
             "page": page,
             "filtres": filtres,
             "canaux": Evenement.Canal.choices,
-            "types": sorted(set(Evenement.objects.values_list("objet_type", flat=True).distinct())),
+            "types": [
+                (t, Evenement.libelle_objet(t))
+                for t in sorted(set(Evenement.objects.values_list("objet_type", flat=True).distinct()))
+            ],
             "requete": request.GET.urlencode(),
             "breadcrumb_data": _chemin(courant="Journal des changements"),
         },

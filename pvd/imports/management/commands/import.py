@@ -4,8 +4,16 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pvd.cli import ecrire_fichier, lire_fichier
-from pvd.imports.pipeline import SOURCES, TRACE_IMPORT, ImportRefuse, apercu, importer
-from pvd.imports.rapport import fichier_compte_rendu, resume
+from pvd.imports.pipeline import (
+    SOURCES,
+    TRACE_IMPORT,
+    ImportRefuse,
+    apercu,
+    colonnes_du_fichier,
+    correspondance_proposee,
+    importer,
+)
+from pvd.imports.rapport import fichier_compte_rendu, proposition_de_colonnes, resume
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 
@@ -39,8 +47,12 @@ class Command(BaseCommand):
         try:
             correspondance = json.loads(colonnes) if colonnes else None
         except json.JSONDecodeError as erreur:
-            raise CommandError("--colonnes : JSON illisible.") from erreur
+            raise CommandError(
+                '--colonnes : JSON illisible. Écrivez par exemple --colonnes \'{"Commune": "commune"}\'.'
+            ) from erreur
         try:
+            if source == "tableur" and not correspondance:
+                self._proposer_colonnes(fichier, contenu, chemin.name, dep)
             if dry_run:
                 plan = apercu(contenu, chemin.name, source, departement=dep, correspondance=correspondance)
             else:
@@ -53,12 +65,26 @@ class Command(BaseCommand):
                     valides_seulement=valides_seulement,
                     trace=TRACE_IMPORT,
                 )
-        except (FichierIllisible, ImportRefuse) as erreur:
-            if report and isinstance(erreur, ImportRefuse):
-                plan = apercu(contenu, chemin.name, source, departement=dep, correspondance=correspondance)
-                ecrire_fichier(report, fichier_compte_rendu(plan))
-                self.stderr.write(resume(plan, ecrit=False))
+        except FichierIllisible as erreur:
             raise CommandError(str(erreur)) from erreur
+        except ImportRefuse as erreur:
+            if erreur.plan is None:
+                raise CommandError(str(erreur)) from erreur
+            if report:
+                ecrire_fichier(report, fichier_compte_rendu(erreur.plan))
+            self.stderr.write(resume(erreur.plan, ecrit=False))  # chaque ligne refusée, une fois
+            raise CommandError(erreur.message) from erreur
         if report:
             ecrire_fichier(report, fichier_compte_rendu(plan))
         self.stdout.write(resume(plan, ecrit=not dry_run))
+
+    def _proposer_colonnes(self, fichier, contenu, nom, departement) -> None:
+        """Sans `--colonnes`, un tableur n'est pas importé : on propose la correspondance, comme le site."""
+        titres = colonnes_du_fichier(contenu, nom, "tableur")
+        correspondance, origine = correspondance_proposee(titres, departement)
+        self.stdout.write(proposition_de_colonnes(fichier, titres, correspondance, origine))
+        raise CommandError(
+            "Pour un tableur, indiquez quelle colonne donne quel champ avec --colonnes (au moins la commune) : "
+            "rien n'a été importé.",
+            returncode=2,
+        )

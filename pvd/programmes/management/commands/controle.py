@@ -5,10 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pvd.programmes.controles import controler
 from pvd.programmes.selectors import aujourd_hui, programme_par_slug
+from pvd.territoires.models import Departement
 
 
 class Command(BaseCommand):
-    help = "Retards et incohérences du registre, en français ; code de sortie 1 s'il y a une incohérence."
+    help = (
+        "Retards et incohérences du registre, en français ; code de sortie 1 s'il y a une incohérence, "
+        "2 si la demande est invalide (programme, département ou date inconnus)."
+    )
     requires_system_checks = []
 
     def add_arguments(self, parser):
@@ -19,13 +23,18 @@ class Command(BaseCommand):
     def handle(self, *args, programme, departement, au, **options):
         objet = programme_par_slug(programme)
         if objet is None:
-            raise CommandError(f"Programme inconnu : « {programme} ».")
+            raise CommandError(f"Programme inconnu : « {programme} ».", returncode=2)
         try:
             jour = date.fromisoformat(au) if au else aujourd_hui()
         except ValueError as erreur:
             raise CommandError(
-                f"Date invalide : « {au} ». Écrivez-la AAAA-MM-JJ, par exemple 2021-07-27."
+                f"Date invalide : « {au} ». Écrivez-la AAAA-MM-JJ, par exemple 2021-07-27.", returncode=2
             ) from erreur
+        if departement and not Departement.objects.filter(code=departement.upper()).exists():
+            raise CommandError(
+                f"Département inconnu : « {departement} ». Donnez son code INSEE (46, 2A, 971…).",
+                returncode=2,
+            )
         rapport = controler(objet, jour, departement.upper())
         self.stdout.write(rapport.texte())
         if rapport.incoherences:
