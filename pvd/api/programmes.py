@@ -123,6 +123,9 @@ class ConventionSchema(Schema):
     type: str
     statut: str | None
     date_signature: date | None
+    precision_signature: str | None = Field(
+        None, description="« exacte », ou « au_plus_tard » : signée ce jour-là ou avant (vide si non signée)"
+    )
     date_signature_prevue: date | None
     date_ouverture: date | None
     lieu_signature: str
@@ -251,6 +254,7 @@ def convention_json(convention: Convention, au: date | None = None) -> dict:
         "type": convention.type,
         "statut": statut,
         "date_signature": convention.date_signature if signee else None,
+        "precision_signature": convention.precision_signature if signee else None,
         "date_signature_prevue": convention.date_signature_prevue,
         "date_ouverture": convention.date_ouverture,
         "lieu_signature": convention.lieu_signature,

@@ -116,6 +116,7 @@ class ConventionResume:
     type: str
     date_signature: date | None
     date_signature_prevue: date | None
+    precision_signature: str = Convention.PrecisionSignature.EXACTE
 
 
 def conventions_des_communes(
@@ -140,10 +141,11 @@ def conventions_des_communes(
         "convention__type",
         "convention__date_signature",
         "convention__date_signature_prevue",
+        "convention__precision_signature",
     )
-    for commune, pk, type_, signature, prevue in lignes:
+    for commune, pk, type_, signature, prevue, precision in lignes:
         if commune in voulues:
-            par_commune[commune].append(ConventionResume(pk, type_, signature, prevue))
+            par_commune[commune].append(ConventionResume(pk, type_, signature, prevue, precision))
     return par_commune
 
 
@@ -208,6 +210,8 @@ def _avancement(
             if signees:
                 jalon.convention = signees[0]
                 jalon.date = signees[0].date_signature
+                if signees[0].precision_signature == Convention.PrecisionSignature.AU_PLUS_TARD:
+                    jalon.precision = "au plus tard"
             elif du_type:
                 jalon.convention = du_type[0]
                 jalon.date_prevue = du_type[0].date_signature_prevue
@@ -216,7 +220,15 @@ def _avancement(
         jalons.append(jalon)
 
     avenants = [
-        Jalon(Etape.AVENANT, date=c.date_signature, etat=Etat.FAIT, convention=c)
+        Jalon(
+            Etape.AVENANT,
+            date=c.date_signature,
+            etat=Etat.FAIT,
+            convention=c,
+            precision="au plus tard"
+            if c.precision_signature == Convention.PrecisionSignature.AU_PLUS_TARD
+            else "",
+        )
         for c in conventions
         if c.type == Convention.Type.AVENANT and c.date_signature and c.date_signature <= au
     ]

@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 
 from pvd.territoires.models import Commune, Departement, Epci
 
-from .dates import ajouter_annees
+from .dates import ajouter_annees, date_longue
 
 
 class Programme(models.Model):
@@ -216,6 +216,10 @@ class Convention(models.Model):
         SIGNEE = "signee", "signée"
         RESILIEE = "resiliee", "résiliée"
 
+    class PrecisionSignature(models.TextChoices):
+        EXACTE = "exacte", "date exacte"
+        AU_PLUS_TARD = "au_plus_tard", "au plus tard à cette date"
+
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="conventions")
     type = models.CharField(max_length=20, choices=Type.choices)
     parent = models.ForeignKey(
@@ -253,6 +257,13 @@ class Convention(models.Model):
         help_text="« 4e trimestre 2023 » : le 1er octobre 2023, à la précision du trimestre.",
     )
     date_signature = models.DateField("date de signature", null=True, blank=True)
+    precision_signature = models.CharField(
+        "précision de la date de signature",
+        max_length=20,
+        choices=PrecisionSignature.choices,
+        default=PrecisionSignature.EXACTE,
+        help_text="« au plus tard » : signée ce jour-là ou avant, la date exacte n'étant pas connue.",
+    )
     lieu_signature = models.CharField("lieu de signature", max_length=200, blank=True)
     date_resiliation = models.DateField("date de résiliation", null=True, blank=True)
     duree_annees = models.PositiveSmallIntegerField("durée (années)", null=True, blank=True)
@@ -314,6 +325,20 @@ class Convention(models.Model):
         if self.type == self.Type.AVENANT:
             return participe_feminin.removesuffix("e")
         return participe_feminin
+
+    @property
+    def signature_au_plus_tard(self) -> bool:
+        return self.precision_signature == self.PrecisionSignature.AU_PLUS_TARD
+
+    @property
+    def date_signature_texte(self) -> str:
+        """« le 27 juillet 2021 », « au plus tard le 17 octobre 2023 » (date exacte inconnue) ; vide si elle n'est
+        pas signée. Se lit après « signée » : chaque page, export et communiqué montre ainsi la précision."""
+        if not self.date_signature:
+            return ""
+        return (
+            "au plus tard " if self.signature_au_plus_tard else ""
+        ) + f"le {date_longue(self.date_signature)}"
 
     @property
     def date_fin_estimee(self) -> date | None:

@@ -339,6 +339,7 @@ class ProjetConvention:
     departement_suivi: Departement | None = None
     exceptions: dict[str, str] = field(default_factory=dict)
     date_signature: date | None = None
+    precision_signature: str = Convention.PrecisionSignature.EXACTE
     signataires: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -428,6 +429,9 @@ def conventions_create(
             duree_annees=p.duree_annees,
             statut=Convention.Statut.SIGNEE if p.date_signature else Convention.Statut.EN_ELABORATION,
             date_signature=p.date_signature,
+            precision_signature=p.precision_signature
+            if p.date_signature
+            else Convention.PrecisionSignature.EXACTE,
         )
         for p in projets
     )
@@ -466,7 +470,10 @@ def conventions_create(
                 "date_signature": p.date_signature,
                 "signataires": _signataires_lisibles(p.signataires),
             }
-            resume = f"{cree}, {convention.accorder('signée')} le {p.date_signature:%d/%m/%Y} : {p.epci.nom}"
+            le = _le(p.date_signature, p.precision_signature)
+            resume = f"{cree}, {convention.accorder('signée')} {le} : {p.epci.nom}"
+            if p.precision_signature != Convention.PrecisionSignature.EXACTE:
+                apres["precision_signature"] = p.precision_signature
         evenements.append(_evenement(convention, Evenement.Action.CREATION, resume, trace, apres=apres))
     Evenement.objects.bulk_create(evenements)
     return conventions
@@ -657,6 +664,13 @@ def _signataire(convention: Convention, ordre: int, s: dict[str, Any]) -> Signat
     )
 
 
+def _le(jour: date, precision: str) -> str:
+    """« le 27/07/2021 », « au plus tard le 17/10/2023 »."""
+    return (
+        "au plus tard " if precision == Convention.PrecisionSignature.AU_PLUS_TARD else ""
+    ) + f"le {jour:%d/%m/%Y}"
+
+
 def _signataires_lisibles(signataires: list[dict[str, Any]]) -> list[str]:
     return [f"{s.get('nom') or 'non renseigné'}, {s['qualite']}" for s in signataires]
 
@@ -667,19 +681,23 @@ def _evenement_signature(
     signataires: list[dict[str, Any]],
     document: bool,
     trace: Trace,
+    precision: str = Convention.PrecisionSignature.EXACTE,
 ) -> Evenement:
+    apres = {
+        "statut": Convention.Statut.SIGNEE,
+        "date_signature": date_signature,
+        "signataires": _signataires_lisibles(signataires),
+        "document": document,
+    }
+    if precision != Convention.PrecisionSignature.EXACTE:
+        apres["precision_signature"] = precision
     return _evenement(
         convention,
         Evenement.Action.MODIFICATION,
-        f"{convention.nom_generique} {convention.accorder('signée')} le {date_signature:%d/%m/%Y}",
+        f"{convention.nom_generique} {convention.accorder('signée')} {_le(date_signature, precision)}",
         trace,
         avant={"statut": Convention.Statut.EN_ELABORATION},
-        apres={
-            "statut": Convention.Statut.SIGNEE,
-            "date_signature": date_signature,
-            "signataires": _signataires_lisibles(signataires),
-            "document": document,
-        },
+        apres=apres,
     )
 
 
@@ -693,8 +711,12 @@ def convention_sign(
     trace: Trace,
     lieu_signature: str | None = None,
     document: UploadedFile | None = None,
+    precision_signature: str = Convention.PrecisionSignature.EXACTE,
 ) -> Convention:
-    """Enregistre la signature : date, signataires (au moins l'État, déjà saisi ou donné ici), PDF facultatif."""
+    """Enregistre la signature : date, signataires (au moins l'État, déjà saisi ou donné ici), PDF facultatif.
+
+    `precision_signature` « au plus tard » : la convention est signée ce jour-là ou avant (date exacte inconnue,
+    par exemple une adhésion dont on ne sait que qu'elle précède la convention-cadre)."""
     erreurs = _erreurs_signature(
         convention.statut,
         convention.date_ouverture,
@@ -708,6 +730,8 @@ def convention_sign(
             verifier_pdf(document)
         except ValidationError as erreur:
             erreurs.update(erreur.message_dict)
+    if precision_signature not in Convention.PrecisionSignature.values:
+        erreurs["precision_signature"] = [f"Précision de date inconnue : « {precision_signature} »."]
     if erreurs:
         raise ValidationError(erreurs)
     _prendre_version(convention, version)
@@ -715,12 +739,24 @@ def convention_sign(
     Signataire.objects.bulk_create(_signataire(convention, depart + i, s) for i, s in enumerate(signataires))
     convention.statut = Convention.Statut.SIGNEE
     convention.date_signature = date_signature
+    convention.precision_signature = precision_signature
     if lieu_signature is not None:
         convention.lieu_signature = lieu_signature
     if document is not None:
         convention.document.save(f"convention-{convention.pk}.pdf", document, save=False)
-    convention.save(update_fields=["statut", "date_signature", "lieu_signature", "document", "modifie_le"])
-    _evenement_signature(convention, date_signature, signataires, bool(document), trace).save()
+    convention.save(
+        update_fields=[
+            "statut",
+            "date_signature",
+            "precision_signature",
+            "lieu_signature",
+            "document",
+            "modifie_le",
+        ]
+    )
+    _evenement_signature(
+        convention, date_signature, signataires, bool(document), trace, precision_signature
+    ).save()
     return convention
 
 

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pvd.programmes import services
-from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Evenement, Programme
 from pvd.territoires.models import Commune, Epci
+from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lot(db):
     programme = Programme.objects.get(slug="pvd")
-    charger_exemple_lot(programme)
+    charger_lot_avec_adhesion_a_signer(programme)
     return programme
 
 
@@ -51,6 +51,26 @@ def test_page_departement(client_lecteur, lot):
     html_2021 = client_lecteur.get("/programmes/pvd/departements/46/", {"au": "2021-07-27"}).content.decode()
     assert "Convention-cadre valant ORT" not in html_2021
     assert "en cours d'élaboration" in html_2021
+
+
+def test_une_signature_au_plus_tard_le_dit_partout(client, client_lecteur, lot):
+    """Lalbenque-Limogne : adhésion signée au plus tard le jour de la première ORT de l'EPCI (17 octobre 2023)."""
+    from pvd.publication.communique import communique_rediger
+
+    limogne = Convention.objects.get(epci_id="244600532", type="adhesion")
+    html = client_lecteur.get(reverse("convention", args=[limogne.pk])).content.decode()
+    assert "signée au plus tard le 17 octobre 2023" in html
+    html = client_lecteur.get("/programmes/pvd/departements/46/").content.decode()
+    assert "au plus tard le 17 octobre 2023" in html
+    html = client.get("/donnees/pvd/departements/46/").content.decode()
+    assert "signée au plus tard le 17 octobre 2023" in html
+    assert client.get(f"/api/v1/conventions/{limogne.pk}").json()["precision_signature"] == "au_plus_tard"
+    # Le communiqué du 17 octobre 2023 annonce les ORT signées ce jour-là, pas cette adhésion.
+    communique = communique_rediger(
+        programme=lot, departement=limogne.departement_suivi, jour=date(2023, 10, 17)
+    )
+    assert not any("adhésion" in ligne for ligne in communique.conventions)
+    assert any("Lalbenque-Limogne" in ligne or "Limogne" in ligne for ligne in communique.conventions)
 
 
 def test_page_convention(client_lecteur, lot):
