@@ -53,6 +53,23 @@ def test_page_departement(client_lecteur, lot):
     assert "en cours d'élaboration" in html_2021
 
 
+def test_a_faire_montre_chaque_incoherence_de_pvd_check(client_lecteur, lot):
+    """Ici l'adhésion de Cazals-Salviac est remise en élaboration alors que son ORT est signée : `pvd check` trouve
+    deux incohérences (Cazals, Salviac), et la liste « À faire » les montre toutes, mot pour mot."""
+    from django.utils.html import escape
+
+    from pvd.programmes.controles import controler
+
+    au = date(2026, 11, 25)
+    attendues = controler(lot, au, departement="46").incoherences
+    assert len(attendues) == 2
+    html = client_lecteur.get("/programmes/pvd/departements/46/", {"au": au.isoformat()}).content.decode()
+    a_faire = html.split("<h2>À faire</h2>")[1].split("<h2>")[0]
+    assert "2 incohérences à corriger" in a_faire
+    for incoherence in attendues:
+        assert escape(incoherence) in a_faire
+
+
 def test_une_signature_au_plus_tard_le_dit_partout(client, client_lecteur, lot):
     """Lalbenque-Limogne : adhésion signée au plus tard le jour de la première ORT de l'EPCI (17 octobre 2023)."""
     from pvd.publication.communique import communique_rediger
