@@ -17,7 +17,15 @@ from datetime import date
 from django.db.models import TextChoices
 
 from .dates import ajouter_mois, date_longue, duree_en_francais
-from .models import Convention, ConventionCommune, Etape, Laureat, PosteChefDeProjet, Programme
+from .models import (
+    Convention,
+    ConventionCommune,
+    Etape,
+    Laureat,
+    PosteChefDeProjet,
+    Programme,
+    existante_au,
+)
 
 ETAPES_CONVENTION = {Etape.ADHESION: Convention.Type.ADHESION, Etape.CADRE_ORT: Convention.Type.CADRE_ORT}
 
@@ -126,8 +134,8 @@ def conventions_des_communes(
 
     Au-delà de quelques centaines de communes, on lit tout le programme plutôt qu'une longue liste IN.
     """
-    liens = ConventionCommune.objects.filter(convention__programme=programme).exclude(
-        convention__date_ouverture__gt=au
+    liens = ConventionCommune.objects.filter(
+        existante_au(au, "convention__"), convention__programme=programme
     )
     if len(codes) <= 500:
         liens = liens.filter(commune_id__in=codes)

@@ -4,8 +4,9 @@ Les règles d'un programme sont des données (plafonds, délais, population maxi
 ville ou Villages d'avenir s'ajoutent sans toucher au code. Aucune date de fin n'est écrite dans le code.
 
 Chaque fait est daté, pour que toute page puisse montrer le programme tel qu'il était à une date donnée (« au ») :
-un lauréat l'est entre sa date de sélection et sa date de sortie ; une convention existe à partir de son ouverture,
-est signée à sa date de signature, résiliée à sa date de résiliation. Les jalons ne sont pas saisis : ils se
+un lauréat l'est entre sa date de sélection et sa date de sortie ; une convention existe à partir de son ouverture
+(sans elle, de sa signature, sinon du jour où elle a été enregistrée : voir `existante_au`), est signée à sa date de
+signature, résiliée à sa date de résiliation. Les jalons ne sont pas saisis : ils se
 déduisent de ces faits (voir `jalons.py`).
 
 Pièges du réel gardés ici : une convention d'un EPCI interdépartemental peut réunir des communes de deux
@@ -18,6 +19,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from pvd.territoires.models import Commune, Departement, Epci
@@ -184,9 +186,24 @@ class Laureat(models.Model):
         return self.date_selection <= jour and (self.date_sortie is None or self.date_sortie > jour)
 
 
+def existante_au(jour: date, prefixe: str = "") -> Q:
+    """La règle d'existence d'une convention (ou d'un avenant) à une date, écrite une fois pour les pages, l'API,
+    les exports, les communiqués et les jalons (`prefixe` : « convention__ » depuis une table liée).
+
+    Ce qui a été enregistré après cette date et n'a aucune date de fait antérieure n'existait pas : une convention
+    existe à partir de son ouverture ; sans date d'ouverture, à partir de sa signature ou, à défaut, du jour où elle a
+    été enregistrée (`cree_le`). Une convention créée aujourd'hui sans date d'ouverture n'apparaît donc pas au
+    1er janvier 2020."""
+    p = prefixe
+    return Q(**{f"{p}date_ouverture__lte": jour}) | (
+        Q(**{f"{p}date_ouverture__isnull": True})
+        & (Q(**{f"{p}date_signature__lte": jour}) | Q(**{f"{p}cree_le__date__lte": jour}))
+    )
+
+
 class ConventionQuerySet(models.QuerySet):
     def existantes_au(self, jour: date):
-        return self.filter(Q(date_ouverture__isnull=True) | Q(date_ouverture__lte=jour))
+        return self.filter(existante_au(jour))
 
     def signees_au(self, jour: date):
         return self.filter(date_signature__lte=jour).exclude(date_resiliation__lte=jour)
@@ -347,14 +364,22 @@ class Convention(models.Model):
             return None
         return ajouter_annees(self.date_signature, self.duree_annees)
 
+    def existe_au(self, jour: date) -> bool:
+        """La règle de `existante_au`, pour une convention déjà lue."""
+        if self.date_ouverture:
+            return self.date_ouverture <= jour
+        if self.date_signature and self.date_signature <= jour:
+            return True
+        return self.cree_le is None or timezone.localdate(self.cree_le) <= jour
+
     def statut_au(self, jour: date) -> str | None:
         """Le statut tel qu'il était à la date donnée ; None si la convention n'existait pas encore."""
+        if not self.existe_au(jour):
+            return None
         if self.date_resiliation and self.date_resiliation <= jour:
             return self.Statut.RESILIEE
         if self.date_signature and self.date_signature <= jour:
             return self.Statut.SIGNEE
-        if self.date_ouverture and self.date_ouverture > jour:
-            return None
         return self.Statut.EN_ELABORATION
 
 

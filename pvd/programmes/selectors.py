@@ -300,7 +300,7 @@ def compter_conventions(programme: Programme, au: date, departement: str = "") -
     if departement:
         qs = qs.filter(departement_suivi_id=departement)
     compte: Counter = Counter()
-    for convention in qs.only("type", "date_signature", "date_resiliation", "date_ouverture"):
+    for convention in qs.only("type", "date_signature", "date_resiliation", "date_ouverture", "cree_le"):
         compte[(convention.type, convention.statut_au(au))] += 1
     return compte
 

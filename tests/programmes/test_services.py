@@ -287,7 +287,7 @@ class TestSignature:
             )
 
     def test_transitions(self, pvd):
-        convention = convention_cazals(pvd)
+        convention = convention_cazals(pvd, date_ouverture=date(2021, 9, 1))
         with pytest.raises(ValidationError, match="ne peut pas être résiliée"):
             services.convention_terminate(
                 convention=convention, version=1, date_resiliation=date(2024, 1, 1), trace=TRACE
@@ -310,6 +310,7 @@ class TestSignature:
         assert convention.statut == "resiliee"
         assert convention.statut_au(date(2023, 6, 1)) == "signee"
         assert convention.statut_au(date(2022, 1, 1)) == "en_elaboration"
+        assert convention.statut_au(date(2021, 8, 31)) is None  # pas encore ouverte
 
     def test_ajout_de_commune_apres_signature_refuse(self, pvd):
         convention = convention_cazals(pvd)

@@ -128,6 +128,7 @@ def test_rien_de_non_publie(pvd, tmp_path):
         type="adhesion",
         epci=Epci.objects.get(siren="200067361"),
         communes=[(secret.commune, "laureate")],
+        date_ouverture=date(2022, 1, 1),
         trace=trace,
     )
     for jeu in ("laureats", "ort", "conventions", "geojson"):

@@ -53,6 +53,53 @@ def test_page_departement(client_lecteur, lot):
     assert "en cours d'élaboration" in html_2021
 
 
+def test_au_ne_montre_jamais_l_avenir(client_lecteur, lot):
+    """Une adhésion et un avenant enregistrés aujourd'hui, sans date d'ouverture : ils n'existaient pas au 27 juillet
+    2021 ni au 1er janvier 2020 (page du département, API, communiqué, jalons)."""
+    from pvd.programmes.jalons import avancements
+    from pvd.programmes.selectors import compter_conventions, laureats
+    from pvd.publication.communique import communique_rediger
+
+    trace = services.Trace(canal=Evenement.Canal.CLI)
+    nouvelle = services.laureat_register(
+        programme=lot, commune=Commune.objects.get(code="46102"), date_selection=date(2021, 1, 1), trace=trace
+    )
+    adhesion = services.convention_create(
+        programme=lot,
+        type="adhesion",
+        epci=Epci.objects.get(siren="200067361"),
+        communes=[(nouvelle.commune, "laureate")],
+        trace=trace,
+    )
+    figeac = Convention.objects.get(epci_id="200067361", type="adhesion", date_signature__isnull=False)
+    avenant = services.convention_create(
+        programme=lot,
+        type="avenant",
+        parent=figeac,
+        epci=figeac.epci,
+        communes=[(lien.commune, "laureate") for lien in figeac.communes.all()],
+        trace=trace,
+    )
+    for au in ("2020-01-01", "2021-07-27"):
+        html = client_lecteur.get("/programmes/pvd/departements/46/", {"au": au}).content.decode()
+        for convention in (adhesion, avenant):
+            assert f"/conventions/{convention.pk}/" not in html, au
+        ids = {c["id"] for c in client_lecteur.get("/api/v1/conventions", {"au": au}).json()["resultats"]}
+        assert not ids & {adhesion.pk, avenant.pk}, au
+    assert adhesion.statut_au(date(2021, 7, 27)) is None
+    assert compter_conventions(lot, date(2021, 7, 27), "46")[("adhesion", "en_elaboration")] == 2
+    communique = communique_rediger(
+        programme=lot, departement=figeac.departement_suivi, jour=date(2021, 7, 27)
+    )
+    assert communique.en_elaboration.startswith("De plus, deux conventions d'adhésion")
+    jour = date(2021, 7, 27)
+    (ligne,) = avancements(lot, [laureats(lot, jour, "46").get(commune_id="46102")], jour)
+    assert ligne.jalon("adhesion").convention is None
+    # Aujourd'hui, elles existent.
+    ids = {c["id"] for c in client_lecteur.get("/api/v1/conventions").json()["resultats"]}
+    assert {adhesion.pk, avenant.pk} <= ids
+
+
 def test_a_faire_montre_chaque_incoherence_de_pvd_check(client_lecteur, lot):
     """Ici l'adhésion de Cazals-Salviac est remise en élaboration alors que son ORT est signée : `pvd check` trouve
     deux incohérences (Cazals, Salviac), et la liste « À faire » les montre toutes, mot pour mot."""
