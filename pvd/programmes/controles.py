@@ -5,6 +5,7 @@ Incohérences recherchées :
 - une convention signée sans signataire de l'État ;
 - une commune de convention qui n'est pas lauréate, ou pas membre de l'EPCI, sans exception confirmée ;
 - un avenant signé dont la convention modifiée n'est pas signée ;
+- une commune réunie par deux conventions d'adhésion (non résiliées) ;
 - un chef de projet couvrant un lauréat sorti du programme avant sa prise de poste.
 """
 
@@ -113,4 +114,19 @@ def controler(
                     f"{nom} : {commune.nom} ({commune.code}) n'est pas membre de {convention.epci.nom} à la date de "
                     "la convention."
                 )
+    adhesions = defaultdict(list)
+    for convention in liste_conventions:
+        if (
+            convention.type == Convention.Type.ADHESION
+            and convention.statut_au(au) != Convention.Statut.RESILIEE
+        ):
+            for lien in convention.communes.all():
+                adhesions[lien.commune].append(convention)
+    for commune, doubles in sorted(adhesions.items(), key=lambda paire: paire[0].cle_tri):
+        if len(doubles) > 1:
+            rapport.incoherences.append(
+                f"{commune.nom} ({commune.code}) a {len(doubles)} conventions d'adhésion : "
+                + " ; ".join(c.reperes for c in doubles)
+                + ". Une commune n'a qu'une convention d'adhésion : résiliez ou corrigez celle en trop."
+            )
     return rapport

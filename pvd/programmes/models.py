@@ -344,6 +344,18 @@ class Convention(models.Model):
         return participe_feminin
 
     @property
+    def reperes(self) -> str:
+        """« Convention d'adhésion — CC Cazals-Salviac — signée le 27 juillet 2021 (n° 6) » : de quoi la reconnaître
+        dans un message."""
+        if self.date_signature:
+            quand = f"{self.accorder('signée')} {self.date_signature_texte}"
+        elif self.date_signature_prevue:
+            quand = f"en élaboration, signature prévue le {date_longue(self.date_signature_prevue)}"
+        else:
+            quand = "en élaboration"
+        return f"{self.libelle_type} — {self.epci.nom} — {quand} (n° {self.pk})"
+
+    @property
     def signature_au_plus_tard(self) -> bool:
         return self.precision_signature == self.PrecisionSignature.AU_PLUS_TARD
 

@@ -363,6 +363,53 @@ def _erreurs_creation(programme: Programme, projet: ProjetConvention) -> dict[st
     return erreurs
 
 
+def adhesions_existantes(
+    programme: Programme, codes: set[str], sauf: int | None = None
+) -> dict[str, Convention]:
+    """Pour chaque code de commune, la convention d'adhésion (non résiliée) qui la réunit déjà, s'il y en a une ; en
+    une requête. Une commune n'a qu'une adhésion par programme : la suite passe par des avenants."""
+    liens = ConventionCommune.objects.filter(
+        convention__programme=programme,
+        convention__type=Convention.Type.ADHESION,
+        convention__date_resiliation__isnull=True,
+    ).select_related("convention__epci", "convention__programme")
+    if sauf is not None:
+        liens = liens.exclude(convention_id=sauf)
+    return {lien.commune_id: lien.convention for lien in parmi(liens, "commune_id", codes)}
+
+
+def _message_doublon(commune: Commune, existante: Convention) -> str:
+    return (
+        f"{commune.nom} ({commune.code}) a déjà une convention d'adhésion au programme "
+        f"{existante.programme.nom} : {existante.reperes}. Une commune n'a qu'une convention d'adhésion : "
+        "complétez celle-là (ou ajoutez la commune par un avenant) au lieu d'en créer une seconde."
+    )
+
+
+def _erreurs_doublons(programme: Programme, projets: list[ProjetConvention]) -> dict[int, list[str]]:
+    """Les communes d'un projet d'adhésion qui ont déjà une adhésion, enregistrée ou plus haut dans la même liste."""
+    codes = {c.code for p in projets if p.type == Convention.Type.ADHESION for c, _ in p.communes}
+    if not codes:
+        return {}
+    existantes = adhesions_existantes(programme, codes)
+    erreurs: dict[int, list[str]] = {}
+    vues: dict[str, int] = {}
+    for rang, projet in enumerate(projets):
+        if projet.type != Convention.Type.ADHESION:
+            continue
+        for commune, _ in projet.communes:
+            if commune.code in existantes:
+                erreurs.setdefault(rang, []).append(_message_doublon(commune, existantes[commune.code]))
+            elif commune.code in vues:
+                erreurs.setdefault(rang, []).append(
+                    f"{commune.nom} ({commune.code}) figure déjà dans une autre convention d'adhésion de la même "
+                    f"liste (rang {vues[commune.code] + 1}) : une commune n'a qu'une convention d'adhésion."
+                )
+            else:
+                vues[commune.code] = rang
+    return erreurs
+
+
 def conventions_verifier(
     programme: Programme, projets: list[ProjetConvention], laureats_prevus: list[Inscription] = ()
 ) -> dict[int, ValidationError]:
@@ -389,6 +436,8 @@ def conventions_verifier(
     for rang, liste in zip(a_verifier, problemes, strict=True):
         if liste:
             erreurs[rang]["communes"] = liste
+    for rang, liste in _erreurs_doublons(programme, projets).items():
+        erreurs[rang].setdefault("communes", []).extend(liste)
     for rang, projet in enumerate(projets):
         if projet.date_signature is not None:
             for champ, messages in _erreurs_signature(
@@ -571,6 +620,12 @@ def convention_add_commune(
         raise ValidationError({"commune": ["La convention est signée : ajoutez la commune par un avenant."]})
     if convention.communes.filter(commune=commune).exists():
         raise ValidationError({"commune": [f"{commune.nom} fait déjà partie de la convention."]})
+    if convention.type == Convention.Type.ADHESION:
+        existante = adhesions_existantes(convention.programme, {commune.code}, sauf=convention.pk).get(
+            commune.code
+        )
+        if existante is not None:
+            raise ValidationError({"commune": [_message_doublon(commune, existante)]})
     reference = _date_de_reference(convention.date_signature, convention.date_signature_prevue)
     problemes = _verifier_communes(
         convention.programme, convention.epci, [(commune, role)], reference, {commune.code: exception}

@@ -501,3 +501,75 @@ def test_parmi_donne_la_meme_chose_en_liste_in_ou_en_lecture_complete(pvd):
         == sorted(lau.commune_id for lau in grande)
         == ["46066", "46128"]
     )
+
+
+class TestUneSeuleAdhesion:
+    """Souillac a une convention d'adhésion signée le 27 juillet 2021 (exemple du Lot) : une seconde est refusée."""
+
+    def souillac(self):
+        return Commune.objects.get(code="46309")
+
+    def test_seconde_adhesion_refusee_avec_la_premiere_nommee(self, lot):
+        with pytest.raises(ValidationError) as refus:
+            services.convention_create(
+                programme=lot,
+                type=Convention.Type.ADHESION,
+                epci=Epci.objects.get(siren="200066371"),
+                communes=[(self.souillac(), "laureate")],
+                trace=TRACE,
+            )
+        (message,) = refus.value.message_dict["communes"]
+        assert message.startswith("Souillac (46309) a déjà une convention d'adhésion")
+        assert (
+            "Convention d'adhésion — CC Causses et Vallée de la Dordogne — signée le 27 juillet 2021"
+            in message
+        )
+        assert Convention.objects.filter(type="adhesion", communes__commune_id="46309").count() == 1
+        # Une convention-cadre ou un avenant pour Souillac restent possibles.
+        adhesion = Convention.objects.get(type="adhesion", communes__commune_id="46309")
+        services.convention_create(
+            programme=lot,
+            type=Convention.Type.AVENANT,
+            parent=adhesion,
+            epci=adhesion.epci,
+            communes=[(self.souillac(), "laureate")],
+            trace=TRACE,
+        )
+
+    def test_deux_fois_la_meme_commune_dans_une_liste(self, pvd):
+        inscrire(pvd, "46066", "46297")
+        projet = services.ProjetConvention(
+            type=Convention.Type.ADHESION,
+            epci=Epci.objects.get(siren="200035327"),
+            communes=[(Commune.objects.get(code="46066"), "laureate")],
+        )
+        refus = services.conventions_verifier(pvd, [projet, projet])
+        assert list(refus) == [1]
+        assert "une commune n'a qu'une convention d'adhésion" in refus[1].messages[0]
+
+    def test_ajout_a_une_autre_adhesion_refuse(self, lot):
+        cazals = Convention.objects.get(epci_id="200035327", type="adhesion")
+        Convention.objects.filter(pk=cazals.pk).update(statut="en_elaboration", date_signature=None)
+        cazals.refresh_from_db()
+        with pytest.raises(ValidationError, match="Souillac \\(46309\\) a déjà une convention d'adhésion"):
+            services.convention_add_commune(
+                convention=cazals,
+                version=cazals.version,
+                commune=self.souillac(),
+                role="laureate",
+                exception="test : hors EPCI confirmé",
+                trace=TRACE,
+            )
+
+    def test_pvd_check_signale_un_doublon_existant(self, lot):
+        from pvd.programmes.controles import controler
+
+        adhesion = Convention.objects.get(type="adhesion", communes__commune_id="46309")
+        doublon = Convention.objects.create(
+            programme=lot, type="adhesion", epci=adhesion.epci, departement_suivi=adhesion.departement_suivi
+        )
+        ConventionCommune.objects.create(convention=doublon, commune=self.souillac())
+        incoherences = controler(lot, timezone.localdate(), departement="46").incoherences
+        (message,) = [i for i in incoherences if i.startswith("Souillac")]
+        assert "Souillac (46309) a 2 conventions d'adhésion" in message
+        assert f"(n° {adhesion.pk})" in message and f"(n° {doublon.pk})" in message
