@@ -468,7 +468,8 @@ def _planifier(plan: Plan, type_par_defaut: str) -> None:
 
 def _avertir_ort_sans_adhesion(plan: Plan, liens: dict) -> None:
     """Une convention-cadre ORT que l'import signerait alors que l'adhésion de la commune ne serait pas signée à
-    cette date (ni au registre ni par l'import) : l'aperçu l'annonce, comme `pvd check` le signalerait ensuite."""
+    cette date (ni au registre ni par l'import) : l'aperçu l'annonce, comme `pvd check` le signalerait ensuite.
+    Une requête au plus, quel que soit le nombre de lignes."""
     adhesions: dict[str, list[date]] = defaultdict(list)
     for code, conventions in liens.items():
         adhesions[code] += [
@@ -478,29 +479,35 @@ def _avertir_ort_sans_adhesion(plan: Plan, liens: dict) -> None:
         if groupe.type == Convention.Type.ADHESION and groupe.date_signature:
             for commune in groupe.communes:
                 adhesions[commune.code].append(groupe.date_signature)
+    communes_de = defaultdict(list)
+    if plan.conventions_a_signer:
+        for pk, code in ConventionCommune.objects.filter(
+            convention_id__in=[c.pk for c, _, _, _ in plan.conventions_a_signer]
+        ).values_list("convention_id", "commune_id"):
+            communes_de[pk].append(code)
     for convention, signature, _, _ in plan.conventions_a_signer:
         if convention.type == Convention.Type.ADHESION:
-            for code in convention.communes.values_list("commune_id", flat=True):
+            for code in communes_de[convention.pk]:
                 adhesions[code].append(signature)
     ort = [
-        (g.date_signature, g.communes, g.lignes)
+        (g.date_signature, [c.code for c in g.communes], g.lignes)
         for g in plan.conventions_a_creer
         if g.type == Convention.Type.CADRE_ORT and g.date_signature
     ]
     ort += [
-        (signature, list(convention.communes.all()), [numero])
+        (signature, communes_de[convention.pk], [numero])
         for convention, signature, _, numero in plan.conventions_a_signer
         if convention.type == Convention.Type.CADRE_ORT
     ]
     par_numero = {ligne.numero: ligne for ligne in plan.lignes}
-    for signature, communes, numeros in ort:
-        for commune in communes:
-            commune = getattr(commune, "commune", commune)  # un lien de convention, ou la commune
-            if any(jour <= signature for jour in adhesions.get(commune.code, [])):
+    for signature, codes, numeros in ort:
+        for code in codes:
+            if any(jour <= signature for jour in adhesions.get(code, [])):
                 continue
             for numero in numeros:
                 ligne = par_numero.get(numero)
-                if ligne is not None and commune in ligne.communes:
+                commune = next((c for c in ligne.communes if c.code == code), None) if ligne else None
+                if commune is not None:
                     ligne.messages.append(
                         f"attention : la convention-cadre ORT de {commune.nom} serait signée le "
                         f"{signature:%d/%m/%Y} alors que sa convention d'adhésion n'est pas enregistrée comme "

@@ -45,10 +45,12 @@ def controler(
     departement: str = "",
     utilisateur=None,
     deja_calcules: list[Avancement] | None = None,
+    conventions_lues: list[Convention] | None = None,
 ) -> Rapport:
     """Le contrôle, pour `pvd check` comme pour la liste « À faire » du département (une seule règle) ;
     `utilisateur` : seulement son périmètre ; `deja_calcules` : les jalons que la page a déjà lus. Un nombre fixe de
-    requêtes quel que soit le nombre de conventions."""
+    requêtes quel que soit le nombre de conventions ; `conventions_lues` : celles que la page a déjà lues (par
+    `selectors.conventions`, avec les mêmes filtres)."""
     rapport = Rapport(programme, au, departement)
     if deja_calcules is None:
         liste = list(laureats(programme, au, departement=departement, utilisateur=utilisateur))
@@ -66,7 +68,11 @@ def controler(
             if jalon.etat == Etat.EN_RETARD:
                 rapport.retards.append(f"{commune.nom} ({commune.code}) : {jalon.libelle}, {jalon.texte}.")
 
-    liste_conventions = list(conventions(programme, au, departement=departement, utilisateur=utilisateur))
+    liste_conventions = (
+        conventions_lues
+        if conventions_lues is not None
+        else list(conventions(programme, au, departement=departement, utilisateur=utilisateur))
+    )
     reference_laureats = {
         (code, jour)
         for code, jour in Laureat.objects.filter(programme=programme).values_list(

@@ -16,7 +16,7 @@ from pvd.territoires.models import Appartenance, Commune, Epci
 
 pytestmark = pytest.mark.django_db
 TRACE = services.Trace(canal=Evenement.Canal.CLI)
-MAX_CONVENTIONS_EN_BLOC = 12  # mesuré : 12, pour une convention comme pour trois
+MAX_CONVENTIONS_EN_BLOC = 15  # mesuré : 15, pour une convention comme pour trois (dont les adhésions déjà là)
 ETAT = {"partie": "etat", "nom": "Claire Exemple", "qualite": "préfète de la Haute-Garonne"}
 
 

@@ -145,9 +145,17 @@ def departement(request, slug: str, code: str):
         raise Http404(f"Aucun département « {code} » dans votre périmètre.")
     liste = list(selectors.laureats(programme, au, departement=dep.code, utilisateur=request.user))
     lignes = avancements(programme, liste, au)
+    liste_conventions = list(
+        selectors.conventions(programme, au, departement=dep.code, utilisateur=request.user)
+    )
     # Les incohérences de `pvd check`, par la même fonction : la page n'en cache aucune.
     incoherences = controler(
-        programme, au, departement=dep.code, utilisateur=request.user, deja_calcules=lignes
+        programme,
+        au,
+        departement=dep.code,
+        utilisateur=request.user,
+        deja_calcules=lignes,
+        conventions_lues=liste_conventions,
     ).incoherences
     a_faire = sorted(
         (
@@ -164,7 +172,7 @@ def departement(request, slug: str, code: str):
         key=lambda paire: (paire[1].echeance or au, paire[0].commune.cle_tri),
     )
     conventions_par_epci: dict[Epci, list] = {}
-    for convention in selectors.conventions(programme, au, departement=dep.code, utilisateur=request.user):
+    for convention in liste_conventions:
         convention.statut_affiche = convention.statut_au(au)
         conventions_par_epci.setdefault(convention.epci, []).append(convention)
     return render(
