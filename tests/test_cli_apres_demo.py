@@ -66,6 +66,13 @@ def test_le_mode_demo_est_retenu_pour_les_commandes_suivantes(machine_neuve):
     assert "PVD_ENV=demo" in fichier.read_text(encoding="utf-8")
 
 
+def test_la_demo_passe_son_propre_controle(machine_neuve):
+    """`pvd check --departement 46` sur la démonstration : aucune incohérence, code de sortie 0."""
+    pvd, _ = machine_neuve
+    sortie = pvd("check", "--departement", "46")
+    assert "Incohérences à corriger : 0" in sortie
+
+
 def test_commandes_du_readme_apres_la_demo(machine_neuve):
     pvd, maison = machine_neuve
     assert "0 créé, 0 modifié" in pvd("territoires", "import")

@@ -24,10 +24,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from pvd.programmes import services
 from pvd.programmes.models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
-from pvd.programmes.selectors import departements_principaux, parmi
+from pvd.programmes.selectors import communes_membres_epci_au, departements_principaux, parmi
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.normalisation import cle
@@ -516,6 +517,57 @@ def _planifier(plan: Plan, type_par_defaut: str) -> None:
         else:
             _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, type_par_defaut)
     plan.conventions_a_creer.extend(groupes.values())
+    _avertir_ort_sans_adhesion(plan, liens)
+
+
+def _avertir_ort_sans_adhesion(plan: Plan, liens: dict) -> None:
+    """Une convention-cadre ORT que l'import signerait alors que l'adhésion de la commune ne serait pas signée à
+    cette date (ni au registre ni par l'import) : l'aperçu l'annonce, comme `pvd check` le signalerait ensuite.
+    Une requête au plus, quel que soit le nombre de lignes."""
+    adhesions: dict[str, list[date]] = defaultdict(list)
+    for code, conventions in liens.items():
+        adhesions[code] += [
+            c.date_signature for c in conventions if c.type == Convention.Type.ADHESION and c.date_signature
+        ]
+    for groupe in plan.conventions_a_creer:
+        if groupe.type == Convention.Type.ADHESION and groupe.date_signature:
+            for commune in groupe.communes:
+                adhesions[commune.code].append(groupe.date_signature)
+    communes_de = defaultdict(list)
+    if plan.conventions_a_signer:
+        for pk, code in ConventionCommune.objects.filter(
+            convention_id__in=[c.pk for c, _, _, _ in plan.conventions_a_signer]
+        ).values_list("convention_id", "commune_id"):
+            communes_de[pk].append(code)
+    for convention, signature, _, _ in plan.conventions_a_signer:
+        if convention.type == Convention.Type.ADHESION:
+            for code in communes_de[convention.pk]:
+                adhesions[code].append(signature)
+    ort = [
+        (g.date_signature, [c.code for c in g.communes], g.lignes)
+        for g in plan.conventions_a_creer
+        if g.type == Convention.Type.CADRE_ORT and g.date_signature
+    ]
+    ort += [
+        (signature, communes_de[convention.pk], [numero])
+        for convention, signature, _, numero in plan.conventions_a_signer
+        if convention.type == Convention.Type.CADRE_ORT
+    ]
+    par_numero = {ligne.numero: ligne for ligne in plan.lignes}
+    for signature, codes, numeros in ort:
+        for code in codes:
+            if any(jour <= signature for jour in adhesions.get(code, [])):
+                continue
+            for numero in numeros:
+                ligne = par_numero.get(numero)
+                commune = next((c for c in ligne.communes if c.code == code), None) if ligne else None
+                if commune is not None:
+                    ligne.messages.append(
+                        f"attention : la convention-cadre ORT de {commune.nom} serait signée le "
+                        f"{signature:%d/%m/%Y} alors que sa convention d'adhésion n'est pas enregistrée comme "
+                        "signée à cette date (`pvd check` le signalera). Importez aussi la signature de "
+                        "l'adhésion, ou vérifiez la date."
+                    )
 
 
 def _laureat(
@@ -753,6 +805,9 @@ def _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, typ
             ligne.refuser(f"date prévue : {erreur}")
             return
     identifiant = str(ligne.valeurs.get("identifiant") or "").strip() if len(ligne.communes) == 1 else ""
+    _verifier_epci_nomme(ligne, signature or prevue)
+    if not ligne.valide:
+        return
     for commune in ligne.communes:
         if not _laureat(
             plan, ligne, commune, laureats, deja_nouveaux, selection, identifiant, exception_autorisee=False
@@ -780,6 +835,36 @@ def _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, typ
                 precision,
                 en_cours_sans_date=en_cours and not signature,
             )
+
+
+def _verifier_epci_nomme(ligne: Ligne, jour: date | None) -> None:
+    """La colonne EPCI d'un tableur, si elle est remplie, doit nommer un EPCI qui existe et qui réunit les communes
+    de la ligne (à la date de la convention, d'après le COG) : « CC Totalement Inventée » ne passe pas pour une
+    création, et un EPCI voisin est refusé avec la raison."""
+    texte = str(ligne.valeurs.get("epci") or "").strip()
+    if not texte or not ligne.communes:
+        return
+    r = obtenir_index().resoudre(texte, "epci", departement=ligne.communes[0].departement_id)
+    if r.statut != RESOLU:
+        ligne.refuser(
+            f"colonne EPCI, « {texte} » : {r.message.rstrip('.')}. Écrivez le nom exact de l'intercommunalité "
+            "ou son SIREN, ou videz la cellule pour garder l'EPCI de la commune.",
+            AMBIGU if r.candidats else REJET,
+        )
+        return
+    epci = Epci.objects.get(siren=r.code)
+    hors = [c for c in ligne.communes if c.epci_id != epci.siren]
+    if hors:
+        membres = communes_membres_epci_au(hors, epci, jour or timezone.localdate())
+        hors = [c for c in hors if c.code not in membres]
+    if hors:
+        noms = ", ".join(
+            f"{c.nom} ({c.code}, membre de {c.epci.nom if c.epci_id else 'aucun EPCI'})" for c in hors
+        )
+        ligne.refuser(
+            f"colonne EPCI, « {texte} » : {epci.nom} ({epci.siren}) ne réunit pas {noms}. Corrigez l'EPCI ou la "
+            "commune, ou videz la cellule pour garder l'EPCI de la commune."
+        )
 
 
 def _avenant(plan, ligne, commune, signature, prevue, precision, liens, groupes) -> None:

@@ -5,6 +5,7 @@ Incohérences recherchées :
 - une convention signée sans signataire de l'État ;
 - une commune de convention qui n'est pas lauréate, ou pas membre de l'EPCI, sans exception confirmée ;
 - un avenant signé dont la convention modifiée n'est pas signée ;
+- une commune réunie par deux conventions d'adhésion (non résiliées) ;
 - un chef de projet couvrant un lauréat sorti du programme avant sa prise de poste.
 """
 
@@ -14,9 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from .jalons import Etat, avancements
+from .jalons import Avancement, Etat, avancements
 from .models import Convention, ConventionCommune, Laureat, Programme, Signataire
-from .selectors import commune_membre_epci_au, conventions, laureats
+from .selectors import communes_membres_epcis_au, conventions, laureats
 
 
 @dataclass
@@ -38,10 +39,23 @@ class Rapport:
         return "\n".join(lignes)
 
 
-def controler(programme: Programme, au: date, departement: str = "") -> Rapport:
+def controler(
+    programme: Programme,
+    au: date,
+    departement: str = "",
+    utilisateur=None,
+    deja_calcules: list[Avancement] | None = None,
+    conventions_lues: list[Convention] | None = None,
+) -> Rapport:
+    """Le contrôle, pour `pvd check` comme pour la liste « À faire » du département (une seule règle) ;
+    `utilisateur` : seulement son périmètre ; `deja_calcules` : les jalons que la page a déjà lus. Un nombre fixe de
+    requêtes quel que soit le nombre de conventions ; `conventions_lues` : celles que la page a déjà lues (par
+    `selectors.conventions`, avec les mêmes filtres)."""
     rapport = Rapport(programme, au, departement)
-    liste = list(laureats(programme, au, departement=departement))
-    for avancement in avancements(programme, liste, au):
+    if deja_calcules is None:
+        liste = list(laureats(programme, au, departement=departement, utilisateur=utilisateur))
+        deja_calcules = avancements(programme, liste, au)
+    for avancement in deja_calcules:
         commune = avancement.laureat.commune
         adhesion, ort = avancement.jalon("adhesion"), avancement.jalon("cadre_ort")
         if ort.date and not adhesion.date:
@@ -54,7 +68,11 @@ def controler(programme: Programme, au: date, departement: str = "") -> Rapport:
             if jalon.etat == Etat.EN_RETARD:
                 rapport.retards.append(f"{commune.nom} ({commune.code}) : {jalon.libelle}, {jalon.texte}.")
 
-    liste_conventions = list(conventions(programme, au, departement=departement))
+    liste_conventions = (
+        conventions_lues
+        if conventions_lues is not None
+        else list(conventions(programme, au, departement=departement, utilisateur=utilisateur))
+    )
     reference_laureats = {
         (code, jour)
         for code, jour in Laureat.objects.filter(programme=programme).values_list(
@@ -64,7 +82,14 @@ def controler(programme: Programme, au: date, departement: str = "") -> Rapport:
     selection_par_commune = defaultdict(list)
     for code, jour in reference_laureats:
         selection_par_commune[code].append(jour)
-    for convention in liste_conventions:
+    references = {c.pk: c.date_signature or c.date_signature_prevue or au for c in liste_conventions}
+    membres = communes_membres_epcis_au(
+        [
+            ([lien.commune for lien in c.communes.all() if not lien.exception], c.epci, references[c.pk])
+            for c in liste_conventions
+        ]
+    )
+    for convention, membres_au in zip(liste_conventions, membres, strict=True):
         statut = convention.statut_au(au)
         nom = f"{convention.titre} (n° {convention.pk})"
         if statut in (Convention.Statut.SIGNEE, Convention.Statut.RESILIEE) and not any(
@@ -79,7 +104,7 @@ def controler(programme: Programme, au: date, departement: str = "") -> Rapport:
             and convention.parent.statut_au(au) != Convention.Statut.SIGNEE
         ):
             rapport.incoherences.append(f"{nom} : avenant signé d'une convention qui n'est pas signée.")
-        reference = convention.date_signature or convention.date_signature_prevue or au
+        reference = references[convention.pk]
         for lien in convention.communes.all():
             if lien.exception:
                 continue
@@ -90,9 +115,24 @@ def controler(programme: Programme, au: date, departement: str = "") -> Rapport:
                 rapport.incoherences.append(
                     f"{nom} : {commune.nom} ({commune.code}) n'est pas lauréate à la date de la convention."
                 )
-            if not commune_membre_epci_au(commune, convention.epci, reference):
+            if commune.code not in membres_au:
                 rapport.incoherences.append(
                     f"{nom} : {commune.nom} ({commune.code}) n'est pas membre de {convention.epci.nom} à la date de "
                     "la convention."
                 )
+    adhesions = defaultdict(list)
+    for convention in liste_conventions:
+        if (
+            convention.type == Convention.Type.ADHESION
+            and convention.statut_au(au) != Convention.Statut.RESILIEE
+        ):
+            for lien in convention.communes.all():
+                adhesions[lien.commune].append(convention)
+    for commune, doubles in sorted(adhesions.items(), key=lambda paire: paire[0].cle_tri):
+        if len(doubles) > 1:
+            rapport.incoherences.append(
+                f"{commune.nom} ({commune.code}) a {len(doubles)} conventions d'adhésion : "
+                + " ; ".join(c.reperes for c in doubles)
+                + ". Une commune n'a qu'une convention d'adhésion : résiliez ou corrigez celle en trop."
+            )
     return rapport

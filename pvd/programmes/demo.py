@@ -4,11 +4,14 @@ Les noms sont écrits comme dans le communiqué (« Puy l'évêque », « Limogn
 Cauvaldor ») et passent par le résolveur, comme le ferait un utilisateur : aucun code INSEE n'est écrit ici.
 Les écritures passent par les services, avec leurs règles.
 
-Ce que les sources publiques ne disent pas reste inconnu (« non renseigné ») : les chefs de projet, la date de
-signature des deux adhésions encore en élaboration le 27 juillet 2021, l'ORT de Capdenac-Gare, les noms des
-signataires des ORT. La date de sélection exacte n'est pas connue : les communes sont lauréates « au plus tard » le
-27 juillet 2021. `pvd check` signale l'incohérence des ORT signées alors que l'adhésion n'est pas enregistrée
-comme signée.
+Ce que les sources publiques ne disent pas reste inconnu (« non renseigné ») : les chefs de projet, l'ORT de
+Capdenac-Gare, les noms des signataires des ORT. La date de sélection exacte n'est pas connue : les communes sont
+lauréates « au plus tard » le 27 juillet 2021.
+
+Les deux adhésions encore en élaboration le 27 juillet 2021 (Cazals-Salviac, Lalbenque-Limogne) ont été signées
+entre le communiqué et la première convention-cadre ORT de leur EPCI (une ORT suppose l'adhésion), à une date que
+les sources ne donnent pas : elles sont enregistrées signées « au plus tard » le jour de cette ORT, ce que les
+pages, les exports et les communiqués disent, plutôt qu'un état impossible (une ORT sans adhésion).
 """
 
 from __future__ import annotations
@@ -144,12 +147,32 @@ def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
             trace=trace,
         )
         conventions += 1
+    premiere_ort = {}
+    for jour, nom_epci, _ in ORT:
+        premiere_ort[nom_epci] = min(jour, premiere_ort.get(nom_epci, jour))
     for nom_epci, noms in ADHESIONS_EN_ELABORATION:
-        services.convention_create(
+        epci = _epci(nom_epci)
+        communes = [_commune(nom) for nom in noms]
+        convention = services.convention_create(
             programme=programme,
             type=Convention.Type.ADHESION,
-            epci=_epci(nom_epci),
-            communes=[(_commune(nom), ConventionCommune.Role.LAUREATE) for nom in noms],
+            epci=epci,
+            communes=[(c, ConventionCommune.Role.LAUREATE) for c in communes],
+            date_ouverture=DATE_COMMUNIQUE,  # en élaboration le jour du communiqué, qui le dit
+            trace=trace,
+        )
+        etat = {
+            "partie": Signataire.Partie.ETAT,
+            "organisme": "État",
+            "nom": "",
+            "qualite": "représentant de l'État dans le Lot",
+        }
+        services.convention_sign(
+            convention=convention,
+            version=convention.version,
+            date_signature=premiere_ort[nom_epci],
+            precision_signature=Convention.PrecisionSignature.AU_PLUS_TARD,
+            signataires=[etat, *_signataires_communes(communes, epci)],
             trace=trace,
         )
         conventions += 1

@@ -17,7 +17,15 @@ from datetime import date
 from django.db.models import TextChoices
 
 from .dates import ajouter_mois, date_longue, duree_en_francais
-from .models import Convention, ConventionCommune, Etape, Laureat, PosteChefDeProjet, Programme
+from .models import (
+    Convention,
+    ConventionCommune,
+    Etape,
+    Laureat,
+    PosteChefDeProjet,
+    Programme,
+    existante_au,
+)
 
 ETAPES_CONVENTION = {Etape.ADHESION: Convention.Type.ADHESION, Etape.CADRE_ORT: Convention.Type.CADRE_ORT}
 
@@ -116,6 +124,7 @@ class ConventionResume:
     type: str
     date_signature: date | None
     date_signature_prevue: date | None
+    precision_signature: str = Convention.PrecisionSignature.EXACTE
 
 
 def conventions_des_communes(
@@ -125,8 +134,8 @@ def conventions_des_communes(
 
     Au-delà de quelques centaines de communes, on lit tout le programme plutôt qu'une longue liste IN.
     """
-    liens = ConventionCommune.objects.filter(convention__programme=programme).exclude(
-        convention__date_ouverture__gt=au
+    liens = ConventionCommune.objects.filter(
+        existante_au(au, "convention__"), convention__programme=programme
     )
     if len(codes) <= 500:
         liens = liens.filter(commune_id__in=codes)
@@ -140,10 +149,11 @@ def conventions_des_communes(
         "convention__type",
         "convention__date_signature",
         "convention__date_signature_prevue",
+        "convention__precision_signature",
     )
-    for commune, pk, type_, signature, prevue in lignes:
+    for commune, pk, type_, signature, prevue, precision in lignes:
         if commune in voulues:
-            par_commune[commune].append(ConventionResume(pk, type_, signature, prevue))
+            par_commune[commune].append(ConventionResume(pk, type_, signature, prevue, precision))
     return par_commune
 
 
@@ -208,6 +218,8 @@ def _avancement(
             if signees:
                 jalon.convention = signees[0]
                 jalon.date = signees[0].date_signature
+                if signees[0].precision_signature == Convention.PrecisionSignature.AU_PLUS_TARD:
+                    jalon.precision = "au plus tard"
             elif du_type:
                 jalon.convention = du_type[0]
                 jalon.date_prevue = du_type[0].date_signature_prevue
@@ -216,7 +228,15 @@ def _avancement(
         jalons.append(jalon)
 
     avenants = [
-        Jalon(Etape.AVENANT, date=c.date_signature, etat=Etat.FAIT, convention=c)
+        Jalon(
+            Etape.AVENANT,
+            date=c.date_signature,
+            etat=Etat.FAIT,
+            convention=c,
+            precision="au plus tard"
+            if c.precision_signature == Convention.PrecisionSignature.AU_PLUS_TARD
+            else "",
+        )
         for c in conventions
         if c.type == Convention.Type.AVENANT and c.date_signature and c.date_signature <= au
     ]

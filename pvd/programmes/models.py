@@ -4,8 +4,9 @@ Les règles d'un programme sont des données (plafonds, délais, population maxi
 ville ou Villages d'avenir s'ajoutent sans toucher au code. Aucune date de fin n'est écrite dans le code.
 
 Chaque fait est daté, pour que toute page puisse montrer le programme tel qu'il était à une date donnée (« au ») :
-un lauréat l'est entre sa date de sélection et sa date de sortie ; une convention existe à partir de son ouverture,
-est signée à sa date de signature, résiliée à sa date de résiliation. Les jalons ne sont pas saisis : ils se
+un lauréat l'est entre sa date de sélection et sa date de sortie ; une convention existe à partir de son ouverture
+(sans elle, de sa signature, sinon du jour où elle a été enregistrée : voir `existante_au`), est signée à sa date de
+signature, résiliée à sa date de résiliation. Les jalons ne sont pas saisis : ils se
 déduisent de ces faits (voir `jalons.py`).
 
 Pièges du réel gardés ici : une convention d'un EPCI interdépartemental peut réunir des communes de deux
@@ -18,11 +19,12 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from pvd.territoires.models import Commune, Departement, Epci
 
-from .dates import ajouter_annees
+from .dates import ajouter_annees, date_longue
 
 
 class Programme(models.Model):
@@ -184,9 +186,24 @@ class Laureat(models.Model):
         return self.date_selection <= jour and (self.date_sortie is None or self.date_sortie > jour)
 
 
+def existante_au(jour: date, prefixe: str = "") -> Q:
+    """La règle d'existence d'une convention (ou d'un avenant) à une date, écrite une fois pour les pages, l'API,
+    les exports, les communiqués et les jalons (`prefixe` : « convention__ » depuis une table liée).
+
+    Ce qui a été enregistré après cette date et n'a aucune date de fait antérieure n'existait pas : une convention
+    existe à partir de son ouverture ; sans date d'ouverture, à partir de sa signature ou, à défaut, du jour où elle a
+    été enregistrée (`cree_le`). Une convention créée aujourd'hui sans date d'ouverture n'apparaît donc pas au
+    1er janvier 2020."""
+    p = prefixe
+    return Q(**{f"{p}date_ouverture__lte": jour}) | (
+        Q(**{f"{p}date_ouverture__isnull": True})
+        & (Q(**{f"{p}date_signature__lte": jour}) | Q(**{f"{p}cree_le__date__lte": jour}))
+    )
+
+
 class ConventionQuerySet(models.QuerySet):
     def existantes_au(self, jour: date):
-        return self.filter(Q(date_ouverture__isnull=True) | Q(date_ouverture__lte=jour))
+        return self.filter(existante_au(jour))
 
     def signees_au(self, jour: date):
         return self.filter(date_signature__lte=jour).exclude(date_resiliation__lte=jour)
@@ -215,6 +232,10 @@ class Convention(models.Model):
         EN_ELABORATION = "en_elaboration", "en cours d'élaboration"
         SIGNEE = "signee", "signée"
         RESILIEE = "resiliee", "résiliée"
+
+    class PrecisionSignature(models.TextChoices):
+        EXACTE = "exacte", "date exacte"
+        AU_PLUS_TARD = "au_plus_tard", "au plus tard à cette date"
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="conventions")
     type = models.CharField(max_length=20, choices=Type.choices)
@@ -253,6 +274,13 @@ class Convention(models.Model):
         help_text="« 4e trimestre 2023 » : le 1er octobre 2023, à la précision du trimestre.",
     )
     date_signature = models.DateField("date de signature", null=True, blank=True)
+    precision_signature = models.CharField(
+        "précision de la date de signature",
+        max_length=20,
+        choices=PrecisionSignature.choices,
+        default=PrecisionSignature.EXACTE,
+        help_text="« au plus tard » : signée ce jour-là ou avant, la date exacte n'étant pas connue.",
+    )
     lieu_signature = models.CharField("lieu de signature", max_length=200, blank=True)
     date_resiliation = models.DateField("date de résiliation", null=True, blank=True)
     duree_annees = models.PositiveSmallIntegerField("durée (années)", null=True, blank=True)
@@ -316,20 +344,54 @@ class Convention(models.Model):
         return participe_feminin
 
     @property
+    def reperes(self) -> str:
+        """« Convention d'adhésion — CC Cazals-Salviac — signée le 27 juillet 2021 (n° 6) » : de quoi la reconnaître
+        dans un message."""
+        if self.date_signature:
+            quand = f"{self.accorder('signée')} {self.date_signature_texte}"
+        elif self.date_signature_prevue:
+            quand = f"en élaboration, signature prévue le {date_longue(self.date_signature_prevue)}"
+        else:
+            quand = "en élaboration"
+        return f"{self.libelle_type} — {self.epci.nom} — {quand} (n° {self.pk})"
+
+    @property
+    def signature_au_plus_tard(self) -> bool:
+        return self.precision_signature == self.PrecisionSignature.AU_PLUS_TARD
+
+    @property
+    def date_signature_texte(self) -> str:
+        """« le 27 juillet 2021 », « au plus tard le 17 octobre 2023 » (date exacte inconnue) ; vide si elle n'est
+        pas signée. Se lit après « signée » : chaque page, export et communiqué montre ainsi la précision."""
+        if not self.date_signature:
+            return ""
+        return (
+            "au plus tard " if self.signature_au_plus_tard else ""
+        ) + f"le {date_longue(self.date_signature)}"
+
+    @property
     def date_fin_estimee(self) -> date | None:
         """La signature plus la durée : une convention signée un 29 février finit le 28 février d'une année commune."""
         if not (self.date_signature and self.duree_annees):
             return None
         return ajouter_annees(self.date_signature, self.duree_annees)
 
+    def existe_au(self, jour: date) -> bool:
+        """La règle de `existante_au`, pour une convention déjà lue."""
+        if self.date_ouverture:
+            return self.date_ouverture <= jour
+        if self.date_signature and self.date_signature <= jour:
+            return True
+        return self.cree_le is None or timezone.localdate(self.cree_le) <= jour
+
     def statut_au(self, jour: date) -> str | None:
         """Le statut tel qu'il était à la date donnée ; None si la convention n'existait pas encore."""
+        if not self.existe_au(jour):
+            return None
         if self.date_resiliation and self.date_resiliation <= jour:
             return self.Statut.RESILIEE
         if self.date_signature and self.date_signature <= jour:
             return self.Statut.SIGNEE
-        if self.date_ouverture and self.date_ouverture > jour:
-            return None
         return self.Statut.EN_ELABORATION
 
 

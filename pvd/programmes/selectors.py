@@ -39,6 +39,16 @@ def millesime_au(jour: date) -> int | None:
     return anterieur if anterieur is not None else millesimes.reverse().first()
 
 
+def millesimes_charges() -> list[int]:
+    """Les millésimes du COG chargés, du plus ancien au plus récent : une lecture d'index par millésime (deux ou
+    trois), plutôt qu'un parcours de la table ou deux requêtes par année demandée."""
+    millesimes: list[int] = []
+    lus = Appartenance.objects.order_by("millesime").values_list("millesime", flat=True)
+    while (suivant := (lus.filter(millesime__gt=millesimes[-1]) if millesimes else lus).first()) is not None:
+        millesimes.append(suivant)
+    return millesimes
+
+
 def communes_membres_epci_au(communes: list[Commune], epci: Epci, jour: date) -> set[str]:
     """Les codes des communes membres de l'EPCI (ou de l'EPCI qu'il a remplacé) d'après le millésime du COG en
     vigueur à cette date, en quatre requêtes quel que soit leur nombre."""
@@ -47,13 +57,17 @@ def communes_membres_epci_au(communes: list[Commune], epci: Epci, jour: date) ->
 
 def communes_membres_epcis_au(demandes: list[tuple[list[Commune], Epci, date]]) -> list[set[str]]:
     """Pour chaque demande (communes, EPCI, date), les codes des communes membres de l'EPCI (ou de l'EPCI qu'il a
-    remplacé) d'après le millésime du COG en vigueur à la date ; en deux requêtes, plus deux par année distincte
-    (un import de mille conventions en fait six).
+    remplacé) d'après le millésime du COG en vigueur à la date ; en deux requêtes, plus une par millésime chargé,
+    quels que soient le nombre de demandes et leurs dates.
 
     Une commune a pu changer de code depuis (Conques-en-Rouergue : 12076 en 2021, 12218 aujourd'hui) : le millésime
     ancien la connaît sous son ancien code, qui la désigne encore par `remplacee_par`."""
     annees = {jour.year for _, _, jour in demandes}  # le millésime ne dépend que de l'année
-    par_annee = {annee: millesime_au(date(annee, 1, 1)) for annee in annees}
+    charges = millesimes_charges() if demandes else []
+    par_annee = {
+        annee: max((m for m in charges if m <= annee), default=charges[0] if charges else None)
+        for annee in annees
+    }
 
     def millesime(jour: date) -> int | None:
         return par_annee[jour.year]
@@ -286,7 +300,7 @@ def compter_conventions(programme: Programme, au: date, departement: str = "") -
     if departement:
         qs = qs.filter(departement_suivi_id=departement)
     compte: Counter = Counter()
-    for convention in qs.only("type", "date_signature", "date_resiliation", "date_ouverture"):
+    for convention in qs.only("type", "date_signature", "date_resiliation", "date_ouverture", "cree_le"):
         compte[(convention.type, convention.statut_au(au))] += 1
     return compte
 

@@ -339,6 +339,7 @@ class ProjetConvention:
     departement_suivi: Departement | None = None
     exceptions: dict[str, str] = field(default_factory=dict)
     date_signature: date | None = None
+    precision_signature: str = Convention.PrecisionSignature.EXACTE
     signataires: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -359,6 +360,53 @@ def _erreurs_creation(programme: Programme, projet: ProjetConvention) -> dict[st
         erreurs["communes"] = ["Une convention réunit au moins une commune."]
     if len({c.code for c, _ in communes}) != len(communes):
         erreurs["communes"] = ["Une commune figure deux fois dans la liste."]
+    return erreurs
+
+
+def adhesions_existantes(
+    programme: Programme, codes: set[str], sauf: int | None = None
+) -> dict[str, Convention]:
+    """Pour chaque code de commune, la convention d'adhésion (non résiliée) qui la réunit déjà, s'il y en a une ; en
+    une requête. Une commune n'a qu'une adhésion par programme : la suite passe par des avenants."""
+    liens = ConventionCommune.objects.filter(
+        convention__programme=programme,
+        convention__type=Convention.Type.ADHESION,
+        convention__date_resiliation__isnull=True,
+    ).select_related("convention__epci", "convention__programme")
+    if sauf is not None:
+        liens = liens.exclude(convention_id=sauf)
+    return {lien.commune_id: lien.convention for lien in parmi(liens, "commune_id", codes)}
+
+
+def _message_doublon(commune: Commune, existante: Convention) -> str:
+    return (
+        f"{commune.nom} ({commune.code}) a déjà une convention d'adhésion au programme "
+        f"{existante.programme.nom} : {existante.reperes}. Une commune n'a qu'une convention d'adhésion : "
+        "complétez celle-là (ou ajoutez la commune par un avenant) au lieu d'en créer une seconde."
+    )
+
+
+def _erreurs_doublons(programme: Programme, projets: list[ProjetConvention]) -> dict[int, list[str]]:
+    """Les communes d'un projet d'adhésion qui ont déjà une adhésion, enregistrée ou plus haut dans la même liste."""
+    codes = {c.code for p in projets if p.type == Convention.Type.ADHESION for c, _ in p.communes}
+    if not codes:
+        return {}
+    existantes = adhesions_existantes(programme, codes)
+    erreurs: dict[int, list[str]] = {}
+    vues: dict[str, int] = {}
+    for rang, projet in enumerate(projets):
+        if projet.type != Convention.Type.ADHESION:
+            continue
+        for commune, _ in projet.communes:
+            if commune.code in existantes:
+                erreurs.setdefault(rang, []).append(_message_doublon(commune, existantes[commune.code]))
+            elif commune.code in vues:
+                erreurs.setdefault(rang, []).append(
+                    f"{commune.nom} ({commune.code}) figure déjà dans une autre convention d'adhésion de la même "
+                    f"liste (rang {vues[commune.code] + 1}) : une commune n'a qu'une convention d'adhésion."
+                )
+            else:
+                vues[commune.code] = rang
     return erreurs
 
 
@@ -388,6 +436,8 @@ def conventions_verifier(
     for rang, liste in zip(a_verifier, problemes, strict=True):
         if liste:
             erreurs[rang]["communes"] = liste
+    for rang, liste in _erreurs_doublons(programme, projets).items():
+        erreurs[rang].setdefault("communes", []).extend(liste)
     for rang, projet in enumerate(projets):
         if projet.date_signature is not None:
             for champ, messages in _erreurs_signature(
@@ -428,6 +478,9 @@ def conventions_create(
             duree_annees=p.duree_annees,
             statut=Convention.Statut.SIGNEE if p.date_signature else Convention.Statut.EN_ELABORATION,
             date_signature=p.date_signature,
+            precision_signature=p.precision_signature
+            if p.date_signature
+            else Convention.PrecisionSignature.EXACTE,
         )
         for p in projets
     )
@@ -466,7 +519,10 @@ def conventions_create(
                 "date_signature": p.date_signature,
                 "signataires": _signataires_lisibles(p.signataires),
             }
-            resume = f"{cree}, {convention.accorder('signée')} le {p.date_signature:%d/%m/%Y} : {p.epci.nom}"
+            le = _le(p.date_signature, p.precision_signature)
+            resume = f"{cree}, {convention.accorder('signée')} {le} : {p.epci.nom}"
+            if p.precision_signature != Convention.PrecisionSignature.EXACTE:
+                apres["precision_signature"] = p.precision_signature
         evenements.append(_evenement(convention, Evenement.Action.CREATION, resume, trace, apres=apres))
     Evenement.objects.bulk_create(evenements)
     return conventions
@@ -564,6 +620,12 @@ def convention_add_commune(
         raise ValidationError({"commune": ["La convention est signée : ajoutez la commune par un avenant."]})
     if convention.communes.filter(commune=commune).exists():
         raise ValidationError({"commune": [f"{commune.nom} fait déjà partie de la convention."]})
+    if convention.type == Convention.Type.ADHESION:
+        existante = adhesions_existantes(convention.programme, {commune.code}, sauf=convention.pk).get(
+            commune.code
+        )
+        if existante is not None:
+            raise ValidationError({"commune": [_message_doublon(commune, existante)]})
     reference = _date_de_reference(convention.date_signature, convention.date_signature_prevue)
     problemes = _verifier_communes(
         convention.programme, convention.epci, [(commune, role)], reference, {commune.code: exception}
@@ -657,6 +719,13 @@ def _signataire(convention: Convention, ordre: int, s: dict[str, Any]) -> Signat
     )
 
 
+def _le(jour: date, precision: str) -> str:
+    """« le 27/07/2021 », « au plus tard le 17/10/2023 »."""
+    return (
+        "au plus tard " if precision == Convention.PrecisionSignature.AU_PLUS_TARD else ""
+    ) + f"le {jour:%d/%m/%Y}"
+
+
 def _signataires_lisibles(signataires: list[dict[str, Any]]) -> list[str]:
     return [f"{s.get('nom') or 'non renseigné'}, {s['qualite']}" for s in signataires]
 
@@ -667,19 +736,23 @@ def _evenement_signature(
     signataires: list[dict[str, Any]],
     document: bool,
     trace: Trace,
+    precision: str = Convention.PrecisionSignature.EXACTE,
 ) -> Evenement:
+    apres = {
+        "statut": Convention.Statut.SIGNEE,
+        "date_signature": date_signature,
+        "signataires": _signataires_lisibles(signataires),
+        "document": document,
+    }
+    if precision != Convention.PrecisionSignature.EXACTE:
+        apres["precision_signature"] = precision
     return _evenement(
         convention,
         Evenement.Action.MODIFICATION,
-        f"{convention.nom_generique} {convention.accorder('signée')} le {date_signature:%d/%m/%Y}",
+        f"{convention.nom_generique} {convention.accorder('signée')} {_le(date_signature, precision)}",
         trace,
         avant={"statut": Convention.Statut.EN_ELABORATION},
-        apres={
-            "statut": Convention.Statut.SIGNEE,
-            "date_signature": date_signature,
-            "signataires": _signataires_lisibles(signataires),
-            "document": document,
-        },
+        apres=apres,
     )
 
 
@@ -693,8 +766,12 @@ def convention_sign(
     trace: Trace,
     lieu_signature: str | None = None,
     document: UploadedFile | None = None,
+    precision_signature: str = Convention.PrecisionSignature.EXACTE,
 ) -> Convention:
-    """Enregistre la signature : date, signataires (au moins l'État, déjà saisi ou donné ici), PDF facultatif."""
+    """Enregistre la signature : date, signataires (au moins l'État, déjà saisi ou donné ici), PDF facultatif.
+
+    `precision_signature` « au plus tard » : la convention est signée ce jour-là ou avant (date exacte inconnue,
+    par exemple une adhésion dont on ne sait que qu'elle précède la convention-cadre)."""
     erreurs = _erreurs_signature(
         convention.statut,
         convention.date_ouverture,
@@ -708,6 +785,8 @@ def convention_sign(
             verifier_pdf(document)
         except ValidationError as erreur:
             erreurs.update(erreur.message_dict)
+    if precision_signature not in Convention.PrecisionSignature.values:
+        erreurs["precision_signature"] = [f"Précision de date inconnue : « {precision_signature} »."]
     if erreurs:
         raise ValidationError(erreurs)
     _prendre_version(convention, version)
@@ -715,12 +794,24 @@ def convention_sign(
     Signataire.objects.bulk_create(_signataire(convention, depart + i, s) for i, s in enumerate(signataires))
     convention.statut = Convention.Statut.SIGNEE
     convention.date_signature = date_signature
+    convention.precision_signature = precision_signature
     if lieu_signature is not None:
         convention.lieu_signature = lieu_signature
     if document is not None:
         convention.document.save(f"convention-{convention.pk}.pdf", document, save=False)
-    convention.save(update_fields=["statut", "date_signature", "lieu_signature", "document", "modifie_le"])
-    _evenement_signature(convention, date_signature, signataires, bool(document), trace).save()
+    convention.save(
+        update_fields=[
+            "statut",
+            "date_signature",
+            "precision_signature",
+            "lieu_signature",
+            "document",
+            "modifie_le",
+        ]
+    )
+    _evenement_signature(
+        convention, date_signature, signataires, bool(document), trace, precision_signature
+    ).save()
     return convention
 
 

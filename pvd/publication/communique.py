@@ -5,7 +5,8 @@ HAUTE-GARONNE », charnière tirée du type de nom INSEE), devise, « COMMUNIQU�
 (« Cahors, le 27 juillet 2021 » : chef-lieu par défaut), titre, présentation du programme (texte du programme),
 nombre de lauréats du département à cette date, conventions signées ce jour-là (« Convention avec la communauté de
 communes de Cauvaldor signée par Souillac, …, Saint-Céré et Gramat. »), conventions encore en élaboration, étape
-suivante (tirée des règles du programme) et contact presse (réglé par département).
+suivante (tirée des règles du programme) et contact presse (réglé par département). Une convention signée « au plus
+tard » ce jour-là (date exacte inconnue) n'est pas annoncée comme signée ce jour-là.
 
 Les communes sont nommées comme elles s'appelaient à cette date (nom du millésime du COG en vigueur), les EPCI par
 leur nom d'usage quand ils en ont un (« Cauvaldor »). Rien n'est écrit en dur pour le Lot.
@@ -168,7 +169,8 @@ def communique_rediger(
 ) -> Communique:
     parametres = ParametresDepartement.objects.filter(departement=departement).first()
     toutes = list(_conventions(programme, departement))
-    signees = [c for c in toutes if c.date_signature == jour]
+    # Une convention signée « au plus tard » ce jour-là l'a peut-être été avant : le communiqué ne l'annonce pas.
+    signees = [c for c in toutes if c.date_signature == jour and not c.signature_au_plus_tard]
     types = sorted({c.type for c in signees}) or [Convention.Type.ADHESION]
     en_cours = [
         c for c in toutes if c.type in types and c.statut_au(jour) == Convention.Statut.EN_ELABORATION

@@ -127,6 +127,17 @@ def _signature_adhesion(avancement) -> date | None:
     return avancement.jalon("adhesion").date
 
 
+def precision_lisible(date_signature: date | None, precision: str) -> str:
+    """« exacte » ou « au plus tard » (signée ce jour-là ou avant) ; vide sans date."""
+    if not date_signature:
+        return ""
+    return (
+        "au plus tard"
+        if precision in ("au plus tard", Convention.PrecisionSignature.AU_PLUS_TARD)
+        else "exacte"
+    )
+
+
 def jeu_laureats(programme: Programme, au: date, departement: str = "", publics: bool = True) -> Jeu:
     """La liste des lauréats dans la présentation de l'ANCT : insee_com, lib_com, id_<programme>, date_signature."""
     identifiant = f"id_{programme.slug}"
@@ -144,6 +155,11 @@ def jeu_laureats(programme: Programme, au: date, departement: str = "", publics:
             Colonne(
                 "date_signature", "date", "Date de signature de la convention d'adhésion (vide si non signée)"
             ),
+            Colonne(
+                "date_signature_precision",
+                "string",
+                "« exacte », ou « au plus tard » : signée ce jour-là ou avant (vide si non signée)",
+            ),
         ],
     )
     liste = list(laureats(programme, au, departement=departement, publics=publics))
@@ -155,6 +171,7 @@ def jeu_laureats(programme: Programme, au: date, departement: str = "", publics:
                 laureat.commune.nom,
                 laureat.identifiant_national,
                 _signature_adhesion(avancement),
+                precision_lisible(_signature_adhesion(avancement), avancement.jalon("adhesion").precision),
             ]
         )
     return jeu
@@ -179,7 +196,11 @@ def jeu_ort(programme: Programme, au: date, departement: str = "", publics: bool
             Colonne("Si non signée, date de signature envisagée", "date", "Date de signature prévue"),
             Colonne("Durée (en années)", "integer", "Durée de la convention-cadre"),
             Colonne("Date de fin estimée", "date", "Date de signature augmentée de la durée"),
-            Colonne("Remarques", "string", "Exception confirmée pour la commune, s'il y en a une"),
+            Colonne(
+                "Remarques",
+                "string",
+                "Exception confirmée pour la commune, et « signée au plus tard à cette date » si la date exacte est inconnue",
+            ),
             Colonne("Avancement", "string", "Signée, en cours d'élaboration ou non engagée"),
             Colonne("ACV", "string", "« Oui » si la commune est aussi lauréate d'Action cœur de ville"),
             Colonne(programme.nom_court, "string", f"« Oui » : commune lauréate de {programme.nom}"),
@@ -231,7 +252,16 @@ def jeu_ort(programme: Programme, au: date, departement: str = "", publics: bool
                 convention.date_signature_prevue if convention and not signee else None,
                 convention.duree_annees if convention else None,
                 fin,
-                lien.exception if lien else "",
+                " ; ".join(
+                    r
+                    for r in (
+                        lien.exception if lien else "",
+                        "signée au plus tard à cette date"
+                        if signee and convention.signature_au_plus_tard
+                        else "",
+                    )
+                    if r
+                ),
                 avancement,
                 "Oui" if commune.code in acv else "Non",
                 "Oui",
@@ -254,6 +284,11 @@ def jeu_conventions(
         Colonne("type", "string", "adhesion, cadre_ort ou avenant"),
         Colonne("statut", "string", "Statut à la date de l'export : en_elaboration, signee ou resiliee"),
         Colonne("date_signature", "date", "Date de signature"),
+        Colonne(
+            "date_signature_precision",
+            "string",
+            "« exacte », ou « au plus tard » : signée ce jour-là ou avant",
+        ),
         Colonne("date_signature_prevue", "date", "Date de signature prévue"),
         Colonne("duree_annees", "integer", "Durée en années"),
         Colonne("epci_siren", "string", "SIREN de l'EPCI porteur"),
@@ -278,6 +313,7 @@ def jeu_conventions(
             c.type,
             statut,
             c.date_signature if signee else None,
+            precision_lisible(c.date_signature if signee else None, c.precision_signature),
             c.date_signature_prevue,
             c.duree_annees,
             c.epci_id,
@@ -318,6 +354,7 @@ def geojson_laureats(programme: Programme, au: date, departement: str = "", publ
                     "departement_suivi": avancement.laureat.departement_suivi_id,
                     "epci": commune.epci.nom if commune.epci else None,
                     "date_adhesion": adhesion.date.isoformat() if adhesion.date else None,
+                    "date_adhesion_precision": precision_lisible(adhesion.date, adhesion.precision) or None,
                     "date_ort": ort.date.isoformat() if ort.date else None,
                     "avancement": "ort" if ort.date else "adhesion" if adhesion.date else "laureate",
                     "ort_en_retard": ort.en_retard,

@@ -72,7 +72,7 @@ def convention_a_modifier(convention: Convention) -> str:
     """Une entrée de la liste des conventions qu'un avenant modifie : type, EPCI et date, pour distinguer les deux
     conventions-cadres d'un EPCI signées en deux vagues."""
     if convention.date_signature:
-        quand = f"signée le {date_longue(convention.date_signature)}"
+        quand = f"signée {convention.date_signature_texte}"
     elif convention.date_signature_prevue:
         quand = f"en élaboration, signature prévue le {date_longue(convention.date_signature_prevue)}"
     else:

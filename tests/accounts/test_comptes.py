@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from pvd.accounts.models import EvenementSecurite, JetonApi, Profil
 from pvd.accounts.perimetres import perimetre_de
 from pvd.accounts.services import jeton_creer, utilisateur_creer
-from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Evenement, Programme
+from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lot(db):
     programme = Programme.objects.get(slug="pvd")
-    charger_exemple_lot(programme)
+    charger_lot_avec_adhesion_a_signer(programme)
     return programme
 
 

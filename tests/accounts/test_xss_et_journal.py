@@ -8,10 +8,10 @@ from django.core.management import call_command
 
 from pvd.accounts.services import jeton_creer, utilisateur_creer
 from pvd.programmes import services
-from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Evenement, Programme
 from pvd.publication.models import ParametresDepartement
 from pvd.territoires.services import alias_create
+from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.django_db
 PIEGE = '<script>alert("pvd")</script>" onmouseover="alert(1)'
@@ -20,7 +20,7 @@ PIEGE = '<script>alert("pvd")</script>" onmouseover="alert(1)'
 @pytest.fixture
 def lot(db):
     programme = Programme.objects.get(slug="pvd")
-    charger_exemple_lot(programme)
+    charger_lot_avec_adhesion_a_signer(programme)
     return programme
 
 

@@ -313,7 +313,7 @@ def test_une_ligne_refusee_apres_une_premiere_ecriture_est_rejouee_sans_elle():
     assert Convention.objects.get().statut != "signee"
 
 
-MAX_IMPORT = 34  # mesuré : 34, pour 4 lignes comme pour 40
+MAX_IMPORT = 40  # mesuré : 40, pour 4 lignes comme pour 40 (dont les adhésions déjà là et les millésimes)
 
 
 def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_lignes(django_assert_max_num_queries):
@@ -501,3 +501,54 @@ def test_une_convention_signee_veut_un_jour():
     plan = apercu(fichier, "t.csv", "tableur", departement=dep, correspondance=colonnes)
     assert plan.lignes[0].statut == "rejet"
     assert "est une période, pas un jour" in plan.lignes[0].messages[0]
+
+
+def _apercu_tableur(epci: str, commune: str = "Gramat"):
+    fichier = f"EPCI;Commune;Signée le\n{epci};{commune};27/07/2021\n"
+    return apercu(
+        fichier.encode(),
+        "suivi.csv",
+        "tableur",
+        departement=Departement.objects.get(code="46"),
+        correspondance={"EPCI": "epci", "Commune": "commune", "Signée le": "date_signature"},
+    )
+
+
+def test_tableur_epci_inconnu_refuse():
+    plan = _apercu_tableur("CC Totalement Inventée")
+    (ligne,) = plan.lignes
+    assert ligne.statut == "rejet"
+    assert ligne.messages[0].startswith("colonne EPCI, « CC Totalement Inventée » : ")
+    assert "videz la cellule" in ligne.messages[0]
+    with pytest.raises(ImportRefuse):
+        importer(
+            "EPCI;Commune;Signée le\nCC Totalement Inventée;Gramat;27/07/2021\n".encode(),
+            "suivi.csv",
+            "tableur",
+            departement=Departement.objects.get(code="46"),
+            correspondance={"EPCI": "epci", "Commune": "commune", "Signée le": "date_signature"},
+            trace=TRACE_IMPORT,
+        )
+    assert Convention.objects.count() == 0
+
+
+def test_tableur_epci_qui_ne_reunit_pas_la_commune_refuse():
+    (ligne,) = _apercu_tableur("CC Cazals-Salviac").lignes
+    assert ligne.statut == "rejet"
+    assert (
+        "CC Cazals-Salviac (200035327) ne réunit pas Gramat (46128, membre de CC Causses" in ligne.messages[0]
+    )
+    (ligne,) = _apercu_tableur("Cauvaldor").lignes  # le bon EPCI, par son nom d'usage
+    assert ligne.statut == "creation", ligne.messages
+
+
+def test_ort_signee_sans_adhesion_signee_avertit_dans_l_apercu():
+    importer(ANCT.encode(), "anct.csv", "anct-pvd", trace=TRACE_IMPORT)  # Cazals : adhésion non signée
+    fichier = ORT.replace(";Non;;4e trimestre 2023;5", ";Oui;19/12/2023;;5")
+    plan = apercu(fichier.encode(), "ort.csv", "ort")
+    par_code = {ligne.communes[0].code: ligne for ligne in plan.lignes}
+    assert any(
+        m.startswith("attention : la convention-cadre ORT de Cazals serait signée le 19/12/2023")
+        for m in par_code["46066"].messages
+    )
+    assert not any(m.startswith("attention") for m in par_code["46128"].messages)  # Gramat : adhésion signée

@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from pvd.accounts.services import utilisateur_creer
 from pvd.programmes import services
-from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Evenement, Programme
 from pvd.territoires.models import Commune, Epci
+from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.browser
 MOT_DE_PASSE = "mot-de-passe-du-parcours-46"
@@ -19,7 +19,7 @@ MOT_DE_PASSE = "mot-de-passe-du-parcours-46"
 @pytest.fixture
 def deux_departements(live_server, referentiel):
     pvd = Programme.objects.get(slug="pvd")
-    charger_exemple_lot(pvd)
+    charger_lot_avec_adhesion_a_signer(pvd)
     trace = services.Trace(canal=Evenement.Canal.CLI)
     epci = Epci.objects.filter(departements="12").exclude(departements="46").order_by("siren").first()
     commune = Commune.objects.filter(epci=epci, population__lt=20000).order_by("code").first()

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from pvd.accounts.services import utilisateur_creer
-from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Programme
+from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.browser
 MOT_DE_PASSE = "mot-de-passe-du-parcours-1"
@@ -14,7 +14,7 @@ MOT_DE_PASSE = "mot-de-passe-du-parcours-1"
 
 @pytest.fixture
 def lot_en_ligne(live_server, referentiel):
-    charger_exemple_lot(Programme.objects.get(slug="pvd"))
+    charger_lot_avec_adhesion_a_signer(Programme.objects.get(slug="pvd"))
     utilisateur_creer(
         email="agent46@lot.gouv.fr", role="prefecture", departements=["46"], mot_de_passe=MOT_DE_PASSE
     )
@@ -33,7 +33,7 @@ def test_signer_cazals_salviac(lot_en_ligne, page, tmp_path, pdf, capture, verif
     base = lot_en_ligne
     se_connecter(page, base)
     page.goto(base + "/programmes/pvd/")
-    expect(page.locator("#chiffre-adhesions")).to_have_text("16")
+    expect(page.locator("#chiffre-adhesions")).to_have_text("18")
     assert verifier_accessibilite(page) == [], verifier_accessibilite.formater(verifier_accessibilite(page))
 
     page.goto(base + "/programmes/pvd/departements/46/")
@@ -55,7 +55,7 @@ def test_signer_cazals_salviac(lot_en_ligne, page, tmp_path, pdf, capture, verif
     capture(page, "convention-cazals-salviac-signee")
 
     page.goto(base + "/programmes/pvd/")
-    expect(page.locator("#chiffre-adhesions")).to_have_text("18")
+    expect(page.locator("#chiffre-adhesions")).to_have_text("20")
     capture(page, "tableau-de-bord-apres-signature")
 
 

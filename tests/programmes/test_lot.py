@@ -65,7 +65,9 @@ def test_ort_et_retards_aujourd_hui(lot):
     capdenac = par_commune["12052"].jalon("cadre_ort")
     assert capdenac.etat == Etat.EN_RETARD
     assert capdenac.retard_jours == (au - date(2023, 1, 27)).days
-    assert par_commune["46066"].jalon("adhesion").etat == Etat.EN_COURS
+    cazals = par_commune["46066"].jalon("adhesion")
+    assert (cazals.date, cazals.etat, cazals.precision) == (date(2023, 12, 19), Etat.FAIT, "au plus tard")
+    assert cazals.texte == "au plus tard le 19 décembre 2023"
     assert par_commune["46066"].jalon("chef_de_projet").etat == Etat.NON_RENSEIGNE
     assert sum(a.jalon("cadre_ort").date is not None for a in par_commune.values()) == 19
 
@@ -75,7 +77,11 @@ def test_tableau_de_bord_au_fil_du_temps(lot):
     assert (total_2021.laureats, total_2021.adhesions, total_2021.ort) == (20, 16, 0)
     assert [ligne.code for ligne in lignes] == ["76"]
     total_2024, _ = tableau_de_bord(lot, date(2024, 1, 1))
-    assert (total_2024.adhesions, total_2024.ort, total_2024.en_retard) == (16, 19, 1)
+    assert (total_2024.adhesions, total_2024.ort, total_2024.en_retard) == (20, 19, 1)
+    # Aucune ORT sans adhésion, à aucune date : les adhésions sont signées au plus tard le jour de la première ORT.
+    for jour in (date(2023, 10, 17), date(2023, 12, 13), date(2023, 12, 19)):
+        total, _ = tableau_de_bord(lot, jour)
+        assert total.ort <= total.adhesions
     avant, _ = tableau_de_bord(lot, date(2021, 7, 26))
     assert avant.laureats == 0
 
@@ -87,15 +93,32 @@ def test_chargement_journalise_et_idempotent(lot):
     assert charger_exemple_lot(lot) == {"laureats": 0, "conventions": 0}
 
 
-def test_pvd_check_signale_les_incoherences(lot, capsys):
+def test_la_demo_passe_son_propre_controle(lot, capsys):
+    """Les adhésions de Cazals-Salviac et de Lalbenque-Limogne, en élaboration le 27 juillet 2021, sont signées au
+    plus tard le jour de la première ORT de leur EPCI : aucune ORT sans adhésion, `pvd check` sort avec 0."""
+    call_command("controle", departement="46", au="2026-11-25")
+    texte = capsys.readouterr().out
+    assert "Incohérences à corriger : 0" in texte
+    assert "Capdenac-Gare (12052) : convention-cadre valant ORT signée, en retard" in texte
+    limogne = Convention.objects.get(epci_id="244600532", type="adhesion")
+    assert (limogne.date_signature, limogne.precision_signature) == (date(2023, 10, 17), "au_plus_tard")
+    assert limogne.date_signature_texte == "au plus tard le 17 octobre 2023"
+    assert limogne.statut_au(JOUR) == Convention.Statut.EN_ELABORATION
+
+
+def test_pvd_check_signale_une_ort_sans_adhesion(lot, capsys):
+    from pvd.programmes.models import Signataire
+
+    limogne = Convention.objects.get(epci_id="244600532", type="adhesion")
+    Signataire.objects.filter(convention=limogne).delete()
+    Convention.objects.filter(pk=limogne.pk).update(statut="en_elaboration", date_signature=None)
     with pytest.raises(SystemExit) as sortie:
         call_command("controle", departement="46", au="2026-11-25")
     assert sortie.value.code == 1
     texte = capsys.readouterr().out
-    assert "Incohérences à corriger : 4" in texte
-    for nom in ("Cazals", "Salviac", "Lalbenque", "Limogne-en-Quercy"):
+    assert "Incohérences à corriger : 2" in texte
+    for nom in ("Lalbenque", "Limogne-en-Quercy"):
         assert f"{nom} (" in texte
-    assert "Capdenac-Gare (12052) : convention-cadre valant ORT signée, en retard" in texte
 
 
 def test_pvd_check_sans_incoherence_sort_avec_zero(pvd, capsys):

@@ -16,7 +16,7 @@ from pvd.territoires.models import Appartenance, Commune, Epci
 
 pytestmark = pytest.mark.django_db
 TRACE = services.Trace(canal=Evenement.Canal.CLI)
-MAX_CONVENTIONS_EN_BLOC = 12  # mesuré : 12, pour une convention comme pour trois
+MAX_CONVENTIONS_EN_BLOC = 15  # mesuré : 15, pour une convention comme pour trois (dont les adhésions déjà là)
 ETAT = {"partie": "etat", "nom": "Claire Exemple", "qualite": "préfète de la Haute-Garonne"}
 
 
@@ -288,7 +288,7 @@ class TestSignature:
             )
 
     def test_transitions(self, pvd):
-        convention = convention_cazals(pvd)
+        convention = convention_cazals(pvd, date_ouverture=date(2021, 9, 1))
         with pytest.raises(ValidationError, match="ne peut pas être résiliée"):
             services.convention_terminate(
                 convention=convention, version=1, date_resiliation=date(2024, 1, 1), trace=TRACE
@@ -311,6 +311,7 @@ class TestSignature:
         assert convention.statut == "resiliee"
         assert convention.statut_au(date(2023, 6, 1)) == "signee"
         assert convention.statut_au(date(2022, 1, 1)) == "en_elaboration"
+        assert convention.statut_au(date(2021, 8, 31)) is None  # pas encore ouverte
 
     def test_ajout_de_commune_apres_signature_refuse(self, pvd):
         convention = convention_cazals(pvd)
@@ -509,3 +510,75 @@ def test_parmi_donne_la_meme_chose_en_liste_in_ou_en_lecture_complete(pvd):
         == sorted(lau.commune_id for lau in grande)
         == ["46066", "46128"]
     )
+
+
+class TestUneSeuleAdhesion:
+    """Souillac a une convention d'adhésion signée le 27 juillet 2021 (exemple du Lot) : une seconde est refusée."""
+
+    def souillac(self):
+        return Commune.objects.get(code="46309")
+
+    def test_seconde_adhesion_refusee_avec_la_premiere_nommee(self, lot):
+        with pytest.raises(ValidationError) as refus:
+            services.convention_create(
+                programme=lot,
+                type=Convention.Type.ADHESION,
+                epci=Epci.objects.get(siren="200066371"),
+                communes=[(self.souillac(), "laureate")],
+                trace=TRACE,
+            )
+        (message,) = refus.value.message_dict["communes"]
+        assert message.startswith("Souillac (46309) a déjà une convention d'adhésion")
+        assert (
+            "Convention d'adhésion — CC Causses et Vallée de la Dordogne — signée le 27 juillet 2021"
+            in message
+        )
+        assert Convention.objects.filter(type="adhesion", communes__commune_id="46309").count() == 1
+        # Une convention-cadre ou un avenant pour Souillac restent possibles.
+        adhesion = Convention.objects.get(type="adhesion", communes__commune_id="46309")
+        services.convention_create(
+            programme=lot,
+            type=Convention.Type.AVENANT,
+            parent=adhesion,
+            epci=adhesion.epci,
+            communes=[(self.souillac(), "laureate")],
+            trace=TRACE,
+        )
+
+    def test_deux_fois_la_meme_commune_dans_une_liste(self, pvd):
+        inscrire(pvd, "46066", "46297")
+        projet = services.ProjetConvention(
+            type=Convention.Type.ADHESION,
+            epci=Epci.objects.get(siren="200035327"),
+            communes=[(Commune.objects.get(code="46066"), "laureate")],
+        )
+        refus = services.conventions_verifier(pvd, [projet, projet])
+        assert list(refus) == [1]
+        assert "une commune n'a qu'une convention d'adhésion" in refus[1].messages[0]
+
+    def test_ajout_a_une_autre_adhesion_refuse(self, lot):
+        cazals = Convention.objects.get(epci_id="200035327", type="adhesion")
+        Convention.objects.filter(pk=cazals.pk).update(statut="en_elaboration", date_signature=None)
+        cazals.refresh_from_db()
+        with pytest.raises(ValidationError, match="Souillac \\(46309\\) a déjà une convention d'adhésion"):
+            services.convention_add_commune(
+                convention=cazals,
+                version=cazals.version,
+                commune=self.souillac(),
+                role="laureate",
+                exception="test : hors EPCI confirmé",
+                trace=TRACE,
+            )
+
+    def test_pvd_check_signale_un_doublon_existant(self, lot):
+        from pvd.programmes.controles import controler
+
+        adhesion = Convention.objects.get(type="adhesion", communes__commune_id="46309")
+        doublon = Convention.objects.create(
+            programme=lot, type="adhesion", epci=adhesion.epci, departement_suivi=adhesion.departement_suivi
+        )
+        ConventionCommune.objects.create(convention=doublon, commune=self.souillac())
+        incoherences = controler(lot, timezone.localdate(), departement="46").incoherences
+        (message,) = [i for i in incoherences if i.startswith("Souillac")]
+        assert "Souillac (46309) a 2 conventions d'adhésion" in message
+        assert f"(n° {adhesion.pk})" in message and f"(n° {doublon.pk})" in message

@@ -113,6 +113,7 @@ def inscrire_et_signer(pvd, codes, siren, jour, qualite, nom=""):
         type="adhesion",
         epci=Epci.objects.get(siren=siren),
         communes=[(Commune.objects.get(code=c), "laureate") for c in codes],
+        date_ouverture=date(2021, 3, 1),  # sinon, créée aujourd'hui, elle n'existerait pas en 2022
         trace=TRACE,
     )
     if jour:

@@ -43,10 +43,27 @@ def test_chaque_csv_respecte_son_schema(pvd, jeu, tmp_path):
 def test_laureats_presentation_anct(pvd):
     contenu, _ = produire("laureats", "csv", programme=pvd, au=date(2021, 7, 27))
     lignes = list(csv.DictReader(io.StringIO(contenu.decode("utf-8"))))
-    assert list(lignes[0]) == ["insee_com", "lib_com", "id_pvd", "date_signature"]
+    assert list(lignes[0]) == ["insee_com", "lib_com", "id_pvd", "date_signature", "date_signature_precision"]
     par_code = {ligne["insee_com"]: ligne for ligne in lignes}
-    assert par_code["46128"]["date_signature"] == "2021-07-27"
+    assert (par_code["46128"]["date_signature"], par_code["46128"]["date_signature_precision"]) == (
+        "2021-07-27",
+        "exacte",
+    )
     assert par_code["46066"]["date_signature"] == ""  # Cazals : adhésion en élaboration
+
+
+def test_une_date_au_plus_tard_le_dit_dans_les_exports(pvd):
+    """Cazals : adhésion signée au plus tard le jour de son ORT (date exacte inconnue)."""
+    contenu, _ = produire("laureats", "csv", programme=pvd, au=AU)
+    cazals = next(
+        x for x in csv.DictReader(io.StringIO(contenu.decode("utf-8"))) if x["insee_com"] == "46066"
+    )
+    assert (cazals["date_signature"], cazals["date_signature_precision"]) == ("2023-12-19", "au plus tard")
+    contenu, _ = produire("conventions", "csv", programme=pvd, au=AU)
+    lignes = list(csv.DictReader(io.StringIO(contenu.decode("utf-8"))))
+    precisions = {(x["type"], x["communes_insee"]): x["date_signature_precision"] for x in lignes}
+    assert precisions[("adhesion", "46066 ; 46297")] == "au plus tard"
+    assert precisions[("cadre_ort", "46066 ; 46297")] == "exacte"
 
 
 def test_ort_presentation_du_ministere(pvd):
@@ -94,7 +111,7 @@ def test_formules_neutralisees_et_aller_retour(pvd):
 
     feuille = load_workbook(io.BytesIO(en_xlsx(jeu))).active
     valeurs = {ligne[0].value: ligne for ligne in feuille.iter_rows(min_row=2)}
-    cellule = valeurs[convention.pk][12]
+    cellule = valeurs[convention.pk][13]
     assert cellule.data_type == "s"
     assert cellule.value.startswith(piege)
     for valeur in ("=1+1", "+33", "-2", "@SOMME", "\tx", "texte"):
@@ -111,6 +128,7 @@ def test_rien_de_non_publie(pvd, tmp_path):
         type="adhesion",
         epci=Epci.objects.get(siren="200067361"),
         communes=[(secret.commune, "laureate")],
+        date_ouverture=date(2022, 1, 1),
         trace=trace,
     )
     for jeu in ("laureats", "ort", "conventions", "geojson"):

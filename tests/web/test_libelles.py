@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from pvd.programmes import services
-from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Evenement, Programme
+from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lot(db):
     programme = Programme.objects.get(slug="pvd")
-    charger_exemple_lot(programme)
+    charger_lot_avec_adhesion_a_signer(programme)
     return programme
 
 

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pvd.programmes import services
-from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Evenement, Programme
 from pvd.territoires.models import Commune, Epci
+from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lot(db):
     programme = Programme.objects.get(slug="pvd")
-    charger_exemple_lot(programme)
+    charger_lot_avec_adhesion_a_signer(programme)
     return programme
 
 
@@ -53,6 +53,90 @@ def test_page_departement(client_lecteur, lot):
     assert "en cours d'élaboration" in html_2021
 
 
+def test_au_ne_montre_jamais_l_avenir(client_lecteur, lot):
+    """Une adhésion et un avenant enregistrés aujourd'hui, sans date d'ouverture : ils n'existaient pas au 27 juillet
+    2021 ni au 1er janvier 2020 (page du département, API, communiqué, jalons)."""
+    from pvd.programmes.jalons import avancements
+    from pvd.programmes.selectors import compter_conventions, laureats
+    from pvd.publication.communique import communique_rediger
+
+    trace = services.Trace(canal=Evenement.Canal.CLI)
+    nouvelle = services.laureat_register(
+        programme=lot, commune=Commune.objects.get(code="46102"), date_selection=date(2021, 1, 1), trace=trace
+    )
+    adhesion = services.convention_create(
+        programme=lot,
+        type="adhesion",
+        epci=Epci.objects.get(siren="200067361"),
+        communes=[(nouvelle.commune, "laureate")],
+        trace=trace,
+    )
+    figeac = Convention.objects.get(epci_id="200067361", type="adhesion", date_signature__isnull=False)
+    avenant = services.convention_create(
+        programme=lot,
+        type="avenant",
+        parent=figeac,
+        epci=figeac.epci,
+        communes=[(lien.commune, "laureate") for lien in figeac.communes.all()],
+        trace=trace,
+    )
+    for au in ("2020-01-01", "2021-07-27"):
+        html = client_lecteur.get("/programmes/pvd/departements/46/", {"au": au}).content.decode()
+        for convention in (adhesion, avenant):
+            assert f"/conventions/{convention.pk}/" not in html, au
+        ids = {c["id"] for c in client_lecteur.get("/api/v1/conventions", {"au": au}).json()["resultats"]}
+        assert not ids & {adhesion.pk, avenant.pk}, au
+    assert adhesion.statut_au(date(2021, 7, 27)) is None
+    assert compter_conventions(lot, date(2021, 7, 27), "46")[("adhesion", "en_elaboration")] == 2
+    communique = communique_rediger(
+        programme=lot, departement=figeac.departement_suivi, jour=date(2021, 7, 27)
+    )
+    assert communique.en_elaboration.startswith("De plus, deux conventions d'adhésion")
+    jour = date(2021, 7, 27)
+    (ligne,) = avancements(lot, [laureats(lot, jour, "46").get(commune_id="46102")], jour)
+    assert ligne.jalon("adhesion").convention is None
+    # Aujourd'hui, elles existent.
+    ids = {c["id"] for c in client_lecteur.get("/api/v1/conventions").json()["resultats"]}
+    assert {adhesion.pk, avenant.pk} <= ids
+
+
+def test_a_faire_montre_chaque_incoherence_de_pvd_check(client_lecteur, lot):
+    """Ici l'adhésion de Cazals-Salviac est remise en élaboration alors que son ORT est signée : `pvd check` trouve
+    deux incohérences (Cazals, Salviac), et la liste « À faire » les montre toutes, mot pour mot."""
+    from django.utils.html import escape
+
+    from pvd.programmes.controles import controler
+
+    au = date(2026, 11, 25)
+    attendues = controler(lot, au, departement="46").incoherences
+    assert len(attendues) == 2
+    html = client_lecteur.get("/programmes/pvd/departements/46/", {"au": au.isoformat()}).content.decode()
+    a_faire = html.split("<h2>À faire</h2>")[1].split("<h2>")[0]
+    assert "2 incohérences à corriger" in a_faire
+    for incoherence in attendues:
+        assert escape(incoherence) in a_faire
+
+
+def test_une_signature_au_plus_tard_le_dit_partout(client, client_lecteur, lot):
+    """Lalbenque-Limogne : adhésion signée au plus tard le jour de la première ORT de l'EPCI (17 octobre 2023)."""
+    from pvd.publication.communique import communique_rediger
+
+    limogne = Convention.objects.get(epci_id="244600532", type="adhesion")
+    html = client_lecteur.get(reverse("convention", args=[limogne.pk])).content.decode()
+    assert "signée au plus tard le 17 octobre 2023" in html
+    html = client_lecteur.get("/programmes/pvd/departements/46/").content.decode()
+    assert "au plus tard le 17 octobre 2023" in html
+    html = client.get("/donnees/pvd/departements/46/").content.decode()
+    assert "signée au plus tard le 17 octobre 2023" in html
+    assert client.get(f"/api/v1/conventions/{limogne.pk}").json()["precision_signature"] == "au_plus_tard"
+    # Le communiqué du 17 octobre 2023 annonce les ORT signées ce jour-là, pas cette adhésion.
+    communique = communique_rediger(
+        programme=lot, departement=limogne.departement_suivi, jour=date(2023, 10, 17)
+    )
+    assert not any("adhésion" in ligne for ligne in communique.conventions)
+    assert any("Lalbenque-Limogne" in ligne or "Limogne" in ligne for ligne in communique.conventions)
+
+
 def test_page_convention(client_lecteur, lot):
     figeac = Convention.objects.get(epci_id="200067361", type="adhesion")
     html = client_lecteur.get(reverse("convention", args=[figeac.pk])).content.decode()
@@ -71,7 +155,9 @@ def test_page_commune_frise(client, lot):
     assert "au plus tard le 27 juillet 2021" in html
 
 
-MAX_TABLEAU_DEPARTEMENT = 20  # mesuré : 20, pour 20 lauréats comme pour 45
+MAX_TABLEAU_DEPARTEMENT = (
+    26  # mesuré : 26, pour 20 lauréats comme pour 45 (dont 6 pour les incohérences de « À faire »)
+)
 
 
 def test_nombre_de_requetes_fixe(client_lecteur, lot, django_assert_max_num_queries):

@@ -147,6 +147,9 @@ class ConventionSchema(Schema):
     type: str
     statut: str | None
     date_signature: date | None
+    precision_signature: str | None = Field(
+        None, description="« exacte », ou « au_plus_tard » : signée ce jour-là ou avant (vide si non signée)"
+    )
     date_signature_prevue: date | None
     date_ouverture: date | None
     lieu_signature: str
@@ -169,6 +172,10 @@ class ConventionSchema(Schema):
     @staticmethod
     def resolve_date_signature(obj, context) -> date | None:
         return obj.date_signature if _signee(obj, context) else None
+
+    @staticmethod
+    def resolve_precision_signature(obj, context) -> str | None:
+        return obj.precision_signature if _signee(obj, context) else None
 
     @staticmethod
     def resolve_signataires(obj, context) -> list:

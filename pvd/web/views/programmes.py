@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
 from pvd.programmes import selectors, services
+from pvd.programmes.controles import controler
 from pvd.programmes.dates import date_longue
 from pvd.programmes.jalons import Etat, avancements
 from pvd.programmes.models import Convention, Evenement, Laureat, Signataire
@@ -144,6 +145,18 @@ def departement(request, slug: str, code: str):
         raise Http404(f"Aucun département « {code} » dans votre périmètre.")
     liste = list(selectors.laureats(programme, au, departement=dep.code, utilisateur=request.user))
     lignes = avancements(programme, liste, au)
+    liste_conventions = list(
+        selectors.conventions(programme, au, departement=dep.code, utilisateur=request.user)
+    )
+    # Les incohérences de `pvd check`, par la même fonction : la page n'en cache aucune.
+    incoherences = controler(
+        programme,
+        au,
+        departement=dep.code,
+        utilisateur=request.user,
+        deja_calcules=lignes,
+        conventions_lues=liste_conventions,
+    ).incoherences
     a_faire = sorted(
         (
             (ligne.laureat, jalon)
@@ -159,7 +172,7 @@ def departement(request, slug: str, code: str):
         key=lambda paire: (paire[1].echeance or au, paire[0].commune.cle_tri),
     )
     conventions_par_epci: dict[Epci, list] = {}
-    for convention in selectors.conventions(programme, au, departement=dep.code, utilisateur=request.user):
+    for convention in liste_conventions:
         convention.statut_affiche = convention.statut_au(au)
         conventions_par_epci.setdefault(convention.epci, []).append(convention)
     return render(
@@ -173,6 +186,7 @@ def departement(request, slug: str, code: str):
             "formulaire_date": formulaire,
             "lignes": lignes,
             "a_faire": a_faire,
+            "incoherences": incoherences,
             "conventions_par_epci": conventions_par_epci,
             "registre_interne": True,
             "peut_ecrire": perimetres.peut_ecrire_departement(request.user, dep.code),

@@ -52,15 +52,24 @@ class Command(BaseCommand):
         call_command("serveur", adresse, use_reloader=False)
 
     def _compte_demo(self) -> None:
-        """Un compte d'administration nationale pour essayer les formulaires ; mot de passe montré une seule fois."""
+        """Un compte d'administrateur national (équipe nationale, et l'administration `/admin/`, comme tout
+        administrateur national) pour essayer les formulaires ; mot de passe montré une seule fois. Un compte créé par
+        une version précédente, qui n'ouvrait pas l'administration, est remis à ce rôle."""
         modele = get_user_model()
-        if modele.objects.filter(username=COMPTE_DEMO).exists():
+        existant = modele.objects.filter(username=COMPTE_DEMO).first()
+        if existant is not None:
+            if not (existant.is_staff and existant.is_superuser):
+                modele.objects.filter(pk=existant.pk).update(is_staff=True, is_superuser=True)
+            Profil.objects.update_or_create(utilisateur=existant, defaults={"role": Profil.Role.NATIONAL})
             self.stdout.write(
                 f"Compte de démonstration : {COMPTE_DEMO} (mot de passe affiché au premier lancement ; "
                 f"`pvd changepassword {COMPTE_DEMO}` pour en choisir un autre)."
             )
             return
         mot_de_passe = secrets.token_urlsafe(12)
-        utilisateur = modele.objects.create_user(COMPTE_DEMO, password=mot_de_passe, is_staff=True)
+        # Les mêmes droits que `utilisateur_creer` donne à un administrateur national.
+        utilisateur = modele.objects.create_user(
+            COMPTE_DEMO, password=mot_de_passe, is_staff=True, is_superuser=True
+        )
         Profil.objects.create(utilisateur=utilisateur, role=Profil.Role.NATIONAL)
         self.stdout.write(f"Compte de démonstration créé : {COMPTE_DEMO} / {mot_de_passe}")
