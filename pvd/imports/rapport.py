@@ -19,6 +19,18 @@ def resume(plan: Plan, ecrit: bool) -> str:
             + ", ".join(f"« {t} »" for t in plan.colonnes_ecartees)
             + "."
         )
+    if plan.avertissements:
+        lignes.append(
+            f"  {len(plan.avertissements)} ligne(s) acceptée(s) avec un avertissement (identifiant national contesté) :"
+        )
+        for ligne in plan.avertissements[:10]:
+            lignes.append(f"  ligne {ligne.numero} : {' ; '.join(ligne.avertissements)}")
+        if len(plan.avertissements) > 10:
+            lignes.append(
+                f"  … et {len(plan.avertissements) - 10} autre(s) : voir le fichier de compte rendu (--report)."
+            )
+    if plan.refusees:
+        lignes.append(f"  {len(plan.refusees)} ligne(s) refusée(s) :")
     for ligne in plan.refusees[:20]:
         lignes.append(f"  ligne {ligne.numero} : {' ; '.join(ligne.messages)}")
     if len(plan.refusees) > 20:
@@ -36,7 +48,7 @@ def fichier_compte_rendu(plan: Plan) -> bytes:
     """Chaque ligne du fichier, avec son statut et son explication : les lignes refusées sont à corriger."""
     flux = io.StringIO(newline="")
     ecrivain = csv.writer(flux)
-    ecrivain.writerow(["ligne", "statut", "communes", "explication"])
+    ecrivain.writerow(["ligne", "statut", "communes", "explication", "avertissement"])
     for ligne in plan.lignes:
         ecrivain.writerow(
             [
@@ -44,6 +56,7 @@ def fichier_compte_rendu(plan: Plan) -> bytes:
                 LIBELLES_STATUTS[ligne.statut],
                 " ; ".join(f"{c.code} {c.nom}" for c in ligne.communes),
                 " ; ".join(ligne.messages),
+                " ; ".join(ligne.avertissements),
             ]
         )
     return flux.getvalue().encode("utf-8")

@@ -84,7 +84,7 @@ def test_une_regle_du_programme_bloque_aussi(lot_signe=None):
     avant = empreinte()
     plan = apercu(contradictoire.encode(), "autre.csv", "anct-pvd")
     assert [ligne.statut for ligne in plan.lignes] == ["rejet", "creation"]
-    assert "signée le 27/07/2021" in plan.lignes[0].messages[0]
+    assert "signée le 27/07/2021" in plan.lignes[0].messages[-1]
     with pytest.raises(ImportRefuse):
         importer(contradictoire.encode(), "autre.csv", "anct-pvd", trace=TRACE_IMPORT)
     assert empreinte() == avant
@@ -252,7 +252,7 @@ def test_commande_pvd_import(tmp_path, capsys):
     rapport = tmp_path / "compte-rendu.csv"
     with pytest.raises(CommandError, match="rien n'a été importé"):
         call_command("import", str(chemin), source="anct-pvd", report=str(rapport))
-    assert "refusée,,code commune « 99999 »" in rapport.read_text()
+    assert 'refusée,,"code commune « 99999 » : aucune commune ne porte ce code' in rapport.read_text()
     call_command("import", str(chemin), source="anct-pvd", dry_run=True)
     assert "Rien n'a été écrit" in capsys.readouterr().out
     assert Laureat.objects.count() == 0
