@@ -958,15 +958,15 @@ def poste_record(
 
 @transaction.atomic
 def publication_definir(*, objets: list[Laureat | Convention], publie: bool, trace: Trace) -> int:
-    """Publie (ou retire de la publication) des lauréats et des conventions ; renvoie le nombre de changements."""
-    changes = 0
-    for objet in objets:
-        if objet.publie == publie:
-            continue
-        type(objet).objects.filter(pk=objet.pk).update(publie=publie)
+    """Publie (ou retire de la publication) des lauréats et des conventions ; renvoie le nombre de changements.
+    En quelques requêtes quel que soit leur nombre (la démonstration publie la liste nationale entière)."""
+    a_changer = [objet for objet in objets if objet.publie != publie]
+    for modele in {type(objet) for objet in a_changer}:
+        modele.objects.filter(pk__in=[o.pk for o in a_changer if type(o) is modele]).update(publie=publie)
+    for objet in a_changer:
         objet.publie = publie
-        changes += 1
-        journaliser(
+    Evenement.objects.bulk_create(
+        _evenement(
             objet,
             Evenement.Action.MODIFICATION,
             f"{'Publié' if publie else 'Retiré de la publication'} : {objet}",
@@ -974,4 +974,6 @@ def publication_definir(*, objets: list[Laureat | Convention], publie: bool, tra
             avant={"publie": not publie},
             apres={"publie": publie},
         )
-    return changes
+        for objet in a_changer
+    )
+    return len(a_changer)

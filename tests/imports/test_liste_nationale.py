@@ -1,5 +1,6 @@
 """La liste nationale importée entière : identifiants partagés contestés, lignes d'exemple refusées, sources gardées."""
 
+import contextlib
 from datetime import date
 from pathlib import Path
 
@@ -148,3 +149,33 @@ def test_la_liste_nationale_livree_importee_entiere_dans_une_base_vide():
     plan = importer(contenu, LISTE.name, "anct-pvd", trace=TRACE_IMPORT, valides_seulement=True)
     assert (plan.comptes()["creation"], plan.comptes()["modification"], plan.comptes()["rejet"]) == (0, 0, 1)
     assert etat() == avant
+
+
+def test_la_demo_charge_la_liste_puis_le_lot_et_montre_leurs_desaccords(capsys):
+    """L'ordre de `pvd demo` : la liste nationale par le pipeline, puis les faits du Lot par les services. Vayrac
+    (communiqué seul) et Cœur de Causse (liste seule) : le registre garde les deux sources, `pvd check` le dit."""
+    from django.core.management import call_command
+
+    from pvd.imports.embarquees import liste_nationale_charger
+    from pvd.programmes.demo import charger_exemple_lot
+
+    trace = services.Trace(canal="demo")
+    liste_nationale_charger(trace=trace)
+    assert charger_exemple_lot() == {"laureats": 1, "sources": 20, "conventions": 16}
+    lot = Laureat.objects.filter(departement_suivi_id="46")
+    assert lot.count() == 21
+    vayrac = lot.get(commune_id="46330")
+    assert (vayrac.date_selection, vayrac.precision_selection) == (date(2021, 7, 27), "au_plus_tard")
+    gramat = lot.get(commune_id="46128")
+    assert (gramat.date_selection, gramat.sources.count()) == (date(2021, 1, 22), 2)
+    avant = etat()
+    assert liste_nationale_charger(trace=trace).comptes()["creation"] == 0
+    assert charger_exemple_lot() == {"laureats": 0, "sources": 0, "conventions": 0}
+    assert etat() == avant
+    with contextlib.suppress(SystemExit):
+        call_command("controle", departement="46", au="2024-01-01")
+    texte = capsys.readouterr().out
+    assert "Désaccords entre sources, à vérifier : 2" in texte
+    assert "Vayrac (46330) est lauréate d'après « Communiqué de presse du préfet du Lot" in texte
+    assert "Cœur de Causse (46138) est lauréate d'après « Liste nationale des lauréats PVD (ANCT)" in texte
+    assert "qui donne toutes les lauréates pour le département du Lot" in texte
