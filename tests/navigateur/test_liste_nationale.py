@@ -14,10 +14,11 @@ pytestmark = pytest.mark.browser
 MOT_DE_PASSE = "mot-de-passe-du-parcours-national-1"
 CANTAL = [
     "Allanche", "Chaudes-Aigues", "Condat", "Jussac", "Laroquebrou", "Le Rouget-Pers", "Massiac", "Mauriac",
-    "Maurs", "Montsalvy", "Murat", "Naucelles", "Neussargues en Pinatelle", "Pierrefort", "Pleaux",
+    "Maurs", "Montsalvy", "Murat", "Naucelles", "Neussargues-Moissac", "Pierrefort", "Pleaux",
     "Riom-ès-Montagnes", "Saint-Cernin", "Saint-Flour", "Saint-Martin-Valmeroux", "Saint-Paul-des-Landes",
     "Saint-Simon", "Sansac-de-Marmiesse", "Vézac", "Vic-sur-Cère", "Ydes", "Ytrac",
 ]  # fmt: skip
+# Les noms du COG 2026 : la liste de 2021 écrit « Neussargues en Pinatelle » (15141), renommée depuis.
 
 
 @pytest.fixture
