@@ -35,15 +35,6 @@ def referentiel(transactional_db):
     rejouer_migrations_de_donnees()
 
 
-@pytest.fixture
-def compter_requetes():
-    """`with compter_requetes() as requetes: …` puis `len(requetes)` : le nombre de requêtes SQL faites."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    return lambda: CaptureQueriesContext(connection)
-
-
 PDF_MINIMAL = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

@@ -8,25 +8,23 @@ Pagination bornée (`limit` ≤ 500, `offset` ≤ 100 000).
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
 from .programmes import router as routeur_programmes
-from .schemas import (
+from .schemas import Erreur, ErreurValidation
+from .schemas.territoires import (
     CommuneDetail,
     EpciDetail,
-    Erreur,
-    ErreurValidation,
+    FiltresCommunes,
+    FiltresEpci,
     PageCommunes,
     PageEpci,
     ResolutionSchema,
 )
-
-LIMITE_MAX = 500
-DECALAGE_MAX = 100_000
 
 api = NinjaAPI(
     title="API Petites villes de demain",
@@ -78,22 +76,6 @@ def erreur_authentification(request: HttpRequest, exc: AuthenticationError):
 @api.exception_handler(HttpError)
 def erreur_http(request: HttpRequest, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
-
-
-class FiltresCommunes(Schema):
-    departement: str | None = None
-    epci: str | None = None
-    nom: str | None = None
-    limit: int = Field(100, ge=1, le=LIMITE_MAX, description="nombre de résultats (500 au plus)")
-    offset: int = Field(0, ge=0, le=DECALAGE_MAX, description="décalage (100 000 au plus)")
-
-
-class FiltresEpci(Schema):
-    departement: str | None = None
-    nature: Literal["CC", "CA", "CU", "METRO", "MET69"] | None = None
-    nom: str | None = None
-    limit: int = Field(100, ge=1, le=LIMITE_MAX, description="nombre de résultats (500 au plus)")
-    offset: int = Field(0, ge=0, le=DECALAGE_MAX, description="décalage (100 000 au plus)")
 
 
 @api.get(

@@ -9,17 +9,16 @@ CSRF) ; sans session, 401.
 
 from __future__ import annotations
 
-import json
 from datetime import date
-from typing import Literal
 
 from django.core.exceptions import ValidationError as ErreurMetier
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
-from pydantic import ConfigDict
+from pydantic import TypeAdapter
+from pydantic import ValidationError as ErreurSchema
 
 from pvd.accounts import perimetres
 from pvd.programmes import selectors, services
@@ -29,162 +28,20 @@ from pvd.programmes.selectors import departement_principal
 from pvd.territoires.models import Commune, Epci
 
 from .schemas import Erreur, ErreurValidation
+from .schemas.programmes import (
+    ConventionCreation,
+    ConventionModification,
+    ConventionSchema,
+    FiltresConventions,
+    FiltresLaureats,
+    LaureatSchema,
+    PageConventions,
+    PageLaureats,
+    ProgrammeSchema,
+    SignataireSaisi,
+)
 
 router = Router(tags=["programme"])
-LIMITE_MAX = 500
-
-
-class PhaseSchema(Schema):
-    nom: str
-    date_debut: date
-    date_fin: date | None
-
-
-class RegleSchema(Schema):
-    origine: str
-    cible: str
-    delai_mois: int | None
-
-
-class ProgrammeSchema(Schema):
-    slug: str
-    nom: str
-    nom_court: str
-    date_debut: date
-    population_max: int | None
-    phases: list[PhaseSchema]
-    regles_echeance: list[RegleSchema]
-
-    @staticmethod
-    def resolve_phases(obj) -> list:
-        return list(obj.phases.all())
-
-    @staticmethod
-    def resolve_regles_echeance(obj) -> list:
-        return list(obj.regles_echeance.all())
-
-
-class CommuneRef(Schema):
-    insee: str
-    nom: str
-    departement: str
-
-
-class EpciRef(Schema):
-    siren: str
-    nom: str
-
-
-class JalonSchema(Schema):
-    etape: str
-    date: date | None
-    echeance: date | None
-    etat: str
-    retard_jours: int
-
-
-class LaureatSchema(Schema):
-    id: int
-    programme: str
-    commune: CommuneRef
-    epci: EpciRef | None
-    departement_suivi: str
-    date_selection: date
-    precision_selection: str
-    identifiant_national: str
-    source: str
-    date_sortie: date | None
-    jalons: list[JalonSchema]
-
-
-class PageLaureats(Schema):
-    total: int
-    limit: int
-    offset: int
-    au: date
-    resultats: list[LaureatSchema]
-
-
-class CommuneConvention(CommuneRef):
-    role: str
-
-
-class SignataireSchema(Schema):
-    partie: str
-    organisme: str
-    nom: str
-    qualite: str
-    date_deliberation: date | None = None
-
-
-class ConventionSchema(Schema):
-    id: int
-    programme: str
-    type: str
-    statut: str | None
-    date_signature: date | None
-    date_signature_prevue: date | None
-    date_ouverture: date | None
-    lieu_signature: str
-    duree_annees: int | None
-    departement_suivi: str
-    epci: EpciRef
-    communes: list[CommuneConvention]
-    signataires: list[SignataireSchema]
-    parent: int | None
-    version: int
-
-
-class PageConventions(Schema):
-    total: int
-    limit: int
-    offset: int
-    au: date
-    resultats: list[ConventionSchema]
-
-
-class FiltresLaureats(Schema):
-    programme: str = "pvd"
-    departement: str | None = None
-    au: date | None = None
-    limit: int = Field(100, ge=1, le=LIMITE_MAX)
-    offset: int = Field(0, ge=0, le=100_000)
-
-
-class FiltresConventions(FiltresLaureats):
-    type: Literal["adhesion", "cadre_ort", "avenant"] | None = None
-
-
-class CommuneAjout(Schema):
-    model_config = ConfigDict(extra="forbid")
-    insee: str = Field(..., max_length=5)
-    role: Literal["laureate", "ville_principale", "autre"] = "laureate"
-
-
-class ConventionCreation(Schema):
-    model_config = ConfigDict(extra="forbid")
-    programme: str = "pvd"
-    type: Literal["adhesion", "cadre_ort", "avenant"]
-    epci: str = Field(..., max_length=9, description="SIREN de l'EPCI porteur")
-    communes: list[CommuneAjout] = Field(..., min_length=1, max_length=200)
-    parent: int | None = None
-    intitule: str = Field("", max_length=300)
-    date_ouverture: date | None = None
-    date_signature_prevue: date | None = None
-    lieu_signature: str = Field("", max_length=200)
-    duree_annees: int | None = Field(None, ge=1, le=30)
-    exceptions: dict[str, str] = Field(
-        default_factory=dict, description="code INSEE → explication de l'exception"
-    )
-
-
-class ConventionModification(Schema):
-    model_config = ConfigDict(extra="forbid")
-    intitule: str | None = Field(None, max_length=300)
-    date_ouverture: date | None = None
-    date_signature_prevue: date | None = None
-    lieu_signature: str | None = Field(None, max_length=200)
-    duree_annees: int | None = Field(None, ge=1, le=30)
 
 
 def _au(jour: date | None) -> date:
@@ -202,10 +59,23 @@ class AuthEcriture(SessionAuth):
     def __call__(self, request):
         if getattr(request, "jeton_api", False):
             return request.user
-        return super().__call__(request)
+        if not request.user.is_authenticated:
+            # Sans session : 401 en français (`erreur_authentification`), avant tout contrôle CSRF.
+            return None
+        try:
+            return super().__call__(request)
+        except HttpError as erreur:
+            if erreur.status_code != 403:
+                raise
+            raise HttpError(
+                403,
+                "Jeton CSRF absent ou invalide : envoyez l'en-tête X-CSRFToken avec la valeur du cookie csrftoken "
+                "de votre session, ou utilisez un jeton d'API personnel (Authorization: Bearer …).",
+            ) from erreur
 
 
 AUTH_ECRITURE = AuthEcriture()
+SIGNATAIRES = TypeAdapter(list[SignataireSaisi])
 
 
 def _programme(slug: str) -> Programme:
@@ -213,74 +83,6 @@ def _programme(slug: str) -> Programme:
     if programme is None:
         raise HttpError(404, f"Aucun programme « {slug[:50]} ».")
     return programme
-
-
-def _laureat_json(avancement) -> dict:
-    laureat = avancement.laureat
-    commune = laureat.commune
-    return {
-        "id": laureat.pk,
-        "programme": laureat.programme.slug,
-        "commune": {"insee": commune.code, "nom": commune.nom, "departement": commune.departement_id},
-        "epci": {"siren": commune.epci.siren, "nom": commune.epci.nom} if commune.epci else None,
-        "departement_suivi": laureat.departement_suivi_id,
-        "date_selection": laureat.date_selection,
-        "precision_selection": laureat.precision_selection,
-        "identifiant_national": laureat.identifiant_national,
-        "source": laureat.source,
-        "date_sortie": laureat.date_sortie,
-        "jalons": [
-            {
-                "etape": j.etape,
-                "date": j.date,
-                "echeance": j.echeance,
-                "etat": j.etat,
-                "retard_jours": j.retard_jours,
-            }
-            for j in avancement.tous
-        ],
-    }
-
-
-def convention_json(convention: Convention, au: date | None = None) -> dict:
-    statut = convention.statut_au(au) if au else convention.statut
-    signee = statut in (Convention.Statut.SIGNEE, Convention.Statut.RESILIEE)
-    return {
-        "id": convention.pk,
-        "programme": convention.programme.slug,
-        "type": convention.type,
-        "statut": statut,
-        "date_signature": convention.date_signature if signee else None,
-        "date_signature_prevue": convention.date_signature_prevue,
-        "date_ouverture": convention.date_ouverture,
-        "lieu_signature": convention.lieu_signature,
-        "duree_annees": convention.duree_annees,
-        "departement_suivi": convention.departement_suivi_id,
-        "epci": {"siren": convention.epci.siren, "nom": convention.epci.nom},
-        "communes": [
-            {
-                "insee": lien.commune.code,
-                "nom": lien.commune.nom,
-                "departement": lien.commune.departement_id,
-                "role": lien.role,
-            }
-            for lien in convention.communes.all()
-        ],
-        "signataires": [
-            {
-                "partie": s.partie,
-                "organisme": s.organisme,
-                "nom": s.nom,
-                "qualite": s.qualite,
-                "date_deliberation": s.date_deliberation,
-            }
-            for s in convention.signataires.all()
-        ]
-        if signee
-        else [],
-        "parent": convention.parent_id,
-        "version": convention.version,
-    }
 
 
 def _version_demandee(request: HttpRequest) -> int:
@@ -340,14 +142,11 @@ def laureats(request, filtres: Query[FiltresLaureats]):
     )
     total = qs.count()
     page = list(qs[filtres.offset : filtres.offset + filtres.limit])
-    resultats = [_laureat_json(a) for a in avancements(programme, page, au, publiques=public)]
-    return {
-        "total": total,
-        "limit": filtres.limit,
-        "offset": filtres.offset,
-        "au": au,
-        "resultats": resultats,
-    }
+    suivis = avancements(programme, page, au, publiques=public)
+    return PageLaureats.model_validate(
+        {"total": total, "limit": filtres.limit, "offset": filtres.offset, "au": au, "resultats": page},
+        context=LaureatSchema.contexte(suivis),
+    )
 
 
 @router.get("/laureats/{pk}", response={200: LaureatSchema, 404: Erreur}, summary="Un lauréat")
@@ -359,7 +158,8 @@ def laureat(request, pk: int, au: date | None = None):
         or not perimetres.laureats_visibles(request.user, Laureat.objects.filter(pk=pk)).exists()
     ):
         raise HttpError(404, f"Aucun lauréat n° {pk}.")
-    return _laureat_json(avancements(objet.programme, [objet], _au(au), publiques=public)[0])
+    suivis = avancements(objet.programme, [objet], _au(au), publiques=public)
+    return LaureatSchema.model_validate(objet, context=LaureatSchema.contexte(suivis))
 
 
 @router.get(
@@ -377,15 +177,11 @@ def conventions(request, filtres: Query[FiltresConventions]):
         utilisateur=request.user,
     )
     total = qs.count()
-    page = qs[filtres.offset : filtres.offset + filtres.limit]
-    resultats = [convention_json(c, au) for c in page]
-    return {
-        "total": total,
-        "limit": filtres.limit,
-        "offset": filtres.offset,
-        "au": au,
-        "resultats": resultats,
-    }
+    page = list(qs[filtres.offset : filtres.offset + filtres.limit])
+    return PageConventions.model_validate(
+        {"total": total, "limit": filtres.limit, "offset": filtres.offset, "au": au, "resultats": page},
+        context={"au": au},
+    )
 
 
 @router.get("/conventions/{pk}", response={200: ConventionSchema, 404: Erreur}, summary="Une convention")
@@ -394,7 +190,7 @@ def convention(request, pk: int, response: HttpResponse, au: date | None = None)
     if not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists():
         raise HttpError(404, f"Aucune convention n° {pk}.")
     response["ETag"] = f'"{objet.version}"'
-    return convention_json(objet, au)
+    return ConventionSchema.de(objet, au)
 
 
 @router.post(
@@ -446,7 +242,7 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
         raise _erreur_metier(erreur) from erreur
     objet = _convention_ou_404(objet.pk)
     response["ETag"] = f'"{objet.version}"'
-    return Status(201, convention_json(objet))
+    return Status(201, ConventionSchema.de(objet))
 
 
 @router.patch(
@@ -474,12 +270,12 @@ def convention_modifier(request, pk: int, donnees: ConventionModification, respo
     except services.ConflitDeVersion:
         actuelle = _convention_ou_404(pk)
         response["ETag"] = f'"{actuelle.version}"'
-        return Status(412, convention_json(actuelle))
+        return Status(412, ConventionSchema.de(actuelle))
     except ErreurMetier as erreur:
         raise _erreur_metier(erreur) from erreur
     objet = _convention_ou_404(pk)
     response["ETag"] = f'"{objet.version}"'
-    return Status(200, convention_json(objet))
+    return Status(200, ConventionSchema.de(objet))
 
 
 @router.post(
@@ -512,19 +308,9 @@ def convention_signer(
     _exiger(perimetres.peut_modifier_convention(request.user, objet))
     version = _version_demandee(request)
     try:
-        liste = json.loads(signataires)
-        assert isinstance(liste, list) and all(isinstance(s, dict) for s in liste)
-    except (ValueError, AssertionError) as erreur:
+        propres = [s.model_dump() for s in SIGNATAIRES.validate_json(signataires)]
+    except ErreurSchema as erreur:
         raise HttpError(422, "signataires : une liste JSON d'objets est attendue.") from erreur
-    propres = [
-        {
-            "partie": s.get("partie"),
-            "organisme": str(s.get("organisme") or "")[:200],
-            "nom": str(s.get("nom") or "")[:200],
-            "qualite": str(s.get("qualite") or "")[:200],
-        }
-        for s in liste
-    ]
     try:
         services.convention_sign(
             convention=objet,
@@ -538,9 +324,9 @@ def convention_signer(
     except services.ConflitDeVersion:
         actuelle = _convention_ou_404(pk)
         response["ETag"] = f'"{actuelle.version}"'
-        return Status(412, convention_json(actuelle))
+        return Status(412, ConventionSchema.de(actuelle))
     except ErreurMetier as erreur:
         raise _erreur_metier(erreur) from erreur
     objet = _convention_ou_404(pk)
     response["ETag"] = f'"{objet.version}"'
-    return Status(200, convention_json(objet))
+    return Status(200, ConventionSchema.de(objet))

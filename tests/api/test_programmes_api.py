@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 
 from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Programme
@@ -68,13 +69,17 @@ def test_detail_et_etag(client, lot):
     assert client.get("/api/v1/conventions/999999").status_code == 404
 
 
-def test_listes_a_nombre_de_requetes_fixe(client, lot, compter_requetes):
+MAX_LISTE = 7  # mesuré : 7, pour 2 résultats comme pour 50
+
+
+def test_listes_a_nombre_de_requetes_fixe(client, lot, django_assert_max_num_queries):
     comptes = []
     for limit in (2, 50):
-        with compter_requetes() as requetes:
-            client.get("/api/v1/conventions", {"limit": limit})
-        with compter_requetes() as requetes_laureats:
-            client.get("/api/v1/laureats", {"limit": limit})
+        with django_assert_max_num_queries(MAX_LISTE) as requetes:
+            conventions = client.get("/api/v1/conventions", {"limit": limit})
+        with django_assert_max_num_queries(MAX_LISTE) as requetes_laureats:
+            laureats = client.get("/api/v1/laureats", {"limit": limit})
+        assert conventions.status_code == laureats.status_code == 200
         comptes.append((len(requetes), len(requetes_laureats)))
     assert comptes[0] == comptes[1]
 
@@ -86,6 +91,20 @@ class TestEcritures:
         reponse = client.post("/api/v1/conventions", self.CORPS, content_type="application/json")
         assert reponse.status_code == 401
         assert "Authentification requise" in reponse.json()["detail"]
+
+    def test_sans_session_401_meme_avec_le_controle_csrf(self, lot):
+        client = Client(enforce_csrf_checks=True)
+        reponse = client.post("/api/v1/conventions", self.CORPS, content_type="application/json")
+        assert reponse.status_code == 401
+        assert reponse.json()["detail"].startswith("Authentification requise")
+
+    def test_session_sans_jeton_csrf_403_en_francais(self, lot, redacteur):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(redacteur)
+        reponse = client.post("/api/v1/conventions", self.CORPS, content_type="application/json")
+        assert reponse.status_code == 403
+        assert "Jeton CSRF absent ou invalide" in reponse.json()["detail"]
+        assert "CSRF check Failed" not in reponse.content.decode()
 
     def test_sans_droit_403(self, client, lot, lecteur):
         client.force_login(lecteur)
@@ -159,6 +178,36 @@ class TestEcritures:
         assert reponse.status_code == 200, reponse.json()
         assert reponse.json()["statut"] == "signee"
         assert cazals().document
+
+    @pytest.mark.parametrize("signataires", ["pas du JSON", '{"partie": "etat"}', '["préfet du Lot"]'])
+    def test_signataires_illisibles_422(self, client, lot, redacteur, signataires):
+        """Le schéma refuse ce qui n'est pas une liste d'objets (jamais un `assert`, ôté par `python -O`)."""
+        client.force_login(redacteur)
+        reponse = client.post(
+            f"/api/v1/conventions/{cazals().pk}/signature",
+            {"date_signature": "2021-11-02", "signataires": signataires},
+            headers={"If-Match": '"1"'},
+        )
+        assert reponse.status_code == 422
+        assert reponse.json()["detail"] == "signataires : une liste JSON d'objets est attendue."
+        assert cazals().statut == "en_elaboration"
+
+    def test_signataires_textes_coupes_a_200_caracteres(self, client, lot, redacteur, pdf):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        client.force_login(redacteur)
+        signataires = json.dumps([{"partie": "etat", "nom": "N" * 300, "qualite": "préfet du Lot", "x": 1}])
+        reponse = client.post(
+            f"/api/v1/conventions/{cazals().pk}/signature",
+            {
+                "date_signature": "2021-11-02",
+                "signataires": signataires,
+                "document": SimpleUploadedFile("c.pdf", pdf, content_type="application/pdf"),
+            },
+            headers={"If-Match": '"1"'},
+        )
+        assert reponse.status_code == 200, reponse.json()
+        assert reponse.json()["signataires"][0]["nom"] == "N" * 200
 
     def test_openapi_decrit_les_erreurs(self, client):
         chemins = client.get("/api/v1/openapi.json").json()["paths"]

@@ -10,8 +10,6 @@ from pvd.imports.pipeline import TRACE_IMPORT, ImportRefuse, importer
 from pvd.programmes.models import Laureat
 from pvd.territoires.fichiers import FichierIllisible
 
-from .test_pipeline import empreinte
-
 pytestmark = pytest.mark.django_db
 
 REGLAGES = settings(
@@ -66,7 +64,7 @@ def test_le_lecteur_lit_ou_refuse_en_francais(contenu):
 
 @REGLAGES
 @given(contenu=fichiers_csv(), valides_seulement=st.booleans())
-def test_l_import_est_propre_ou_ne_touche_a_rien(contenu, valides_seulement):
+def test_l_import_est_propre_ou_ne_touche_a_rien(contenu, valides_seulement, empreinte):
     avant = empreinte()
     try:
         plan = importer(

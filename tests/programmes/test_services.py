@@ -16,6 +16,7 @@ from pvd.territoires.models import Appartenance, Commune, Epci
 
 pytestmark = pytest.mark.django_db
 TRACE = services.Trace(canal=Evenement.Canal.CLI)
+MAX_CONVENTIONS_EN_BLOC = 12  # mesuré : 12, pour une convention comme pour trois
 ETAT = {"partie": "etat", "nom": "Claire Exemple", "qualite": "préfète de la Haute-Garonne"}
 
 
@@ -436,7 +437,7 @@ class TestEcrituresGroupees:
         ]
         assert Evenement.objects.filter(objet_type="laureat", action="creation").count() == 2
 
-    def test_conventions_en_bloc(self, pvd, compter_requetes):
+    def test_conventions_en_bloc(self, pvd, django_assert_max_num_queries):
         codes = ("46066", "46297", "46128", "46309", "46102")
         inscrire(pvd, *codes)
         communes = Commune.objects.select_related("epci").in_bulk(codes)
@@ -453,12 +454,20 @@ class TestEcrituresGroupees:
 
         refus = services.conventions_verifier(pvd, [projet("46128"), projet("46066", "46128")])
         assert list(refus) == [1] and "Gramat (46128) n'est pas membre" in refus[1].messages[0]
-        with compter_requetes() as une:
-            services.conventions_create(programme=pvd, projets=[projet("46066", "46297")], trace=TRACE)
-        with compter_requetes() as trois:
-            services.conventions_create(
+        with django_assert_max_num_queries(MAX_CONVENTIONS_EN_BLOC) as une:
+            assert (
+                len(
+                    services.conventions_create(
+                        programme=pvd, projets=[projet("46066", "46297")], trace=TRACE
+                    )
+                )
+                == 1
+            )
+        with django_assert_max_num_queries(MAX_CONVENTIONS_EN_BLOC) as trois:
+            creees = services.conventions_create(
                 programme=pvd, projets=[projet("46128"), projet("46309"), projet("46102")], trace=TRACE
             )
+        assert len(creees) == 3
         assert len(trois) == len(une)
         gramat = Convention.objects.get(communes__commune="46128")
         assert (gramat.statut, gramat.date_signature) == ("signee", date(2021, 7, 27))

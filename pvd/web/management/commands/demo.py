@@ -58,7 +58,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Site de démonstration : http://{adresse}/ (Ctrl-C pour arrêter)")
         )
-        call_command("runserver", adresse, use_reloader=False)
+        call_command("serveur", adresse, use_reloader=False)
 
     def _liste_nationale(self) -> None:
         """La liste nationale du 22 janvier 2021, par le pipeline d'import ; publiée, comme l'ANCT l'a publiée."""

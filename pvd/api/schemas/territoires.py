@@ -1,29 +1,14 @@
-"""Schémas de l'API (pydantic, partagés avec la documentation OpenAPI)."""
+"""Schémas du référentiel territorial et de la résolution de noms."""
 
-from ninja import Schema
+from typing import Literal
 
+from ninja import Field, Schema
 
-class Erreur(Schema):
-    detail: str
-
-
-class ErreurChamp(Schema):
-    champ: str
-    message: str
-
-
-class ErreurValidation(Schema):
-    detail: str
-    erreurs: list[ErreurChamp]
+from . import DECALAGE_MAX, LIMITE_MAX, EpciRef
 
 
 class DepartementRef(Schema):
     code: str
-    nom: str
-
-
-class EpciRef(Schema):
-    siren: str
     nom: str
 
 
@@ -161,3 +146,19 @@ class ResolutionSchema(Schema):
     raison: str | None
     message: str
     candidats: list[CandidatSchema]
+
+
+class FiltresCommunes(Schema):
+    departement: str | None = None
+    epci: str | None = None
+    nom: str | None = None
+    limit: int = Field(100, ge=1, le=LIMITE_MAX, description="nombre de résultats (500 au plus)")
+    offset: int = Field(0, ge=0, le=DECALAGE_MAX, description="décalage (100 000 au plus)")
+
+
+class FiltresEpci(Schema):
+    departement: str | None = None
+    nature: Literal["CC", "CA", "CU", "METRO", "MET69"] | None = None
+    nom: str | None = None
+    limit: int = Field(100, ge=1, le=LIMITE_MAX, description="nombre de résultats (500 au plus)")
+    offset: int = Field(0, ge=0, le=DECALAGE_MAX, description="décalage (100 000 au plus)")

@@ -1,0 +1,31 @@
+"""Schémas de l'API (pydantic, partagés avec la documentation OpenAPI) : ce qu'elle accepte et ce qu'elle rend.
+
+`territoires` pour le référentiel et la résolution, `programmes` pour le programme ; ici, ce que tous partagent
+(erreurs, référence à un EPCI, bornes de pagination). Les schémas de réponse se remplissent eux-mêmes depuis les
+objets du domaine (résolveurs `resolve_…`) ; les schémas d'entrée valident ce que l'on reçoit : un point d'API ne
+vérifie rien à la main.
+"""
+
+from ninja import Schema
+
+LIMITE_MAX = 500
+DECALAGE_MAX = 100_000
+
+
+class Erreur(Schema):
+    detail: str
+
+
+class ErreurChamp(Schema):
+    champ: str
+    message: str
+
+
+class ErreurValidation(Schema):
+    detail: str
+    erreurs: list[ErreurChamp]
+
+
+class EpciRef(Schema):
+    siren: str
+    nom: str
