@@ -57,6 +57,7 @@ bench: install-test
 	$(PY) bench/publication.py
 	$(PY) bench/imports.py
 	$(PY) bench/lecture_communiques.py
+	$(PY) bench/demo_nationale.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -38,6 +38,10 @@ PVD_COMMANDS = [
         "check [--departement 46] [--au AAAA-MM-JJ]",
         "retards et incohérences du registre (code 1 si incohérence, 2 si demande invalide)",
     ),
+    (
+        "identifiants contestes|attribuer|ecarter [--commune INSEE --identifiant ID]",
+        "liste et tranche les identifiants nationaux contestés (équipe nationale)",
+    ),
     ("users create|list|disable|token", "gère les comptes, leurs rôles et périmètres, et les jetons d'API"),
     (
         "import FICHIER --source anct-pvd|anct-acv|ort|tableur",

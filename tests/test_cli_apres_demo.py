@@ -57,7 +57,20 @@ def machine_neuve(tmp_path_factory):
 
     sortie = pvd("demo", "--no-serve")
     assert "Démonstration prête" in sortie
+    # Le vrai programme : la liste nationale par le pipeline d'import, puis les faits du Lot.
+    assert "Liste nationale des lauréats (ANCT, 22 janvier 2021) : 1606 créé, 0 modifié" in sortie
+    assert "1 ligne refusée (ligne 1516 : code commune « 999999 »" in sortie
+    assert "251 lauréates avec un identifiant contesté" in sortie
+    assert "1 nouvelle(s) lauréate(s), 20 source(s) notée(s), 16 conventions" in sortie  # Vayrac
     return pvd, maison
+
+
+def test_relancer_la_demo_ne_change_rien(machine_neuve):
+    pvd, _ = machine_neuve
+    sortie = pvd("demo", "--no-serve")
+    assert "Liste nationale des lauréats (ANCT, 22 janvier 2021) : 0 créé, 0 modifié, 1606 inchangé" in sortie
+    assert "Faits du Lot déjà chargés." in sortie
+    assert "104 identifiant(s) contesté(s)." in pvd("identifiants", "contestes")
 
 
 def test_le_mode_demo_est_retenu_pour_les_commandes_suivantes(machine_neuve):

@@ -25,9 +25,19 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from pvd.programmes import services
-from pvd.programmes.models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
+from pvd.programmes.models import (
+    Convention,
+    ConventionCommune,
+    DocumentSource,
+    Evenement,
+    Laureat,
+    Programme,
+    Signataire,
+    SourceLaureat,
+)
 from pvd.programmes.selectors import communes_membres_epci_au, departements_principaux, parmi
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Commune, Departement, Epci
@@ -78,9 +88,12 @@ SOURCES = {
             "insee_com": "code",
             "lib_com": "nom",
             "id_pvd": "identifiant",
+            "insee_dep": "departement_lu",
             "date_signature": "date_adhesion",
         },
         "nom": "liste nationale des lauréats PVD (ANCT)",
+        "motif_identifiant": r"pvd(-[0-9A-Za-z]+)+",
+        "exhaustif": True,
     },
     "anct-acv": {
         "programme": "acv",
@@ -89,9 +102,12 @@ SOURCES = {
             "lib_com": "nom",
             "id_acv": "identifiant",
             "lib_acv": "libelle",
+            "insee_dep": "departement_lu",
             "date_signature": "date_adhesion",
         },
         "nom": "liste nationale des villes ACV (ANCT)",
+        "motif_identifiant": r"acv(-[0-9A-Za-z]+)+",
+        "exhaustif": True,
     },
     "ort": {
         "programme": "pvd",
@@ -110,6 +126,18 @@ SOURCES = {
     "tableur": {"programme": "pvd", "colonnes": {}, "nom": "tableur de la préfecture"},
 }
 SEPARATEURS_COMMUNES = re.compile(r"\s*(?:[,;/\n+]|\bet\b|&)\s*")
+DATE_DANS_LE_NOM = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def date_du_nom(nom_fichier: str) -> date | None:
+    """« anct-pvd-liste-2021-01-22.csv » → le 22 janvier 2021 : la date d'un document, quand son nom la donne."""
+    trouvee = DATE_DANS_LE_NOM.search(nom_fichier)
+    if not trouvee:
+        return None
+    try:
+        return date(*(int(x) for x in trouvee.groups()))
+    except ValueError:
+        return None
 
 
 class ImportRefuse(Exception):
@@ -130,6 +158,12 @@ class Ligne:
     messages: list[str] = field(default_factory=list)
     communes: list[Commune] = field(default_factory=list)
     candidats: list = field(default_factory=list)
+    avertissements: list[str] = field(default_factory=list)
+
+    def avertir(self, message: str) -> None:
+        """Un désaccord que l'import n'arrête pas (identifiant contesté) : la ligne passe, l'aperçu le montre."""
+        self.avertissements.append(message)
+        self.messages.append(f"attention : {message}")
 
     def refuser(self, message: str, statut: str = REJET) -> None:
         self.statut = statut
@@ -181,7 +215,14 @@ class Plan:
     conventions_a_creer: list[GroupeConvention] = field(default_factory=list)
     conventions_a_signer: list[tuple] = field(default_factory=list)
     conventions_a_modifier: list[tuple] = field(default_factory=list)
+    date_document: date | None = None
+    document: DocumentSource | None = None  # déjà au registre (même empreinte) : réimport
+    sources_a_ajouter: list[dict] = field(default_factory=list)  # lauréats existants que ce fichier cite
     _suivis: dict[str, Departement] = field(default_factory=dict, repr=False)
+    _cites: set[int] = field(default_factory=set, repr=False)  # lauréats dont ce document est déjà une source
+    _porteurs: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)  # identifiant → communes
+    _identifiants_registre: dict[str, str] = field(default_factory=dict, repr=False)  # identifiant → commune
+    _departements: dict[str, Departement] = field(default_factory=dict, repr=False)
 
     def precharger_suivis(self, epcis: list[Epci]) -> None:
         """Les départements de suivi de tous ces EPCI, en deux requêtes (une liste nationale en compte mille)."""
@@ -207,16 +248,30 @@ class Plan:
     def refusees(self) -> list[Ligne]:
         return [ligne for ligne in self.lignes if not ligne.valide]
 
+    @property
+    def avertissements(self) -> list[Ligne]:
+        return [ligne for ligne in self.lignes if ligne.valide and ligne.avertissements]
+
+    @property
+    def titre_document(self) -> str:
+        return f"{capfirst(SOURCES[self.source]['nom'])} : {self.nom_fichier}"
+
     def signature(self) -> str:
         """Une empreinte des écritures prévues : l'aperçu confirmé doit être celui qu'on écrit."""
         morceaux = [
             repr(
                 sorted(
-                    (d["commune"].code, str(d["date_selection"]), d["identifiant"])
+                    (d["commune"].code, str(d["date_selection"]), d["identifiant"], d["conteste"])
                     for d in self.laureats_a_creer
                 )
             ),
-            repr(sorted((lau.pk, sorted(ch.items())) for lau, ch, _ in self.laureats_a_modifier)),
+            repr(
+                sorted(
+                    (lau.pk, sorted((k, str(v)) for k, v in ch.items()))
+                    for lau, ch, _ in self.laureats_a_modifier
+                )
+            ),
+            repr(sorted((d["laureat"].pk, d["ligne"]) for d in self.sources_a_ajouter)),
             repr(
                 sorted(
                     (
@@ -336,6 +391,13 @@ def _communes_de_la_ligne(ligne: Ligne, index: Index, departement: str, choix: d
     numero = str(ligne.numero)
     if code:
         r = index.resoudre(choix.get(numero) or code, "commune")
+        if r.statut != RESOLU and not r.candidats and not choix.get(numero):
+            nomme = f" (la ligne la nomme « {nom} »)" if nom else ""
+            ligne.refuser(
+                f"code commune « {code} » : aucune commune ne porte ce code dans le Code officiel géographique, ni "
+                f"aujourd'hui ni dans son historique{nomme}. Corrigez le code, ou écartez la ligne."
+            )
+            return
         if r.statut != RESOLU:
             ligne.refuser(f"code commune « {code} » : {r.message}")
             return
@@ -390,8 +452,11 @@ def preparer(
     correspondance: dict[str, str] | None = None,
     choix: dict[str, str] | None = None,
     type_par_defaut: str = Convention.Type.ADHESION,
+    date_document: date | None = None,
 ) -> Plan:
-    """Lit, reconnaît, résout et valide, sans rien écrire ; le plan dit ce que ferait l'import."""
+    """Lit, reconnaît, résout et valide, sans rien écrire ; le plan dit ce que ferait l'import. La date du document
+    (sinon celle que donne son nom, « …-2021-01-22.csv ») borne la sélection des lauréates qu'il est seul à citer :
+    « au plus tard » ce jour-là."""
     if source not in SOURCES:
         raise ImportRefuse(f"Source inconnue : « {source} ». Sources : {', '.join(SOURCES)}.")
     programme = Programme.objects.filter(slug=SOURCES[source]["programme"]).first()
@@ -416,6 +481,12 @@ def preparer(
         departement,
         {str(entete[i]): c for i, c in champs.items()},
         ecartees,
+        date_document=date_document or date_du_nom(nom_fichier),
+        document=DocumentSource.objects.filter(
+            programme=programme, empreinte=hashlib.sha256(contenu).hexdigest()
+        )
+        .exclude(empreinte="")
+        .first(),
     )
     index = obtenir_index()
     code_dep = departement.code if departement else ""
@@ -492,8 +563,14 @@ def _planifier(plan: Plan, type_par_defaut: str) -> None:
         liens[lien.commune_id].append(lien.convention)
     groupes: dict[tuple, GroupeConvention] = {}
     deja_nouveaux: set[str] = set()
-    if plan.departement:
-        plan.precharger_suivis([c.epci for c in toutes if c.epci_id])
+    plan.precharger_suivis([c.epci for c in toutes if c.epci_id])
+    plan._cites = (
+        set(SourceLaureat.objects.filter(document=plan.document).values_list("laureat_id", flat=True))
+        if plan.document
+        else set()
+    )
+    plan._departements = Departement.objects.in_bulk()
+    _recenser_identifiants(plan, [ligne for ligne in plan.lignes if ligne.valide])
 
     def suivi(commune: Commune) -> str:
         """Le département de suivi qu'aurait la commune : celui de son lauréat, sinon le principal de son EPCI."""
@@ -570,6 +647,85 @@ def _avertir_ort_sans_adhesion(plan: Plan, liens: dict) -> None:
                     )
 
 
+def _recenser_identifiants(plan: Plan, lignes: list[Ligne]) -> None:
+    """Les identifiants nationaux du fichier : combien de communes portent chacun (dans le fichier), et lesquels le
+    registre a déjà donnés à une commune. Un identifiant partagé ne coûte jamais à une commune sa place de lauréate :
+    il est noté contesté sur chacune, et l'équipe nationale tranche (`pvd identifiants`)."""
+    porteurs: dict[str, dict[str, str]] = defaultdict(dict)
+    for ligne in lignes:
+        identifiant = str(ligne.valeurs.get("identifiant") or "").strip()
+        if identifiant and len(ligne.communes) == 1:
+            porteurs[identifiant][ligne.communes[0].code] = f"{ligne.communes[0].nom} (ligne {ligne.numero})"
+    plan._porteurs = porteurs
+    plan._identifiants_registre = (
+        dict(
+            Laureat.objects.filter(programme=plan.programme, identifiant_national__in=list(porteurs))
+            .select_related("commune")
+            .values_list("identifiant_national", "commune__code")
+        )
+        if porteurs
+        else {}
+    )
+
+
+def _trier_identifiant(plan: Plan, ligne: Ligne, commune: Commune, identifiant: str) -> tuple[str, str]:
+    """(identifiant retenu, identifiant contesté) pour cette commune ; avertit la ligne quand il est contesté."""
+    if not identifiant:
+        return "", ""
+    motif = SOURCES[plan.source].get("motif_identifiant")
+    if motif and not re.fullmatch(motif, identifiant):
+        ligne.avertir(
+            f"identifiant national « {identifiant} » de forme inattendue : {commune.nom} est lauréate, "
+            "l'identifiant est noté contesté jusqu'à ce que l'équipe nationale tranche."
+        )
+        return "", identifiant
+    autres = {code: nom for code, nom in plan._porteurs.get(identifiant, {}).items() if code != commune.code}
+    if autres:
+        ligne.avertir(
+            f"identifiant national « {identifiant} » porté aussi par {', '.join(sorted(autres.values()))} dans ce "
+            f"fichier : {commune.nom} est lauréate, l'identifiant est noté contesté sur chacune jusqu'à ce que "
+            "l'équipe nationale tranche."
+        )
+        return "", identifiant
+    titulaire = plan._identifiants_registre.get(identifiant)
+    if titulaire and titulaire != commune.code:
+        ligne.avertir(
+            f"identifiant national « {identifiant} » déjà attribué à la commune {titulaire} au registre : "
+            f"il est noté contesté pour {commune.nom} jusqu'à ce que l'équipe nationale tranche."
+        )
+        return "", identifiant
+    return identifiant, ""
+
+
+def _expliquer_departement(plan: Plan, ligne: Ligne, commune: Commune, suivi: str) -> None:
+    """Une commune rangée sous un autre département que celui qui la suit (Capdenac-Gare, Aveyron, dans la CC
+    Grand-Figeac suivie par le Lot) est acceptée ; la ligne dit pourquoi."""
+    lu = str(ligne.valeurs.get("departement_lu") or "").strip().upper()
+    if not lu:
+        return
+    if lu.isdigit() and len(lu) == 1:
+        lu = f"0{lu}"
+    departements = plan._departements
+    range_sous = departements.get(lu)
+    libelle_lu = f"{range_sous.nom} ({lu})" if range_sous else f"« {lu} »"
+    if lu != commune.departement_id:
+        ligne.messages.append(
+            f"{commune.nom} est rangée sous {libelle_lu}, mais elle est dans le département "
+            f"{commune.departement.avec_charniere} ({commune.departement_id}) : le registre suit le Code officiel "
+            "géographique."
+        )
+    if suivi and suivi != lu and suivi in departements:
+        epci = (
+            f", département principal de {commune.epci.nom}, qui s'étend sur plusieurs départements"
+            if (commune.epci_id)
+            else ""
+        )
+        ligne.messages.append(
+            f"{commune.nom} est rangée sous {libelle_lu} ; elle est suivie par la préfecture "
+            f"{departements[suivi].avec_charniere}{epci}."
+        )
+
+
 def _laureat(
     plan: Plan,
     ligne: Ligne,
@@ -580,8 +736,12 @@ def _laureat(
     identifiant: str,
     exception_autorisee: bool,
 ) -> bool:
-    """Prévoit le lauréat (création ou mise à jour de son identifiant) ; False si la ligne est refusée."""
+    """Prévoit le lauréat (création, ou source ajoutée à un lauréat existant, avec son identifiant et sa date de
+    sélection précisés) ; False si la ligne est refusée. Rien n'est écrasé : un identifiant qui diffère de celui du
+    registre est noté contesté ; une date de sélection « au plus tard » n'est que resserrée."""
     existant = laureats.get(commune.code)
+    bornes = [d for d in (date_selection, plan.date_document) if d]
+    borne = min(bornes) if bornes else None
     if existant is None:
         if commune.code in deja_nouveaux:
             return True
@@ -597,21 +757,61 @@ def _laureat(
                 )
                 return False
             exception = f"lauréate d'après la {SOURCES[plan.source]['nom']}"
+        retenu, conteste = _trier_identifiant(plan, ligne, commune, identifiant)
         plan.laureats_a_creer.append(
             {
                 "commune": commune,
-                "date_selection": date_selection or plan.programme.date_debut,
-                "precision": Laureat.Precision.AU_PLUS_TARD if date_selection else Laureat.Precision.INCONNUE,
-                "identifiant": identifiant,
+                "date_selection": borne or plan.programme.date_debut,
+                "precision": Laureat.Precision.AU_PLUS_TARD if borne else Laureat.Precision.INCONNUE,
+                "identifiant": retenu,
+                "conteste": conteste,
+                "identifiant_donne": identifiant,
+                "departement_lu": str(ligne.valeurs.get("departement_lu") or "").strip().upper()[:3],
                 "exception": exception,
                 "ligne": ligne.numero,
             }
         )
         deja_nouveaux.add(commune.code)
         ligne.noter(CREATION, f"{commune.nom} : nouvelle lauréate de {plan.programme.nom_court}")
-    elif identifiant and existant.identifiant_national != identifiant:
-        plan.laureats_a_modifier.append((existant, {"identifiant_national": identifiant}, ligne.numero))
-        ligne.noter(MODIFICATION, f"{commune.nom} : identifiant national « {identifiant} »")
+        _expliquer_departement(plan, ligne, commune, plan.suivi(commune).code)
+        return True
+    if existant.pk in plan._cites or commune.code in deja_nouveaux:
+        return True  # ce document est déjà noté comme source de ce lauréat : rien ne change
+    deja_nouveaux.add(commune.code)
+    plan.sources_a_ajouter.append(
+        {
+            "laureat": existant,
+            "ligne": ligne.numero,
+            "identifiant": identifiant,
+            "departement_lu": str(ligne.valeurs.get("departement_lu") or "").strip().upper()[:3],
+        }
+    )
+    ligne.noter(MODIFICATION, f"{commune.nom} : déjà lauréate ; ce fichier est noté parmi ses sources")
+    _expliquer_departement(plan, ligne, commune, existant.departement_suivi_id)
+    champs: dict = {}
+    if identifiant and identifiant not in (existant.identifiant_national, existant.identifiant_conteste):
+        retenu, conteste = _trier_identifiant(plan, ligne, commune, identifiant)
+        if retenu and not existant.identifiant_national and not existant.identifiant_conteste:
+            champs["identifiant_national"] = retenu
+            ligne.messages.append(f"{commune.nom} : identifiant national « {retenu} »")
+        elif not conteste:
+            champs["identifiant_conteste"] = identifiant
+            ligne.avertir(
+                f"identifiant national « {identifiant} » pour {commune.nom}, qui a au registre "
+                f"« {existant.identifiant_national or existant.identifiant_conteste} » : le registre garde le sien, "
+                "celui du fichier est noté contesté jusqu'à ce que l'équipe nationale tranche."
+            )
+        else:
+            champs["identifiant_conteste"] = conteste
+    if borne and existant.precision_selection != Laureat.Precision.EXACTE and borne < existant.date_selection:
+        champs["date_selection"] = borne
+        champs["precision_selection"] = Laureat.Precision.AU_PLUS_TARD
+        ligne.messages.append(
+            f"{commune.nom} : lauréate au plus tard le {borne:%d/%m/%Y} d'après ce fichier "
+            f"(le registre disait au plus tard le {existant.date_selection:%d/%m/%Y})"
+        )
+    if champs:
+        plan.laureats_a_modifier.append((existant, champs, ligne.numero))
     return True
 
 
@@ -975,6 +1175,7 @@ def _appliquer(plan: Plan, trace: services.Trace) -> bool:
                 date_selection=d["date_selection"],
                 precision_selection=d["precision"],
                 identifiant_national=d["identifiant"],
+                identifiant_conteste=d["conteste"],
                 source=source,
                 departement_suivi=plan.suivi(d["commune"]),
                 exception=d["exception"],
@@ -995,8 +1196,21 @@ def _appliquer(plan: Plan, trace: services.Trace) -> bool:
             break
     if a_rejouer:  # une ligne refusée avait déjà modifié un lauréat
         return True
-    services.laureats_register(programme=plan.programme, inscriptions=inscriptions, trace=trace)
+    inscrits = services.laureats_register(programme=plan.programme, inscriptions=inscriptions, trace=trace)
     services.conventions_create(programme=plan.programme, projets=projets, trace=trace)
+    document = _document(plan)
+    services.sources_ajouter(
+        mentions=[
+            services.Mention(laureat, document, d["ligne"], d["identifiant_donne"], d["departement_lu"])
+            for laureat, d in zip(inscrits, a_inscrire, strict=True)
+        ]
+        + [
+            services.Mention(d["laureat"], document, d["ligne"], d["identifiant"], d["departement_lu"])
+            for d in plan.sources_a_ajouter
+            if lignes[d["ligne"]].valide
+        ],
+        trace=trace,
+    )
     ecrites.update(d["ligne"] for d in a_inscrire)
     ecrites.update(n for groupe in groupes for n in groupe.lignes)
     for convention, signature, duree, numero in plan.conventions_a_signer:
@@ -1004,6 +1218,20 @@ def _appliquer(plan: Plan, trace: services.Trace) -> bool:
     for convention, champs, numero in plan.conventions_a_modifier:
         tenter([numero], lambda c=convention, ch=champs: _modifier_existante(c, ch, trace))
     return a_rejouer
+
+
+def _document(plan: Plan) -> DocumentSource:
+    """Le fichier importé, comme document source : une liste nationale importée entière se dit complète (pour le
+    département choisi, si l'import s'y limite)."""
+    exhaustif = bool(SOURCES[plan.source].get("exhaustif"))
+    return services.document_obtenir(
+        programme=plan.programme,
+        titre=plan.titre_document,
+        date=plan.date_document,
+        empreinte=plan.empreinte,
+        exhaustif=exhaustif,
+        perimetre=plan.departement if exhaustif else None,
+    )
 
 
 def _signataire_etat(departement: Departement) -> dict:
@@ -1086,6 +1314,7 @@ def importer(
     valides_seulement: bool = False,
     signature_apercu: str | None = None,
     type_par_defaut: str = Convention.Type.ADHESION,
+    date_document: date | None = None,
 ) -> Plan:
     """Refait le plan et l'écrit en une transaction ; `ImportRefuse` (et rien d'écrit) si une ligne bloque."""
     with transaction.atomic():
@@ -1097,6 +1326,7 @@ def importer(
             correspondance=correspondance,
             choix=choix,
             type_par_defaut=type_par_defaut,
+            date_document=date_document,
         )
         if signature_apercu and plan.signature() != signature_apercu:
             raise ImportRefuse(

@@ -26,6 +26,16 @@ def resume(plan: Plan, ecrit: bool, refus: bool = True) -> str:
             + ", ".join(f"« {t} »" for t in plan.colonnes_ecartees)
             + "."
         )
+    if plan.avertissements:
+        n = len(plan.avertissements)
+        lignes.append(
+            f"  {accorder(n, 'ligne acceptée', 'lignes acceptées')} avec un avertissement"
+            " (identifiant national contesté) :"
+        )
+        for ligne in plan.avertissements[:10]:
+            lignes.append(f"  ligne {ligne.numero} : {' ; '.join(ligne.avertissements)}")
+        if n > 10:
+            lignes.append(f"  … et {accorder(n - 10, 'autre')} : voir le fichier de compte rendu (--report).")
     if refus:
         for ligne in plan.refusees[:20]:
             lignes.append(f"  ligne {ligne.numero} : {' ; '.join(ligne.messages)}")
@@ -45,7 +55,7 @@ def fichier_compte_rendu(plan: Plan) -> bytes:
     """Chaque ligne du fichier, avec son statut et son explication : les lignes refusées sont à corriger."""
     flux = io.StringIO(newline="")
     ecrivain = csv.writer(flux)
-    ecrivain.writerow(["ligne", "statut", "communes", "explication"])
+    ecrivain.writerow(["ligne", "statut", "communes", "explication", "avertissement"])
     for ligne in plan.lignes:
         ecrivain.writerow(
             [
@@ -53,6 +63,7 @@ def fichier_compte_rendu(plan: Plan) -> bytes:
                 LIBELLES_STATUTS[ligne.statut],
                 " ; ".join(f"{c.code} {c.nom}" for c in ligne.communes),
                 " ; ".join(ligne.messages),
+                " ; ".join(ligne.avertissements),
             ]
         )
     return flux.getvalue().encode("utf-8")

@@ -7,6 +7,10 @@ Incohérences recherchées :
 - un avenant signé dont la convention modifiée n'est pas signée ;
 - une commune réunie par deux conventions d'adhésion (non résiliées) ;
 - un chef de projet couvrant un lauréat sorti du programme avant sa prise de poste.
+
+À vérifier (sans changer le code de sortie : ce sont des désaccords entre sources, que le registre garde) :
+- les identifiants nationaux contestés (partagés par plusieurs communes, ou de forme inattendue) ;
+- les lauréates absentes d'un document qui se dit complet pour leur périmètre (voir `sources.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import date
 from .jalons import Avancement, Etat, avancements
 from .models import Convention, ConventionCommune, Laureat, Programme, Signataire
 from .selectors import communes_membres_epcis_au, conventions, laureats
+from .sources import desaccords, identifiants_contestes
 
 
 @dataclass
@@ -27,6 +32,8 @@ class Rapport:
     departement: str = ""
     retards: list[str] = field(default_factory=list)
     incoherences: list[str] = field(default_factory=list)
+    identifiants_contestes: list[str] = field(default_factory=list)
+    desaccords: list[str] = field(default_factory=list)
 
     def texte(self) -> str:
         portee = f"département {self.departement}" if self.departement else "tous les départements"
@@ -36,6 +43,14 @@ class Rapport:
         lignes.append("")
         lignes.append(f"Étapes en retard : {len(self.retards)}")
         lignes += [f"  - {r}" for r in self.retards] or ["  aucune"]
+        lignes.append("")
+        lignes.append(f"Désaccords entre sources, à vérifier : {len(self.desaccords)}")
+        lignes += [f"  - {d}" for d in self.desaccords] or ["  aucun"]
+        lignes.append("")
+        lignes.append(
+            f"Identifiants nationaux contestés, à trancher (pvd identifiants) : {len(self.identifiants_contestes)}"
+        )
+        lignes += [f"  - {i}" for i in self.identifiants_contestes] or ["  aucun"]
         return "\n".join(lignes)
 
 
@@ -135,4 +150,20 @@ def controler(
                 + " ; ".join(c.reperes for c in doubles)
                 + ". Une commune n'a qu'une convention d'adhésion : résiliez ou corrigez celle en trop."
             )
+    rapport.desaccords = [d.texte for d in desaccords(programme, departement)]
+    for identifiant, porteurs in identifiants_contestes(programme, departement).items():
+        rapport.identifiants_contestes.append(texte_identifiant_conteste(identifiant, porteurs))
     return rapport
+
+
+def texte_identifiant_conteste(identifiant: str, porteurs: list[Laureat]) -> str:
+    """« pvd-44-52-1 : donné à Bourmont-… (52064, ligne 198), … ; retenu pour aucune » en une phrase."""
+    morceaux = []
+    for laureat in porteurs:
+        lignes = [str(s.ligne) for s in laureat.sources.all() if s.identifiant == identifiant and s.ligne]
+        ou = f", ligne {', '.join(lignes)}" if lignes else ""
+        retenu = " — retenu" if laureat.identifiant_national == identifiant else ""
+        morceaux.append(f"{laureat.commune.nom} ({laureat.commune_id}{ou}){retenu}")
+    if len(porteurs) > 1:
+        return f"« {identifiant} » est donné à {len(porteurs)} communes : {', '.join(morceaux)}."
+    return f"« {identifiant} » est de forme inattendue ou contesté : {', '.join(morceaux)}."

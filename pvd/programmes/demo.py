@@ -20,7 +20,7 @@ from datetime import date
 
 from django.db import transaction
 
-from pvd.territoires.models import Commune, Epci
+from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.resolution import resoudre
 
 from . import services
@@ -30,6 +30,7 @@ SOURCE_COMMUNIQUE = "Communiqué de presse du préfet du Lot, Cahors, 27 juillet
 SOURCE_ORT = "Fichier public de suivi des ORT (ministère de la Cohésion des territoires)"
 DATE_COMMUNIQUE = date(2021, 7, 27)
 DEPARTEMENT = "46"
+NOMBRE_ANNONCE = 20  # « Pour le Lot, 20 communes sont lauréates »
 
 ADHESIONS_SIGNEES = [
     ("communauté de communes de Cauvaldor",
@@ -101,24 +102,51 @@ def _signataires_communes(communes: list[Commune], epci: Epci) -> list[dict]:
 
 @transaction.atomic
 def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
-    """Charge le Lot ; ne fait rien s'il est déjà là. Renvoie ce qui a été créé."""
+    """Charge les faits du Lot ; ne fait rien s'ils sont déjà là (ses conventions existent). Renvoie ce qui a été
+    créé. Une commune déjà lauréate (par la liste nationale, chargée avant par `pvd demo`) n'est pas réinscrite :
+    le communiqué est noté parmi ses sources. Le communiqué dit « Pour le Lot, 20 communes sont lauréates » : il se
+    dit complet pour le Lot, et `pvd check` montre où la liste nationale de janvier 2021 ne dit pas la même chose
+    (Vayrac, Cœur de Causse)."""
     programme = programme or Programme.objects.get(slug="pvd")
-    if Laureat.objects.filter(programme=programme, departement_suivi_id=DEPARTEMENT).exists():
-        return {"laureats": 0, "conventions": 0}
+    if Convention.objects.filter(programme=programme, departement_suivi_id=DEPARTEMENT).exists():
+        return {"laureats": 0, "sources": 0, "conventions": 0}
     trace = services.Trace(canal=Evenement.Canal.DEMO)
+    communique = services.document_obtenir(
+        programme=programme,
+        titre=SOURCE_COMMUNIQUE,
+        date=DATE_COMMUNIQUE,
+        exhaustif=True,
+        perimetre=Departement.objects.get(code=DEPARTEMENT),
+        nombre_annonce=NOMBRE_ANNONCE,
+    )
     groupes = ADHESIONS_SIGNEES + ADHESIONS_EN_ELABORATION
-    laureats = 0
-    for _, noms in groupes:
-        for nom in noms:
-            services.laureat_register(
-                programme=programme,
-                commune=_commune(nom),
+    communes = [_commune(nom) for _, noms in groupes for nom in noms]
+    deja = {
+        laureat.commune_id: laureat
+        for laureat in Laureat.objects.filter(programme=programme, commune__in=communes)
+    }
+    nouvelles = services.laureats_register(
+        programme=programme,
+        inscriptions=[
+            services.Inscription(
+                commune=commune,
                 date_selection=DATE_COMMUNIQUE,
                 precision_selection=Laureat.Precision.AU_PLUS_TARD,
                 source=SOURCE_COMMUNIQUE,
-                trace=trace,
             )
-            laureats += 1
+            for commune in communes
+            if commune.code not in deja
+        ],
+        trace=trace,
+    )
+    laureats = len(nouvelles)
+    sources = services.sources_ajouter(
+        mentions=[
+            services.Mention(laureat, communique, departement_lu=DEPARTEMENT)
+            for laureat in [*deja.values(), *nouvelles]
+        ],
+        trace=trace,
+    )
 
     conventions = 0
     for nom_epci, noms in ADHESIONS_SIGNEES:
@@ -206,10 +234,12 @@ def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
     # Ces faits sont publics (communiqué, fichier des ORT) : la préfecture les publie.
     services.publication_definir(
         objets=[
-            *Laureat.objects.filter(programme=programme, departement_suivi_id=DEPARTEMENT),
+            *Laureat.objects.filter(programme=programme, departement_suivi_id=DEPARTEMENT).select_related(
+                "commune"
+            ),
             *Convention.objects.filter(programme=programme, departement_suivi_id=DEPARTEMENT),
         ],
         publie=True,
         trace=trace,
     )
-    return {"laureats": laureats, "conventions": conventions}
+    return {"laureats": laureats, "sources": sources, "conventions": conventions}

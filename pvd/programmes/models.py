@@ -145,6 +145,13 @@ class Laureat(models.Model):
         default=Precision.EXACTE,
     )
     identifiant_national = models.CharField("identifiant national", max_length=40, blank=True)
+    identifiant_conteste = models.CharField(
+        "identifiant national contesté",
+        max_length=40,
+        blank=True,
+        help_text="Donné par une source, mais porté aussi par une autre commune ou de forme inattendue : il n'est "
+        "pas retenu tant que l'équipe nationale n'a pas tranché.",
+    )
     source = models.CharField("source de l'information", max_length=300, blank=True)
     date_sortie = models.DateField("date de sortie du programme", null=True, blank=True)
     publie = models.BooleanField(
@@ -199,6 +206,80 @@ def existante_au(jour: date, prefixe: str = "") -> Q:
         Q(**{f"{p}date_ouverture__isnull": True})
         & (Q(**{f"{p}date_signature__lte": jour}) | Q(**{f"{p}cree_le__date__lte": jour}))
     )
+
+
+class DocumentSource(models.Model):
+    """Un document qui dit quelles communes sont lauréates : liste nationale, communiqué d'une préfecture, tableur.
+
+    Un document « exhaustif » se dit complet pour son périmètre (tout le programme, ou un département : « Pour le
+    Lot, 20 communes sont lauréates ») : une lauréate de ce périmètre qu'il ne cite pas est un désaccord entre
+    sources, montré sur la page de la commune et par `pvd check`, jamais tranché en silence.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="documents")
+    titre = models.CharField(max_length=300)
+    date = models.DateField("date du document", null=True, blank=True)
+    empreinte = models.CharField(
+        "SHA-256 du fichier", max_length=64, blank=True, help_text="Vide pour un document cité, pas importé."
+    )
+    exhaustif = models.BooleanField("se dit complet pour son périmètre", default=False)
+    perimetre = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="périmètre",
+        help_text="Vide : tout le programme.",
+    )
+    nombre_annonce = models.PositiveIntegerField("nombre de lauréates annoncé", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "document source"
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "empreinte"],
+                condition=~Q(empreinte=""),
+                name="document_empreinte_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "titre"], condition=Q(empreinte=""), name="document_cite_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.titre} ({self.date:%d/%m/%Y})" if self.date else self.titre
+
+    @property
+    def libelle_perimetre(self) -> str:
+        """« tout le programme » ou « le département du Lot »."""
+        if self.perimetre_id is None:
+            return "tout le programme"
+        return f"le département {self.perimetre.avec_charniere}"
+
+
+class SourceLaureat(models.Model):
+    """Ce qu'un document dit d'un lauréat : à quelle ligne, sous quel identifiant, rangé sous quel département."""
+
+    laureat = models.ForeignKey(Laureat, on_delete=models.CASCADE, related_name="sources")
+    document = models.ForeignKey(DocumentSource, on_delete=models.PROTECT, related_name="mentions")
+    ligne = models.PositiveIntegerField("ligne du fichier", null=True, blank=True)
+    identifiant = models.CharField("identifiant donné", max_length=40, blank=True)
+    departement_lu = models.CharField(
+        "département sous lequel le document la range", max_length=3, blank=True
+    )
+
+    class Meta:
+        verbose_name = "source d'un lauréat"
+        verbose_name_plural = "sources des lauréats"
+        ordering = ["laureat", "document__date", "document_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["laureat", "document"], name="source_laureat_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} — ligne {self.ligne}" if self.ligne else str(self.document)
 
 
 class ConventionQuerySet(models.QuerySet):

@@ -30,11 +30,13 @@ from pvd.territoires.models import Commune, Departement, Epci
 from .models import (
     Convention,
     ConventionCommune,
+    DocumentSource,
     Evenement,
     Laureat,
     PosteChefDeProjet,
     Programme,
     Signataire,
+    SourceLaureat,
 )
 from .selectors import communes_membres_epcis_au, departements_principaux, parmi
 
@@ -115,6 +117,7 @@ class Inscription:
     source: str = ""
     departement_suivi: Departement | None = None
     exception: str = ""
+    identifiant_conteste: str = ""
 
 
 def laureats_verifier(programme: Programme, inscriptions: list[Inscription]) -> dict[int, ValidationError]:
@@ -188,6 +191,7 @@ def laureats_register(
             date_selection=i.date_selection,
             precision_selection=i.precision_selection,
             identifiant_national=i.identifiant_national,
+            identifiant_conteste=i.identifiant_conteste,
             source=(i.source + (f" — exception : {i.exception}" if i.exception.strip() else ""))[:300],
             departement_suivi=i.departement_suivi
             or (principaux[i.commune.epci_id] if i.commune.epci_id else i.commune.departement),
@@ -235,7 +239,14 @@ def laureat_register(
 @transaction.atomic
 def laureat_update(*, laureat: Laureat, champs: dict[str, Any], trace: Trace) -> Laureat:
     """Met à jour l'identifiant national, la source ou la date de sortie d'un lauréat."""
-    permis = {"identifiant_national", "source", "date_sortie", "date_selection", "precision_selection"}
+    permis = {
+        "identifiant_national",
+        "identifiant_conteste",
+        "source",
+        "date_sortie",
+        "date_selection",
+        "precision_selection",
+    }
     interdits = set(champs) - permis
     if interdits:
         raise ValidationError({c: ["Ce champ ne se modifie pas ici."] for c in sorted(interdits)})
@@ -264,6 +275,91 @@ def laureat_update(*, laureat: Laureat, champs: dict[str, Any], trace: Trace) ->
             apres=changes,
         )
     return laureat
+
+
+@transaction.atomic
+def laureat_identifiant_trancher(*, laureat: Laureat, identifiant: str | None, trace: Trace) -> Laureat:
+    """L'équipe nationale tranche un identifiant contesté : `identifiant` devient celui de la commune (il ne doit
+    être porté par aucune autre), ou, avec None, la commune garde l'identifiant qu'elle a (peut-être aucun) et
+    l'identifiant contesté est écarté. Les sources gardent ce qu'elles disaient : un réimport ne le rouvre pas."""
+    identifiant = None if identifiant is None else identifiant.strip()
+    champs: dict[str, Any] = {"identifiant_conteste": ""}
+    if identifiant is not None:
+        champs["identifiant_national"] = identifiant
+    return laureat_update(laureat=laureat, champs=champs, trace=trace)
+
+
+@dataclass
+class Mention:
+    """Ce qu'un document dit d'un lauréat (ligne, identifiant donné, département sous lequel il le range)."""
+
+    laureat: Laureat
+    document: DocumentSource
+    ligne: int | None = None
+    identifiant: str = ""
+    departement_lu: str = ""
+
+
+def document_obtenir(
+    *,
+    programme: Programme,
+    titre: str,
+    date: date | None,
+    empreinte: str = "",
+    exhaustif: bool = False,
+    perimetre: Departement | None = None,
+    nombre_annonce: int | None = None,
+) -> DocumentSource:
+    """Le document source, créé à sa première citation : un fichier par son empreinte, un texte par son titre."""
+    cles = {"empreinte": empreinte} if empreinte else {"empreinte": "", "titre": titre}
+    document, _ = DocumentSource.objects.get_or_create(
+        programme=programme,
+        **cles,
+        defaults={
+            "titre": titre[:300],
+            "date": date,
+            "exhaustif": exhaustif,
+            "perimetre": perimetre,
+            "nombre_annonce": nombre_annonce,
+        },
+    )
+    return document
+
+
+@transaction.atomic
+def sources_ajouter(*, mentions: list[Mention], trace: Trace) -> int:
+    """Note, pour chaque lauréat, le document qui le dit lauréat ; une mention déjà notée n'est pas refaite.
+    Renvoie le nombre de mentions ajoutées (une entrée au journal chacune)."""
+    documents = {m.document.pk for m in mentions}
+    deja = set(
+        SourceLaureat.objects.filter(document_id__in=documents).values_list("laureat_id", "document_id")
+    )
+    nouvelles = []
+    for m in mentions:
+        if (m.laureat.pk, m.document.pk) not in deja:
+            deja.add((m.laureat.pk, m.document.pk))
+            nouvelles.append(m)
+    SourceLaureat.objects.bulk_create(
+        SourceLaureat(
+            laureat=m.laureat,
+            document=m.document,
+            ligne=m.ligne,
+            identifiant=m.identifiant,
+            departement_lu=m.departement_lu,
+        )
+        for m in nouvelles
+    )
+    Evenement.objects.bulk_create(
+        _evenement(
+            m.laureat,
+            Evenement.Action.MODIFICATION,
+            f"Source notée : {m.document}" + (f", ligne {m.ligne}" if m.ligne else ""),
+            trace,
+            apres={"document": m.document.titre, "ligne": m.ligne, "identifiant": m.identifiant},
+        )
+        for m in nouvelles
+    )
+    return len(nouvelles)
 
 
 # Conventions ---------------------------------------------------------------------------------------------------
@@ -953,15 +1049,15 @@ def poste_record(
 
 @transaction.atomic
 def publication_definir(*, objets: list[Laureat | Convention], publie: bool, trace: Trace) -> int:
-    """Publie (ou retire de la publication) des lauréats et des conventions ; renvoie le nombre de changements."""
-    changes = 0
-    for objet in objets:
-        if objet.publie == publie:
-            continue
-        type(objet).objects.filter(pk=objet.pk).update(publie=publie)
+    """Publie (ou retire de la publication) des lauréats et des conventions ; renvoie le nombre de changements.
+    En quelques requêtes quel que soit leur nombre (la démonstration publie la liste nationale entière)."""
+    a_changer = [objet for objet in objets if objet.publie != publie]
+    for modele in {type(objet) for objet in a_changer}:
+        modele.objects.filter(pk__in=[o.pk for o in a_changer if type(o) is modele]).update(publie=publie)
+    for objet in a_changer:
         objet.publie = publie
-        changes += 1
-        journaliser(
+    Evenement.objects.bulk_create(
+        _evenement(
             objet,
             Evenement.Action.MODIFICATION,
             f"{'Publié' if publie else 'Retiré de la publication'} : {objet}",
@@ -969,4 +1065,6 @@ def publication_definir(*, objets: list[Laureat | Convention], publie: bool, tra
             avant={"publie": not publie},
             apres={"publie": publie},
         )
-    return changes
+        for objet in a_changer
+    )
+    return len(a_changer)

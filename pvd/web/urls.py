@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ConnexionForm
-from .views import imports, journal, pages, programmes, public, publication, territoires
+from .views import identifiants, imports, journal, pages, programmes, public, publication, territoires
 
 urlpatterns = [
     path("", pages.accueil, name="accueil"),
@@ -39,6 +39,11 @@ urlpatterns = [
         "programmes/<slug:slug>/departements/<str:code>/communique/",
         publication.communique,
         name="communique",
+    ),
+    path(
+        "programmes/<slug:slug>/identifiants-contestes/",
+        identifiants.identifiants,
+        name="identifiants-contestes",
     ),
     path("donnees/<slug:slug>/", public.programme_public, name="public-programme"),
     path(

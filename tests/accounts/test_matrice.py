@@ -74,6 +74,7 @@ ECRITURES_SITE = {
     "imports",
     "import-apercu",
     "import-communique",
+    "identifiants-contestes",
 }
 # L'API se classe par opération (méthode, chemin), lue dans sa description OpenAPI.
 ECRITURES_API = {
@@ -244,6 +245,11 @@ def requete(client, nom, convention, laureats):
                 contenu=f"insee_com,lib_com,id_pvd\n{laureats[0].commune_id},x,id-matrice\n".encode(),
             ).pk
         return client.post(f"/imports/{pk}/", {"action": "importer", "valides_seulement": "1"})
+    if nom == "identifiants-contestes":
+        return client.post(
+            "/programmes/pvd/identifiants-contestes/",
+            {"laureat": laureats[0].pk, "action": "attribuer", "identifiant": "pvd-matrice-1"},
+        )
     if nom == "import-communique":
         commune = laureats[0].commune
         return client.post(
@@ -285,6 +291,8 @@ def requete(client, nom, convention, laureats):
 
 
 def autorise(role: str, nom: str, departement: str) -> bool:
+    if nom == "identifiants-contestes":  # trancher un identifiant : l'équipe nationale seule
+        return role == "national"
     if role == "national":
         return True
     if role == f"prefecture{departement}":

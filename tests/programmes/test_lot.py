@@ -90,7 +90,7 @@ def test_chargement_journalise_et_idempotent(lot):
     assert Evenement.objects.filter(canal="demo", objet_type="convention").count() >= 16
     from pvd.programmes.demo import charger_exemple_lot
 
-    assert charger_exemple_lot(lot) == {"laureats": 0, "conventions": 0}
+    assert charger_exemple_lot(lot) == {"laureats": 0, "sources": 0, "conventions": 0}
 
 
 def test_la_demo_passe_son_propre_controle(lot, capsys):

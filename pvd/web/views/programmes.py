@@ -23,6 +23,7 @@ from pvd.programmes.controles import controler
 from pvd.programmes.dates import date_longue
 from pvd.programmes.jalons import Etat, avancements
 from pvd.programmes.models import Convention, Evenement, Laureat, Signataire
+from pvd.programmes.sources import nombre_contestes
 from pvd.territoires.models import Commune, Departement, Epci, Region
 from pvd.territoires.resolution import resoudre
 
@@ -131,6 +132,11 @@ def tableau_de_bord(request, slug: str, region: str = ""):
             "formulaire_date": formulaire,
             "total": total,
             "lignes": lignes,
+            "identifiants_contestes": (
+                nombre_contestes(programme)
+                if not zone and perimetres.est_administrateur_national(request.user)
+                else None
+            ),
             "breadcrumb_data": _chemin(*liens, courant=zone.nom if zone else programme.nom),
         },
     )

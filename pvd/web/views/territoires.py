@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from pvd.accounts.perimetres import lit_le_registre_interne
 from pvd.programmes.selectors import aujourd_hui, avancements_de_commune, historique_de_commune
+from pvd.programmes.sources import sources_du_laureat
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
@@ -102,13 +103,16 @@ def commune(request, code: str):
         raise Http404(f"Aucune commune ne porte le code INSEE « {code} ».")
     dep = objet.departement
     registre_interne = lit_le_registre_interne(request.user)
+    avancements = avancements_de_commune(objet, aujourd_hui(), publics=not registre_interne)
+    for avancement in avancements:
+        avancement.sources = sources_du_laureat(avancement.laureat)
     return render(
         request,
         "web/commune.html",
         {
             "title": f"{objet.nom} ({objet.code})",
             "commune": objet,
-            "avancements": avancements_de_commune(objet, aujourd_hui(), publics=not registre_interne),
+            "avancements": avancements,
             "historique": historique_de_commune(objet) if registre_interne else None,
             # Les liens vers le registre (conventions, pages du programme) : pour ses seuls lecteurs.
             "registre_interne": registre_interne,

@@ -1,4 +1,5 @@
 import json
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,10 +33,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--valides-seulement", action="store_true", help="importer les lignes valides malgré les refus"
         )
+        parser.add_argument(
+            "--date-document",
+            default="",
+            help="date du document AAAA-MM-JJ (par défaut : celle écrite dans le nom du fichier, s'il y en a une)",
+        )
         parser.add_argument("--colonnes", help='pour un tableur : JSON {"titre de colonne": "champ"}')
 
     def handle(
-        self, *args, fichier, source, departement, dry_run, report, valides_seulement, colonnes, **options
+        self,
+        *args,
+        fichier,
+        source,
+        departement,
+        dry_run,
+        report,
+        valides_seulement,
+        colonnes,
+        date_document,
+        **options,
     ):
         chemin = Path(fichier)
         contenu = lire_fichier(chemin)
@@ -44,6 +60,10 @@ class Command(BaseCommand):
             dep = Departement.objects.filter(code=departement.upper()).first()
             if dep is None:
                 raise CommandError(f"Département inconnu : « {departement} ».")
+        try:
+            jour = date.fromisoformat(date_document) if date_document else None
+        except ValueError as erreur:
+            raise CommandError(f"--date-document : « {date_document} » ; écrivez AAAA-MM-JJ.") from erreur
         try:
             correspondance = json.loads(colonnes) if colonnes else None
         except json.JSONDecodeError as erreur:
@@ -54,7 +74,14 @@ class Command(BaseCommand):
             if source == "tableur" and not correspondance:
                 self._proposer_colonnes(fichier, contenu, chemin.name, dep)
             if dry_run:
-                plan = apercu(contenu, chemin.name, source, departement=dep, correspondance=correspondance)
+                plan = apercu(
+                    contenu,
+                    chemin.name,
+                    source,
+                    departement=dep,
+                    correspondance=correspondance,
+                    date_document=jour,
+                )
             else:
                 plan = importer(
                     contenu,
@@ -64,6 +91,7 @@ class Command(BaseCommand):
                     correspondance=correspondance,
                     valides_seulement=valides_seulement,
                     trace=TRACE_IMPORT,
+                    date_document=jour,
                 )
         except FichierIllisible as erreur:
             raise CommandError(str(erreur)) from erreur

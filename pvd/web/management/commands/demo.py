@@ -8,11 +8,16 @@ from django.core.management.base import BaseCommand
 
 from pvd.accounts.models import Profil
 from pvd.config import environnement
+from pvd.imports.embarquees import liste_nationale_charger
+from pvd.programmes import services
 from pvd.programmes.demo import charger_exemple_lot
+from pvd.programmes.models import Evenement, Laureat
+from pvd.programmes.sources import nombre_contestes
 from pvd.territoires.importation import referentiel_importer
 from pvd.territoires.rapport import resume_import
 
 COMPTE_DEMO = "demo"
+TRACE_DEMO = services.Trace(canal=Evenement.Canal.DEMO)
 
 
 class Command(BaseCommand):
@@ -35,13 +40,17 @@ class Command(BaseCommand):
         debut = time.monotonic()
         comptes = referentiel_importer()
         self.stdout.write(resume_import(comptes, time.monotonic() - debut).splitlines()[-1])
+        self._liste_nationale()
         charges = charger_exemple_lot()
-        if charges["laureats"]:
+        if charges["conventions"]:
             self.stdout.write(
-                f"Exemple du Lot chargé : {charges['laureats']} communes lauréates, {charges['conventions']} conventions."
+                f"Faits du Lot (communiqué du préfet du 27 juillet 2021 et suivi des ORT) : {charges['laureats']} "
+                f"nouvelle(s) lauréate(s), {charges['sources']} source(s) notée(s), {charges['conventions']} "
+                "conventions."
             )
         else:
-            self.stdout.write("Exemple du Lot déjà chargé.")
+            self.stdout.write("Faits du Lot déjà chargés.")
+        self.stdout.write(f"Données chargées en {time.monotonic() - debut:.1f} s.")
         self._compte_demo()
         if no_serve:
             self.stdout.write("Démonstration prête (site non servi : --no-serve).")
@@ -50,6 +59,30 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Site de démonstration : http://{adresse}/ (Ctrl-C pour arrêter)")
         )
         call_command("serveur", adresse, use_reloader=False)
+
+    def _liste_nationale(self) -> None:
+        """La liste nationale du 22 janvier 2021, par le pipeline d'import ; publiée, comme l'ANCT l'a publiée."""
+        plan = liste_nationale_charger(trace=TRACE_DEMO)
+        c = plan.comptes()
+        self.stdout.write(
+            f"Liste nationale des lauréats (ANCT, 22 janvier 2021) : {c['creation']} créé, {c['modification']} "
+            f"modifié, {c['inchange']} inchangé ; {len(plan.refusees)} ligne refusée "
+            f"({'; '.join(f'ligne {ligne.numero} : {ligne.messages[0]}' for ligne in plan.refusees)}) ; "
+            f"{nombre_contestes(plan.programme)} lauréates avec un identifiant contesté (pvd identifiants contestes)."
+        )
+        publiees = services.publication_definir(
+            objets=list(
+                Laureat.objects.filter(
+                    programme__slug="pvd", publie=False, sources__document__empreinte=plan.empreinte
+                )
+                .select_related("commune")
+                .distinct()
+            ),
+            publie=True,
+            trace=TRACE_DEMO,
+        )
+        if publiees:
+            self.stdout.write(f"{publiees} lauréates de la liste nationale publiées.")
 
     def _compte_demo(self) -> None:
         """Un compte d'administrateur national (équipe nationale, et l'administration `/admin/`, comme tout
