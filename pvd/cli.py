@@ -4,8 +4,12 @@
 place en mode démonstration avant de charger les réglages.
 """
 
+import errno
 import os
 import sys
+from pathlib import Path
+
+from django.core.management.base import CommandError
 
 # `pvd check` contrôle le registre ; avec une option du contrôle système de Django, c'est ce dernier qui répond.
 OPTIONS_CONTROLE_SYSTEME = ("--deploy", "--tag", "-t", "--list-tags", "--fail-level", "--database")
@@ -57,6 +61,88 @@ def usage() -> str:
     return "\n".join(lines)
 
 
+def lire_fichier(chemin: str | Path) -> bytes:
+    """Le contenu d'un fichier donné en argument ; s'il manque ou ne se lit pas, une erreur en français."""
+    chemin = Path(chemin)
+    try:
+        return chemin.read_bytes()
+    except OSError as erreur:
+        raise CommandError(message_fichier(chemin, erreur, lecture=True)) from erreur
+
+
+def ecrire_fichier(chemin: str | Path, contenu: bytes) -> None:
+    """Écrit un fichier de sortie ; un dossier absent ou interdit reçoit une erreur en français."""
+    chemin = Path(chemin)
+    try:
+        chemin.write_bytes(contenu)
+    except OSError as erreur:
+        raise CommandError(message_fichier(chemin, erreur, lecture=False)) from erreur
+
+
+RAISONS_SYSTEME = {
+    errno.ENOENT: "chemin introuvable",
+    errno.EACCES: "droit refusé",
+    errno.EPERM: "droit refusé",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENOSPC: "disque plein",
+    errno.EROFS: "disque en lecture seule",
+}
+
+
+def raison_systeme(erreur: OSError) -> str:
+    """La cause d'une erreur de fichier, en français (le message du système est en anglais)."""
+    return RAISONS_SYSTEME.get(erreur.errno, f"erreur système n° {erreur.errno}")
+
+
+def message_fichier(chemin: Path, erreur: OSError, *, lecture: bool) -> str:
+    if erreur.errno == errno.ENOENT and lecture:
+        return f"{chemin} : fichier introuvable. Vérifiez le chemin (dossier courant : {Path.cwd()})."
+    if erreur.errno == errno.ENOENT:
+        return f"{chemin} : le dossier {chemin.parent} n'existe pas. Créez-le ou choisissez un autre chemin."
+    if erreur.errno == errno.EISDIR:
+        return f"{chemin} est un dossier : indiquez un fichier."
+    if erreur.errno in {errno.EACCES, errno.EPERM}:
+        action = "lire" if lecture else "écrire"
+        return f"{chemin} : vous n'avez pas le droit de {action} ce fichier. Vérifiez ses droits ou changez de chemin."
+    action = "lu" if lecture else "écrit"
+    return f"{chemin} : le fichier n'a pas pu être {action} ({raison_systeme(erreur)})."
+
+
+def _erreurs_en_francais() -> None:
+    """Django écrit « CommandError: … » quand une commande échoue ; `pvd` écrit « Erreur : … ».
+
+    Seule la commande lancée depuis le terminal est concernée : une commande appelée par une autre (`call_command`)
+    lève toujours son erreur, que l'appelante peut rattraper.
+    """
+    from django.core.management.base import BaseCommand, SystemCheckError
+
+    if getattr(BaseCommand, "_pvd_erreurs_en_francais", False):
+        return
+    execute = BaseCommand.execute
+    run_from_argv = BaseCommand.run_from_argv
+
+    def executer(self, *args, **options):
+        if not getattr(self, "_pvd_terminal", False) or options.get("traceback"):
+            return execute(self, *args, **options)
+        self._pvd_terminal = False
+        try:
+            return execute(self, *args, **options)
+        except SystemCheckError:
+            raise
+        except CommandError as erreur:
+            self.stderr.write(f"Erreur : {erreur}")
+            sys.exit(erreur.returncode)
+
+    def lancer(self, argv):
+        self._pvd_terminal = True
+        return run_from_argv(self, argv)
+
+    BaseCommand.execute = executer
+    BaseCommand.run_from_argv = lancer
+    BaseCommand._pvd_erreurs_en_francais = True
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "aide"}:
@@ -66,10 +152,13 @@ def main(argv: list[str] | None = None) -> None:
         os.environ.setdefault("PVD_ENV", "demo")
     if args[0] == "check" and not any(a.startswith(OPTIONS_CONTROLE_SYSTEME) for a in args[1:]):
         args[0] = "controle"
+    if args[0] == "runserver":
+        args[0] = "serveur"  # le serveur de développement de Django, qui parle français
     args[0] = args[0].replace("-", "_")  # `pvd lire-communique` : commande lire_communique
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings.base")
     from django.core.management import execute_from_command_line
 
+    _erreurs_en_francais()
     execute_from_command_line(["pvd", *args])
 
 

@@ -59,7 +59,19 @@ class AuthEcriture(SessionAuth):
     def __call__(self, request):
         if getattr(request, "jeton_api", False):
             return request.user
-        return super().__call__(request)
+        if not request.user.is_authenticated:
+            # Sans session : 401 en français (`erreur_authentification`), avant tout contrôle CSRF.
+            return None
+        try:
+            return super().__call__(request)
+        except HttpError as erreur:
+            if erreur.status_code != 403:
+                raise
+            raise HttpError(
+                403,
+                "Jeton CSRF absent ou invalide : envoyez l'en-tête X-CSRFToken avec la valeur du cookie csrftoken "
+                "de votre session, ou utilisez un jeton d'API personnel (Authorization: Bearer …).",
+            ) from erreur
 
 
 AUTH_ECRITURE = AuthEcriture()

@@ -284,10 +284,16 @@ def lire_communique(texte: str, departement: str = "") -> dict:
         segment.statut = segment.statut or statut_document or "laureats"
         segment.communes = _communes(segment, index, code_dep)
         segment.epcis = _epcis(segment, index, code_dep)
+    # Un texte qui n'annonce rien (ni convention, ni signature, ni lauréates, ni le programme) ne propose rien,
+    # même s'il nomme des communes : « Gramat et Figeac accueillent le festival » n'est pas un communiqué PVD.
+    annonce = bool(type_document or _statut_de(texte)) or bool(
+        re.search(r"\bconventions?\b|petites villes de demain|\bpvd\b", cle(texte))
+    )
+    conventions = _conventions(segments, texte, statut_document) if annonce else []
     return {
         "departement": code_dep,
         "date": (_date(texte).isoformat() if _date(texte) else None),
-        "conventions": _conventions(segments, texte, statut_document),
+        "conventions": [{**c, "libelle": libelle_convention(c)} for c in conventions],
         "texte": texte,  # le texte lu (lignes recollées) : les positions `debut`/`fin` s'y rapportent
     }
 
@@ -373,27 +379,94 @@ COLONNES_PROPOSITION = {
 TYPES_TEXTE = {"adhesion": "adhésion", "cadre_ort": "ORT", "inconnu": "adhésion"}
 
 
+PDF, ZIP, OLE = b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EXTENSIONS_TABLEUR = (".xlsx", ".xls", ".ods", ".csv")
+
+
 def texte_du_fichier(contenu: bytes, nom_fichier: str) -> str:
-    """Le texte d'un communiqué donné en .txt, .docx ou .pdf."""
+    """Le texte d'un communiqué donné en .txt, .docx ou .pdf, reconnu à son contenu autant qu'à son nom.
+
+    Un fichier vide, un tableur, un ancien document Office, un PDF sans texte (scanné) ou un fichier binaire reçoivent
+    chacun un message qui dit quoi faire, jamais une proposition tirée d'octets illisibles. Les avertissements de
+    pypdf (en anglais) sur un PDF mal formé ne sont pas montrés : ses journaux sont réduits aux erreurs (réglages).
+    """
     import io
 
     from pvd.territoires.fichiers import FichierIllisible, decoder
 
     nom = nom_fichier.lower()
+    if not contenu.strip():
+        raise FichierIllisible(
+            f"{nom_fichier} : le fichier est vide. Donnez le communiqué lui-même, ou collez son texte."
+        )
+    if nom.endswith(EXTENSIONS_TABLEUR) or (contenu.startswith(ZIP) and b"word/" not in contenu[:100_000]):
+        raise FichierIllisible(
+            f"{nom_fichier} : c'est un tableur, pas un communiqué. Pour importer un tableau de conventions, "
+            "utilisez `pvd import FICHIER --source tableur` (ou la page « Importer un fichier » du site)."
+        )
+    if contenu.startswith(OLE):
+        raise FichierIllisible(
+            f"{nom_fichier} : ancien format Office (.doc ou .xls), non lu. "
+            "Enregistrez le communiqué en .docx ou en .pdf, ou collez son texte."
+        )
+    if nom.endswith(".pdf") and not contenu.startswith(PDF):
+        raise FichierIllisible(
+            f"{nom_fichier} : ce fichier n'est pas un PDF. Vérifiez le fichier, ou collez son texte."
+        )
+    if nom.endswith(".docx") and not contenu.startswith(ZIP):
+        raise FichierIllisible(
+            f"{nom_fichier} : ce fichier n'est pas un document Word (.docx). Vérifiez le fichier, ou collez son texte."
+        )
     try:
-        if nom.endswith(".docx"):
+        if contenu.startswith(ZIP):
             import docx
 
-            return "\n".join(p.text for p in docx.Document(io.BytesIO(contenu)).paragraphs)
-        if nom.endswith(".pdf"):
+            texte = "\n".join(p.text for p in docx.Document(io.BytesIO(contenu)).paragraphs)
+        elif contenu.startswith(PDF):
             from pypdf import PdfReader
 
-            return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(contenu)).pages)
+            texte = "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(contenu)).pages)
+            if not texte.strip():
+                raise FichierIllisible(
+                    f"{nom_fichier} : ce PDF ne contient pas de texte (document scanné ?). "
+                    "Copiez-collez le texte du communiqué, ou donnez-en une version .docx."
+                )
+        else:
+            texte = ""
+    except FichierIllisible:
+        raise
     except Exception as erreur:  # bibliothèques de lecture : erreurs variées sur un fichier abîmé
         raise FichierIllisible(
             f"{nom_fichier} : document illisible. Copiez-collez plutôt son texte."
         ) from erreur
+    if contenu.startswith((ZIP, PDF)):
+        return texte
+    if (
+        b"\x00" in contenu[:4096]
+        or sum(o < 9 or 13 < o < 32 for o in contenu[:4096]) > len(contenu[:4096]) // 100
+    ):
+        raise FichierIllisible(
+            f"{nom_fichier} : fichier binaire, pas un texte. Donnez le communiqué en .txt, .docx ou .pdf."
+        )
     return decoder(contenu, nom_fichier)[0]
+
+
+def libelle_convention(convention: dict) -> str:
+    """Ce qu'annonce une convention proposée, en français (jamais les codes internes `adhesion`, `signee`…)."""
+    from pvd.programmes.models import Convention
+
+    if convention["statut"] == "laureats":
+        return "Communes lauréates (aucune convention annoncée)"
+    if convention["type"] not in Convention.Type.values:
+        genre = "Convention (type non précisé)"
+    else:
+        genre = Convention.Type(convention["type"]).label
+    if convention["statut"] in Convention.Statut.values:
+        statut = Convention.Statut(convention["statut"]).label
+        if convention["type"] == Convention.Type.AVENANT:
+            statut = {"signée": "signé", "résiliée": "résilié"}.get(statut, statut)
+        genre = f"{genre} {statut}"
+    return genre[0].upper() + genre[1:]
 
 
 def proposition_en_tableau(proposition: dict) -> bytes:

@@ -1,10 +1,17 @@
-"""Résolution d'un fichier de noms : une ligne de sortie par ligne d'entrée, dans le même ordre."""
+"""Résolution d'un fichier de noms : une ligne de sortie par ligne d'entrée, dans le même ordre.
+
+La sortie est un CSV en UTF-8 avec BOM (Excel le lit alors correctement, accents compris), avec le séparateur de
+l'entrée ; une cellule qui commencerait par `=`, `+`, `-`, `@` est neutralisée comme dans les exports de données
+(préfixe `'`), pour qu'un tableur ne l'exécute jamais comme une formule.
+"""
 
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
-from pathlib import Path
+
+from pvd.publication.exports import neutraliser
 
 from .fichiers import FichierIllisible, lire_csv
 from .resolution import obtenir_index
@@ -13,8 +20,8 @@ COLONNES_AJOUTEES = ["code", "nom_officiel", "statut", "score", "raison", "candi
 TYPES_ACCEPTES = {"": None, "commune": "commune", "epci": "epci"}
 
 
-def resoudre_fichier(contenu: bytes, nom_fichier: str, sortie: Path, progression=None) -> Counter:
-    """Lit `contenu` (CSV : nom ; departement, epci, type facultatifs), écrit `sortie` ; rend les comptes."""
+def resoudre_fichier(contenu: bytes, nom_fichier: str, progression=None) -> tuple[Counter, bytes]:
+    """Lit `contenu` (CSV : nom ; departement, epci, type facultatifs) ; rend les comptes et le CSV de sortie."""
     table = lire_csv(contenu, nom_fichier, colonnes_requises=("nom",))
 
     for numero, ligne in enumerate(table.lignes, start=2):
@@ -29,31 +36,30 @@ def resoudre_fichier(contenu: bytes, nom_fichier: str, sortie: Path, progression
     if progression:
         progression.total = max(len(table.lignes), 1)
     colonnes = table.colonnes + [c for c in COLONNES_AJOUTEES if c not in table.colonnes]
-    with sortie.open("w", encoding="utf-8", newline="") as fichier:
-        ecrivain = csv.DictWriter(
-            fichier, fieldnames=colonnes, delimiter=table.separateur, extrasaction="ignore"
+    fichier = io.StringIO(newline="")
+    ecrivain = csv.DictWriter(fichier, fieldnames=colonnes, delimiter=table.separateur, extrasaction="ignore")
+    ecrivain.writerow({colonne: neutraliser(colonne) for colonne in colonnes})
+    for ligne in table.lignes:
+        r = index.resoudre(
+            ligne["nom"],
+            TYPES_ACCEPTES[(ligne.get("type") or "").strip().lower()],
+            departement=ligne.get("departement", ""),
+            epci=ligne.get("epci", ""),
         )
-        ecrivain.writeheader()
-        for ligne in table.lignes:
-            r = index.resoudre(
-                ligne["nom"],
-                TYPES_ACCEPTES[(ligne.get("type") or "").strip().lower()],
-                departement=ligne.get("departement", ""),
-                epci=ligne.get("epci", ""),
-            )
-            comptes[r.statut] += 1
-            comptes["total"] += 1
-            ecrivain.writerow(
-                {
-                    **ligne,
-                    "code": r.code,
-                    "nom_officiel": r.resultat.nom if r.resultat else "",
-                    "statut": r.statut,
-                    "score": f"{r.resultat.score:g}" if r.resultat else "",
-                    "raison": r.resultat.explication if r.resultat else r.message,
-                    "candidats": " | ".join(c.libelle() for c in r.candidats if not r.resultat),
-                }
-            )
-            if progression:
-                progression.avancer()
-    return comptes
+        comptes[r.statut] += 1
+        comptes["total"] += 1
+        sortie = {
+            **ligne,
+            "code": r.code,
+            "nom_officiel": r.resultat.nom if r.resultat else "",
+            "statut": r.statut,
+            "score": f"{r.resultat.score:g}" if r.resultat else "",
+            "raison": r.resultat.explication if r.resultat else r.message,
+            "candidats": " | ".join(c.libelle() for c in r.candidats if not r.resultat),
+        }
+        ecrivain.writerow(
+            {cle: neutraliser(valeur or "") for cle, valeur in sortie.items() if cle is not None}
+        )
+        if progression:
+            progression.avancer()
+    return comptes, fichier.getvalue().encode("utf-8-sig")

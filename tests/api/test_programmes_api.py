@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 
 from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Programme
@@ -90,6 +91,20 @@ class TestEcritures:
         reponse = client.post("/api/v1/conventions", self.CORPS, content_type="application/json")
         assert reponse.status_code == 401
         assert "Authentification requise" in reponse.json()["detail"]
+
+    def test_sans_session_401_meme_avec_le_controle_csrf(self, lot):
+        client = Client(enforce_csrf_checks=True)
+        reponse = client.post("/api/v1/conventions", self.CORPS, content_type="application/json")
+        assert reponse.status_code == 401
+        assert reponse.json()["detail"].startswith("Authentification requise")
+
+    def test_session_sans_jeton_csrf_403_en_francais(self, lot, redacteur):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(redacteur)
+        reponse = client.post("/api/v1/conventions", self.CORPS, content_type="application/json")
+        assert reponse.status_code == 403
+        assert "Jeton CSRF absent ou invalide" in reponse.json()["detail"]
+        assert "CSRF check Failed" not in reponse.content.decode()
 
     def test_sans_droit_403(self, client, lot, lecteur):
         client.force_login(lecteur)

@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from pvd.imports.communiques import lire_communique, proposition_en_tableau
 from pvd.imports.mesure_communiques import evaluer
@@ -122,3 +122,61 @@ def test_texte_piege_echappe(redacteur, client):
         {"texte": "<script>alert(1)</script> la commune de Gramat", "departement": "46", "action": "lire"},
     ).content.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+PDF_MAL_FORME = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\nstartxref\n9999\n%%EOF\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("nom", "contenu", "message"),
+    [
+        ("vide.txt", b"", "le fichier est vide"),
+        ("blanc.pdf", b"  \n", "le fichier est vide"),
+        ("suivi.xlsx", b"PK\x03\x04" + b"\x00" * 40 + b"xl/workbook.xml", "c'est un tableur"),
+        ("suivi.ods", b"PK\x03\x04" + b"\x00" * 40 + b"content.xml", "c'est un tableur"),
+        ("suivi.csv", b"Commune;Type\nGramat;adhesion\n", "c'est un tableur"),
+        ("faux.pdf", b"Ceci n'est pas un PDF", "n'est pas un PDF"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "fichier binaire"),
+        ("ancien.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "ancien format Office"),
+        ("scanne.pdf", PDF_MAL_FORME, "ne contient pas de texte"),
+    ],
+)
+def test_lire_communique_refuse_ce_qui_n_est_pas_un_communique(tmp_path, nom, contenu, message, caplog):
+    chemin = tmp_path / nom
+    chemin.write_bytes(contenu)
+    with pytest.raises(CommandError) as erreur:
+        call_command("lire_communique", str(chemin), departement="46")
+    assert str(erreur.value).startswith(f"{nom} : ") and message in str(erreur.value)
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]  # ses avertissements sont en anglais
+
+
+def test_un_texte_sans_convention_ne_propose_rien(tmp_path, capsys):
+    chemin = tmp_path / "article.txt"
+    chemin.write_text("Gramat, Figeac et Cahors accueillent le festival de jazz cet été.", encoding="utf-8")
+    call_command("lire_communique", str(chemin), departement="46", format="texte")
+    sorties = capsys.readouterr()
+    assert "- " not in sorties.out
+    assert "aucune convention ni commune lauréate annoncée dans ce texte ; rien à proposer" in sorties.err
+    assert lire_communique(chemin.read_text(encoding="utf-8"), "46")["conventions"] == []
+
+
+def test_les_codes_internes_ne_sont_jamais_montres(communique_du_lot, tmp_path, capsys, redacteur, client):
+    chemin = tmp_path / "communique.md"
+    chemin.write_text(en_markdown(communique_du_lot), encoding="utf-8")
+    call_command("lire_communique", str(chemin), departement="46", format="texte")
+    sortie = capsys.readouterr().out
+    assert "- Convention d'adhésion signée — CC Causses et Vallée de la Dordogne" in sortie
+    assert "- Convention d'adhésion en cours d'élaboration — " in sortie
+    client.force_login(redacteur)
+    html = client.post(
+        "/imports/communique/",
+        {"texte": en_markdown(communique_du_lot), "departement": "46", "action": "lire"},
+    ).content.decode()
+    html = html.replace("&#x27;", "'")
+    assert "Convention d'adhésion signée — CC Causses et Vallée de la Dordogne" in html
+    for code in ("adhesion —", "— signee", "en_elaboration", "cadre_ort"):
+        assert code not in sortie and code not in html

@@ -112,3 +112,103 @@ def test_le_serveur_de_production_refuse_de_demarrer_sans_cle(tmp_path):
     )
     assert resultat.returncode != 0
     assert "PVD_SECRET_KEY" in resultat.stderr
+
+
+@pytest.mark.parametrize(
+    ("commande", "arguments", "options", "message"),
+    [
+        ("import", ["{absent}"], {"source": "tableur"}, "absent.csv : fichier introuvable"),
+        ("lire_communique", ["{absent}"], {}, "absent.csv : fichier introuvable"),
+        (
+            "resolve",
+            [],
+            {"file": "{absent}", "output": "{dossier}/s.csv"},
+            "absent.csv : fichier introuvable",
+        ),
+        (
+            "communique",
+            [],
+            {"departement": "46", "date": "2021-07-27", "output": "{dossier}/non/c.md"},
+            "le dossier",
+        ),
+        ("export", ["laureats"], {"output": "{dossier}/non/l.csv"}, "le dossier"),
+        ("backup", [], {"output": "/proc/pvd-sauvegarde"}, "impossible d'y écrire la sauvegarde"),
+    ],
+)
+def test_un_chemin_absent_est_dit_en_francais(tmp_path, commande, arguments, options, message):
+    def remplir(valeur):
+        return valeur.format(absent=tmp_path / "absent.csv", dossier=tmp_path)
+
+    with pytest.raises(CommandError) as erreur:
+        call_command(commande, *map(remplir, arguments), **{k: remplir(v) for k, v in options.items()})
+    assert message in str(erreur.value)
+    assert "No such file" not in str(erreur.value) and "Errno" not in str(erreur.value)
+
+
+def test_pvd_erreur_sur_la_sortie_d_erreur(tmp_path, capfd):
+    from pvd.cli import main
+
+    with pytest.raises(SystemExit) as sortie:
+        main(["resolve", "--file", str(tmp_path / "absent.csv"), "--output", str(tmp_path / "s.csv")])
+    assert sortie.value.code == 1
+    erreur = capfd.readouterr().err
+    assert erreur.startswith("Erreur : ") and "absent.csv : fichier introuvable" in erreur
+    assert "CommandError" not in erreur
+
+
+def test_runserver_s_annonce_et_echoue_en_francais(monkeypatch, capsys):
+    import errno as numeros
+
+    from pvd.web.management.commands import serveur
+
+    def servir(adresse, port, gestionnaire, *, on_bind, **options):
+        on_bind(port)
+        raise OSError(numeros.EADDRINUSE, "Address already in use")
+
+    def sortir(code):
+        raise SystemExit(code)
+
+    monkeypatch.setattr(serveur, "run", servir)
+    monkeypatch.setattr(serveur.os, "_exit", sortir)
+    with pytest.raises(SystemExit):
+        call_command("serveur", "127.0.0.1:8765", use_reloader=False, skip_checks=False)
+    sorties = capsys.readouterr()
+    assert "site servi sur http://127.0.0.1:8765/ (Ctrl-C pour arrêter)" in sorties.out
+    assert "ce port est déjà utilisé" in sorties.err
+    texte = sorties.out + sorties.err
+    for anglais in ("Starting development server", "Django version", "Quit the server", "WARNING", "Error:"):
+        assert anglais not in texte
+
+
+def test_pvd_runserver_est_le_serveur_en_francais(monkeypatch):
+    import pvd.cli
+
+    lancees = []
+    monkeypatch.setattr("django.core.management.execute_from_command_line", lancees.append)
+    pvd.cli.main(["runserver", "127.0.0.1:8765"])
+    assert lancees == [["pvd", "serveur", "127.0.0.1:8765"]]
+
+
+def test_journaux_du_serveur_en_francais(client, caplog):
+    client.get("/cette-page-n-existe-pas/")
+    messages = [r.getMessage() for r in caplog.records if r.name == "django.request"]
+    assert messages == ["Page introuvable (404) : /cette-page-n-existe-pas/"]
+
+
+def test_resolve_fichier_lisible_par_excel_et_sans_formule(tmp_path):
+    """Sortie en UTF-8 avec BOM (accents justes dans Excel) ; `=`, `+`, `-`, `@` en tête neutralisés comme les exports."""
+    entree = ecrire(
+        tmp_path / "noms.csv",
+        'nom;remarque\nSaint-Céré;=HYPERLINK("http://x")\n@SUM(1);+33 5 65\n-Gramat;ok\n',
+        "cp1252",
+    )
+    sortie = tmp_path / "sortie.csv"
+    call_command("resolve", file=str(entree), output=str(sortie))
+    octets = sortie.read_bytes()
+    assert octets.startswith(b"\xef\xbb\xbf")
+    lignes = list(csv.DictReader(octets.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert lignes[0]["nom_officiel"] == "Saint-Céré"
+    assert lignes[0]["remarque"] == '\'=HYPERLINK("http://x")'
+    assert (lignes[1]["nom"], lignes[1]["remarque"]) == ("'@SUM(1)", "'+33 5 65")
+    assert lignes[2]["nom"] == "'-Gramat"
+    assert not any(v.startswith(("=", "+", "-", "@")) for ligne in lignes for v in ligne.values())

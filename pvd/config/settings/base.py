@@ -195,6 +195,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PVD_LOG_LEVEL", "WARNING")},
+    # pypdf avertit (en anglais) de chaque défaut d'un PDF qu'il sait pourtant lire : seules ses erreurs comptent.
+    "loggers": {
+        "pypdf": {"level": "ERROR"},
+        "django.request": {"filters": ["en_francais"]},
+        "django.utils.autoreload": {"filters": ["en_francais"]},
+    },
+    "filters": {"en_francais": {"()": "pvd.config.journaux.EnFrancais"}},
 }
 
 LOGIN_URL = "connexion"

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pvd.cli import ecrire_fichier, lire_fichier
 from pvd.imports.pipeline import SOURCES, TRACE_IMPORT, ImportRefuse, apercu, importer
 from pvd.imports.rapport import fichier_compte_rendu, resume
 from pvd.territoires.fichiers import FichierIllisible
@@ -29,10 +30,7 @@ class Command(BaseCommand):
         self, *args, fichier, source, departement, dry_run, report, valides_seulement, colonnes, **options
     ):
         chemin = Path(fichier)
-        try:
-            contenu = chemin.read_bytes()
-        except OSError as erreur:
-            raise CommandError(f"{chemin} : fichier illisible ({erreur.strerror}).") from erreur
+        contenu = lire_fichier(chemin)
         dep = None
         if departement:
             dep = Departement.objects.filter(code=departement.upper()).first()
@@ -58,9 +56,9 @@ class Command(BaseCommand):
         except (FichierIllisible, ImportRefuse) as erreur:
             if report and isinstance(erreur, ImportRefuse):
                 plan = apercu(contenu, chemin.name, source, departement=dep, correspondance=correspondance)
-                Path(report).write_bytes(fichier_compte_rendu(plan))
+                ecrire_fichier(report, fichier_compte_rendu(plan))
                 self.stderr.write(resume(plan, ecrit=False))
             raise CommandError(str(erreur)) from erreur
         if report:
-            Path(report).write_bytes(fichier_compte_rendu(plan))
+            ecrire_fichier(report, fichier_compte_rendu(plan))
         self.stdout.write(resume(plan, ecrit=not dry_run))

@@ -1,8 +1,8 @@
 from datetime import date as Date
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pvd.cli import ecrire_fichier
 from pvd.programmes.selectors import programme_par_slug
 from pvd.publication.communique import communique_rediger
 from pvd.publication.rendus import FORMATS, ExportIndisponible, rendre
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         except ExportIndisponible as erreur:
             raise CommandError(str(erreur)) from erreur
         if output:
-            Path(output).write_bytes(contenu)
+            ecrire_fichier(output, contenu)
             self.stdout.write(f"Communiqué écrit dans {output} ({format.upper()}, {len(contenu)} octets).")
         elif format == "md":
             self.stdout.write(contenu.decode("utf-8"))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pvd.cli import ecrire_fichier
 from pvd.programmes.selectors import aujourd_hui, programme_par_slug
 from pvd.publication.exports import JEUX, produire
 
@@ -47,11 +48,11 @@ class Command(BaseCommand):
             avec_noms=options["avec_noms_signataires"],
         )
         sortie = Path(output)
-        sortie.write_bytes(contenu)
+        ecrire_fichier(sortie, contenu)
         message = f"{jeu} ({format}) écrit dans {sortie} ({len(contenu)} octets)"
         if schema:
             chemin_schema = sortie.with_suffix(".schema.json")
-            chemin_schema.write_text(json.dumps(schema, ensure_ascii=False, indent=2), encoding="utf-8")
+            ecrire_fichier(chemin_schema, json.dumps(schema, ensure_ascii=False, indent=2).encode("utf-8"))
             message += f", schéma dans {chemin_schema}"
         elif jeu == "geojson":
             sans = json.loads(contenu)["sans_coordonnees"]

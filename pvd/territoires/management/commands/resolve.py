@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pvd.cli import ecrire_fichier, lire_fichier
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.lots import resoudre_fichier
 from pvd.territoires.progression import Progression
@@ -48,17 +49,19 @@ class Command(BaseCommand):
         self.stdout.write(decrire(resultat))
 
     def _fichier(self, entree: Path, sortie: Path) -> None:
-        try:
-            contenu = entree.read_bytes()
-        except OSError as erreur:
-            raise CommandError(f"{entree} : fichier illisible ({erreur.strerror}).") from erreur
+        contenu = lire_fichier(entree)
+        if not sortie.parent.is_dir():
+            raise CommandError(
+                f"{sortie} : le dossier {sortie.parent} n'existe pas. Créez-le ou choisissez un autre chemin."
+            )
         barre = Progression(1, "Résolution", self.stderr._out)
         try:
-            comptes = resoudre_fichier(contenu, entree.name, sortie, barre)
+            comptes, resultat = resoudre_fichier(contenu, entree.name, barre)
         except FichierIllisible as erreur:
             raise CommandError(str(erreur)) from erreur
         finally:
             barre.terminer()
+        ecrire_fichier(sortie, resultat)
         self.stdout.write(
             f"{accorder(comptes['total'], 'ligne lue', 'lignes lues')} : {accorder(comptes['resolu'], 'résolue')}, "
             f"{accorder(comptes['ambigu'], 'ambiguë')}, {accorder(comptes['introuvable'], 'introuvable')}. "

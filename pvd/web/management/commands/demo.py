@@ -49,7 +49,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Site de démonstration : http://{adresse}/ (Ctrl-C pour arrêter)")
         )
-        call_command("runserver", adresse, use_reloader=False)
+        call_command("serveur", adresse, use_reloader=False)
 
     def _compte_demo(self) -> None:
         """Un compte d'administration nationale pour essayer les formulaires ; mot de passe montré une seule fois."""
