@@ -44,7 +44,7 @@ def test_resolve_fichier_avec_un_titre(tmp_path):
     entree.write_bytes(AVEC_TITRE)
     sortie = tmp_path / "sortie.csv"
     call_command("resolve", file=str(entree), output=str(sortie))
-    with sortie.open(encoding="utf-8") as f:
+    with sortie.open(encoding="utf-8-sig") as f:
         lignes = list(csv.DictReader(f, delimiter=";"))
     assert [(ligne["nom"], ligne["code"]) for ligne in lignes] == [
         ("Saint-Céré", "46251"),
