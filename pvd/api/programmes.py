@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import SessionAuth
 from pydantic import TypeAdapter
 from pydantic import ValidationError as ErreurSchema
 
@@ -27,6 +26,7 @@ from pvd.programmes.models import Convention, Evenement, Laureat, Programme
 from pvd.programmes.selectors import departement_principal
 from pvd.territoires.models import Commune, Epci
 
+from .auth import AUTH_ECRITURE
 from .schemas import Erreur, ErreurValidation
 from .schemas.programmes import (
     ConventionCreation,
@@ -53,28 +53,6 @@ def _public(request: HttpRequest) -> bool:
     return not perimetres.lit_le_registre_interne(request.user)
 
 
-class AuthEcriture(SessionAuth):
-    """Écritures : un jeton d'API personnel (`Authorization: Bearer`), ou la session du site avec son jeton CSRF."""
-
-    def __call__(self, request):
-        if getattr(request, "jeton_api", False):
-            return request.user
-        if not request.user.is_authenticated:
-            # Sans session : 401 en français (`erreur_authentification`), avant tout contrôle CSRF.
-            return None
-        try:
-            return super().__call__(request)
-        except HttpError as erreur:
-            if erreur.status_code != 403:
-                raise
-            raise HttpError(
-                403,
-                "Jeton CSRF absent ou invalide : envoyez l'en-tête X-CSRFToken avec la valeur du cookie csrftoken "
-                "de votre session, ou utilisez un jeton d'API personnel (Authorization: Bearer …).",
-            ) from erreur
-
-
-AUTH_ECRITURE = AuthEcriture()
 SIGNATAIRES = TypeAdapter(list[SignataireSaisi])
 
 
