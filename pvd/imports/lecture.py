@@ -18,8 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pvd.publication.exports import restaurer
-from pvd.territoires.fichiers import LIGNES_ENTETE_MAX, FichierIllisible, lire_delimite
+from pvd.territoires.fichiers import LIGNES_ENTETE_MAX, FichierIllisible, lire_delimite, restaurer
 
 TAILLE_MAX = 20 * 1024 * 1024
 DECOMPRESSE_MAX = 200 * 1024 * 1024

@@ -5,6 +5,8 @@ CSV par `lire_delimite` : un même fichier s'y découpe de la même façon.
 - encodage : UTF-8 (avec ou sans BOM), sinon Windows-1252 ; jamais de remplacement silencieux de caractères ;
 - séparateur : `;`, `,` ou tabulation, celui qui découpe le plus de premières lignes en un même nombre de cellules
   (`deviner_separateur`) ;
+- cellules écrites : `neutraliser` préfixe d'une apostrophe ce qu'un tableur exécuterait comme une formule (`=`,
+  `+`, `-`, `@`, tabulation, retour chariot) ; `restaurer` l'ôte à la relecture de nos propres fichiers ;
 - erreurs : `FichierIllisible`, avec un message en français qui dit le fichier, la ligne et quoi faire.
 Il vit au plus bas (le référentiel), pour que chaque couche au-dessus puisse s'en servir.
 """
@@ -17,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 SEPARATEURS = [";", ",", "\t"]
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
 LIGNES_ENTETE_MAX = 30
 
 
@@ -37,6 +40,15 @@ class TableCsv:
     lignes: list[dict[str, str]]
     separateur: str
     encodage: str
+
+
+def neutraliser(valeur: str) -> str:
+    return "'" + valeur if valeur.startswith(DEBUTS_DE_FORMULE) else valeur
+
+
+def restaurer(valeur: str) -> str:
+    """L'inverse de `neutraliser`, pour relire nos propres fichiers."""
+    return valeur[1:] if valeur.startswith("'") and valeur[1:].startswith(DEBUTS_DE_FORMULE) else valeur
 
 
 def decoder(contenu: bytes, nom_fichier: str) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from pvd.accounts.perimetres import est_administrateur_national
 from pvd.programmes.models import Evenement
-from pvd.publication.exports import neutraliser
+from pvd.territoires.fichiers import neutraliser
 
 from .programmes import _chemin, lecture_requise
 
