@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from pvd.territoires.models import Departement
+
 from .models import Profil
 
 NATIONAL, PREFECTURE, COLLECTIVITE, PARTENAIRE = (r.value for r in Profil.Role)
@@ -115,6 +117,16 @@ def peut_ecrire_departement(utilisateur, code: str) -> bool:
     """Créer ou modifier les conventions et les lauréats suivis par ce département, écrire son communiqué."""
     p = perimetre_de(utilisateur)
     return p.role == NATIONAL or (p.role == PREFECTURE and code in p.departements)
+
+
+def departements_ecrits(utilisateur) -> QuerySet:
+    """Les départements où le compte écrit (ceux de `peut_ecrire_departement`), par code : tous pour l'équipe
+    nationale, les siens pour une préfecture, aucun pour les autres."""
+    p = perimetre_de(utilisateur)
+    qs = Departement.objects.order_by("code")
+    if p.role == NATIONAL:
+        return qs
+    return qs.filter(code__in=p.departements) if p.role == PREFECTURE else qs.none()
 
 
 def peut_modifier_convention(utilisateur, convention) -> bool:

@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pvd.cli import ecrire_fichier, lire_fichier
-from pvd.imports.pipeline import SOURCES, TRACE_IMPORT, ImportRefuse, apercu, importer
+from pvd.imports.pipeline import SOURCES, TRACE_IMPORT, ImportRefuse, apercu
 from pvd.imports.rapport import fichier_compte_rendu, resume
+from pvd.imports.services import tableau_importer
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             if dry_run:
                 plan = apercu(contenu, chemin.name, source, departement=dep, correspondance=correspondance)
             else:
-                plan = importer(
+                plan = tableau_importer(
                     contenu,
                     chemin.name,
                     source,
