@@ -75,6 +75,15 @@ def utilisateur_creer(
 
 
 @transaction.atomic
+def compte_demo_creer(*, identifiant: str, mot_de_passe: str):
+    """Le compte d'administration nationale d'une démonstration locale (`pvd demo`) : identifiant court, accès à
+    l'administration, sans les droits de super-utilisateur."""
+    utilisateur = get_user_model().objects.create_user(identifiant, password=mot_de_passe, is_staff=True)
+    Profil.objects.create(utilisateur=utilisateur, role=Profil.Role.NATIONAL)
+    return utilisateur
+
+
+@transaction.atomic
 def utilisateur_desactiver(*, email: str) -> int:
     """Désactive le compte et révoque ses jetons ; ses sessions cessent dès la requête suivante."""
     modele = get_user_model()

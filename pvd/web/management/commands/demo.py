@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from pvd.accounts.models import Profil
+from pvd.accounts.services import compte_demo_creer
 from pvd.config import environnement
 from pvd.programmes.demo import charger_exemple_lot
 from pvd.territoires.importation import referentiel_importer
@@ -61,6 +61,5 @@ class Command(BaseCommand):
             )
             return
         mot_de_passe = secrets.token_urlsafe(12)
-        utilisateur = modele.objects.create_user(COMPTE_DEMO, password=mot_de_passe, is_staff=True)
-        Profil.objects.create(utilisateur=utilisateur, role=Profil.Role.NATIONAL)
+        compte_demo_creer(identifiant=COMPTE_DEMO, mot_de_passe=mot_de_passe)
         self.stdout.write(f"Compte de démonstration créé : {COMPTE_DEMO} / {mot_de_passe}")

@@ -1,0 +1,100 @@
+"""Les règles de découpage de docs/architecture.md, vérifiées sur le source : un test, pas une promesse.
+
+- Une interface (pages et formulaires `web`, `api`, commandes de gestion) lit l'entrée, appelle un service ou un
+  sélecteur, et rend : elle n'écrit jamais avec l'ORM.
+- `web` et `api` ne s'importent pas l'un l'autre.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PVD = Path(__file__).resolve().parent.parent / "pvd"
+# Méthodes d'écriture de l'ORM (QuerySet, Manager, instance de modèle, gestionnaire d'utilisateurs).
+ECRITURES = {
+    "create",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+    "create_user",
+    "create_superuser",
+    "save",
+    "delete",
+}
+# `update` n'est une écriture que sur un QuerySet : on la cherche après `.objects`, `.filter(…)`, `.all()`…
+METHODES_DE_QUERYSET = {"objects", "filter", "exclude", "all", "select_for_update", "select_related"}
+
+
+def _modules_d_interface() -> list[Path]:
+    modules = [p for p in (PVD / "web").rglob("*.py") if "migrations" not in p.parts]
+    modules += list((PVD / "api").rglob("*.py"))
+    modules += [p for p in PVD.glob("*/management/commands/*.py") if not p.is_relative_to(PVD / "web")]
+    return sorted(modules)
+
+
+def _chaine(noeud: ast.AST) -> list[str]:
+    """Les noms d'une chaîne d'appels, de droite à gauche : `A.objects.filter(x).update` → update, filter, objects…"""
+    noms = []
+    while True:
+        if isinstance(noeud, ast.Attribute):
+            noms.append(noeud.attr)
+            noeud = noeud.value
+        elif isinstance(noeud, ast.Call):
+            noeud = noeud.func
+        else:
+            return noms
+
+
+def _ecritures(chemin: Path, racine: Path = PVD.parent) -> list[str]:
+    trouvees = []
+    for noeud in ast.walk(ast.parse(chemin.read_text(), str(chemin))):
+        if not isinstance(noeud, ast.Call) or not isinstance(noeud.func, ast.Attribute):
+            continue
+        chaine = _chaine(noeud.func)
+        if chaine[0] in ECRITURES or (chaine[0] == "update" and METHODES_DE_QUERYSET & set(chaine[1:])):
+            trouvees.append((noeud.lineno, f"{chemin.relative_to(racine)}:{noeud.lineno} .{chaine[0]}("))
+    return [texte for _, texte in sorted(trouvees)]
+
+
+def test_les_modules_d_interface_sont_trouves():
+    noms = {str(p.relative_to(PVD)) for p in _modules_d_interface()}
+    assert {"web/views/imports.py", "api/programmes.py", "imports/management/commands/import.py"} <= noms
+    assert "web/management/commands/demo.py" in noms
+
+
+@pytest.mark.parametrize("chemin", _modules_d_interface(), ids=lambda p: str(p.relative_to(PVD)))
+def test_une_interface_n_ecrit_pas_avec_l_orm(chemin):
+    assert _ecritures(chemin) == [], "écrire par un service du domaine (docs/architecture.md)"
+
+
+def test_le_detecteur_voit_les_ecritures(tmp_path):
+    exemple = tmp_path / "vue.py"
+    exemple.write_text(
+        "Modele.objects.create(a=1)\nfichier.delete()\nModele.objects.filter(a=1).update(b=2)\n"
+        "objet.save(update_fields=['a'])\nModele.objects.update_or_create(a=1)\n"
+        "donnees.update({'a': 1})\nModele.objects.filter(a=1).first()\n"
+    )
+    assert [e.split(":")[1].split()[0] for e in _ecritures(exemple, tmp_path)] == ["1", "2", "3", "4", "5"]
+
+
+def _imports(chemin: Path) -> set[str]:
+    modules = set()
+    for noeud in ast.walk(ast.parse(chemin.read_text())):
+        if isinstance(noeud, ast.Import):
+            modules |= {alias.name for alias in noeud.names}
+        elif isinstance(noeud, ast.ImportFrom) and noeud.module and noeud.level == 0:
+            modules.add(noeud.module)
+    return modules
+
+
+@pytest.mark.parametrize(("interface", "autre"), [("web", "pvd.api"), ("api", "pvd.web")])
+def test_web_et_api_ne_s_importent_pas(interface, autre):
+    fautifs = [
+        f"{p.relative_to(PVD)} importe {m}"
+        for p in (PVD / interface).rglob("*.py")
+        for m in _imports(p)
+        if m == autre or m.startswith(autre + ".")
+    ]
+    assert fautifs == []
