@@ -2,7 +2,8 @@
 
 - Une interface (pages et formulaires `web`, `api`, commandes de gestion) lit l'entrée, appelle un service ou un
   sélecteur, et rend : elle n'écrit jamais avec l'ORM.
-- `web` et `api` ne s'importent pas l'un l'autre.
+- `web` et `api` ne s'importent pas l'un l'autre ; les modules de pages du site n'importent que `views/commun.py`,
+  jamais un autre module de pages.
 """
 
 import ast
@@ -97,4 +98,29 @@ def test_web_et_api_ne_s_importent_pas(interface, autre):
         for m in _imports(p)
         if m == autre or m.startswith(autre + ".")
     ]
+    assert fautifs == []
+
+
+def _imports_relatifs(chemin: Path) -> set[str]:
+    return {
+        "." * noeud.level + (noeud.module or "")
+        for noeud in ast.walk(ast.parse(chemin.read_text()))
+        if isinstance(noeud, ast.ImportFrom) and noeud.level
+    } | {
+        f"{'.' * noeud.level}{alias.name}"
+        for noeud in ast.walk(ast.parse(chemin.read_text()))
+        if isinstance(noeud, ast.ImportFrom) and noeud.level and not noeud.module
+        for alias in noeud.names
+    }
+
+
+def test_les_pages_du_site_ne_s_importent_pas_entre_elles():
+    vues = PVD / "web" / "views"
+    pages = {p.stem for p in vues.glob("*.py")} - {"__init__", "commun"}
+    fautifs = []
+    for chemin in vues.glob("*.py"):
+        for module in _imports(chemin) | _imports_relatifs(chemin):
+            nom = module.lstrip(".").removeprefix("pvd.web.views.")
+            if nom in pages and nom != chemin.stem:
+                fautifs.append(f"{chemin.name} importe {module}")
     assert fautifs == []

@@ -28,7 +28,7 @@ from pvd.territoires.models import Commune, Epci
 
 from .auth import AUTH_ECRITURE
 from .pagination import paginer
-from .schemas import Erreur, ErreurValidation
+from .schemas import Erreur, ErreurValidation, Jour
 from .schemas.programmes import (
     ConventionCreation,
     ConventionModification,
@@ -154,7 +154,7 @@ def laureats(request, filtres: Query[FiltresLaureats]):
 
 
 @router.get("/laureats/{pk}", response={200: LaureatSchema, 404: Erreur}, summary="Un lauréat")
-def laureat(request, pk: int, au: date | None = None):
+def laureat(request, pk: int, au: Jour | None = None):
     public = _public(request)
     objet = Laureat.objects.select_related("programme", "commune", "commune__epci").filter(pk=pk).first()
     if (
@@ -184,7 +184,7 @@ def conventions(request, filtres: Query[FiltresConventions]):
 
 
 @router.get("/conventions/{pk}", response={200: ConventionSchema, 404: Erreur}, summary="Une convention")
-def convention(request, pk: int, response: HttpResponse, au: date | None = None):
+def convention(request, pk: int, response: HttpResponse, au: Jour | None = None):
     objet = _convention_ou_404(pk)
     if not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists():
         raise HttpError(404, f"Aucune convention n° {pk}.")

@@ -30,7 +30,7 @@ from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 
 from ..forms import ImportForm
-from .programmes import _chemin, exiger, lecture_requise
+from .commun import chemin, exiger, lecture_requise
 
 
 def _verifier_droit(utilisateur, departement_code: str) -> None:
@@ -67,7 +67,7 @@ def depot(request):
         {
             "title": "Importer un fichier",
             "formulaire": formulaire,
-            "breadcrumb_data": _chemin(courant="Importer un fichier"),
+            "breadcrumb_data": chemin(courant="Importer un fichier"),
         },
     )
 
@@ -136,7 +136,7 @@ def apercu_import(request, pk):
             "champs": CHAMPS_TABLEUR,
             "libelles": LIBELLES_STATUTS,
             "choix": choix,
-            "breadcrumb_data": _chemin(("Importer un fichier", reverse("imports")), courant=fichier.nom),
+            "breadcrumb_data": chemin(("Importer un fichier", reverse("imports")), courant=fichier.nom),
         },
     )
 
@@ -206,7 +206,7 @@ def lire_communique_page(request):
             "proposition": proposition,
             "surligne": surligne,
             "erreur": erreur,
-            "breadcrumb_data": _chemin(
+            "breadcrumb_data": chemin(
                 ("Importer un fichier", reverse("imports")), courant="Lire un communiqué"
             ),
         },

@@ -12,7 +12,7 @@ from pvd.accounts.perimetres import est_administrateur_national
 from pvd.programmes.models import Evenement
 from pvd.territoires.fichiers import neutraliser
 
-from .programmes import _chemin, lecture_requise
+from .commun import chemin, lecture_requise
 
 PAR_PAGE = 100
 
@@ -77,6 +77,6 @@ def journal(request):
             "canaux": Evenement.Canal.choices,
             "types": sorted(set(Evenement.objects.values_list("objet_type", flat=True).distinct())),
             "requete": request.GET.urlencode(),
-            "breadcrumb_data": _chemin(courant="Journal des changements"),
+            "breadcrumb_data": chemin(courant="Journal des changements"),
         },
     )

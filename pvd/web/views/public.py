@@ -4,7 +4,6 @@ Tout ici passe par `publics=True` : un lauréat ou une convention non publiés n
 """
 
 import json
-from datetime import date
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,7 +15,7 @@ from pvd.programmes.models import Convention
 from pvd.publication.exports import produire
 from pvd.territoires.models import Commune, Departement
 
-from .programmes import _chemin
+from .commun import chemin, jour_demande, programme_ou_404
 
 TYPES_FICHIERS = {
     "csv": "text/csv; charset=utf-8",
@@ -30,27 +29,9 @@ TELECHARGEMENTS = [
 ]
 
 
-def _programme(slug: str):
-    programme = selectors.programme_par_slug(slug)
-    if programme is None:
-        raise Http404(f"Aucun programme « {slug} ».")
-    return programme
-
-
-def _au(request) -> date:
-    try:
-        return (
-            date.fromisoformat(request.GET.get("au", ""))
-            if request.GET.get("au")
-            else selectors.aujourd_hui()
-        )
-    except ValueError:
-        return selectors.aujourd_hui()
-
-
 def programme_public(request, slug: str):
-    programme = _programme(slug)
-    au = _au(request)
+    programme = programme_ou_404(slug)
+    au = jour_demande(request)[0]
     liste = list(selectors.laureats(programme, au, publics=True))
     par_departement: dict[str, dict] = {}
     lignes = avancements(programme, liste, au, publiques=True)
@@ -87,14 +68,14 @@ def programme_public(request, slug: str):
                 | {d["departement"].code: d["laureats"] for d in departements}
             ),
             "telechargements": TELECHARGEMENTS,
-            "breadcrumb_data": _chemin(courant=f"{programme.nom} — données publiques"),
+            "breadcrumb_data": chemin(courant=f"{programme.nom} — données publiques"),
         },
     )
 
 
 def departement_public(request, slug: str, code: str):
-    programme = _programme(slug)
-    au = _au(request)
+    programme = programme_ou_404(slug)
+    au = jour_demande(request)[0]
     dep = Departement.objects.select_related("region").filter(code=code.upper()).first()
     if dep is None:
         raise Http404(f"Aucun département ne porte le code « {code} ».")
@@ -139,7 +120,7 @@ def departement_public(request, slug: str, code: str):
             "signees": signees,
             "donnees_carte": {"points": points, "fond": fond},
             "telechargements": TELECHARGEMENTS,
-            "breadcrumb_data": _chemin(
+            "breadcrumb_data": chemin(
                 (f"{programme.nom} — données publiques", reverse("public-programme", args=[slug])),
                 courant=f"{dep.nom} ({dep.code})",
             ),
@@ -149,7 +130,7 @@ def departement_public(request, slug: str, code: str):
 
 def telechargement(request, slug: str, jeu: str, extension: str):
     """Un fichier de données ouvertes (`laureats.csv`, `ort.xlsx`, `geojson.json`) ou son schéma (`….schema.json`)."""
-    programme = _programme(slug)
+    programme = programme_ou_404(slug)
     schema_demande = jeu.endswith(".schema")
     jeu = jeu.removesuffix(".schema")
     tableaux = {"laureats", "ort", "conventions"}
@@ -160,7 +141,7 @@ def telechargement(request, slug: str, jeu: str, extension: str):
     )
     if not valide:
         raise Http404("Ce fichier n'existe pas.")
-    au = _au(request)
+    au = jour_demande(request)[0]
     departement = request.GET.get("departement", "")[:3].upper()
     format_tableau = "csv" if schema_demande else extension
     contenu, schema = produire(
