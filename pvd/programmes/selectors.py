@@ -242,9 +242,16 @@ class LigneTableau:
 
 
 def tableau_de_bord(
-    programme: Programme, au: date, region: str = "", publics: bool = False, utilisateur=None
+    programme: Programme,
+    au: date,
+    region: str = "",
+    publics: bool = False,
+    utilisateur=None,
+    par_departement: bool = False,
 ) -> tuple[Compteurs, list[LigneTableau]]:
-    """Les compteurs du programme à une date, et leur détail par région (national) ou par département (région)."""
+    """Les compteurs du programme à une date, et leur détail par région (national) ou par département (dans une
+    région, ou partout avec `par_departement` : la carte des pages publiques)."""
+    par_departement = par_departement or bool(region)
     from .jalons import avancements
 
     # Des tuples plutôt que des modèles (1 650 lauréats : trois fois moins de temps), sans l'ordre des noms, qui
@@ -257,7 +264,7 @@ def tableau_de_bord(
             "commune_id",
             "date_selection",
             "precision_selection",
-            "departement_suivi_id" if region else "departement_suivi__region_id",
+            "departement_suivi_id" if par_departement else "departement_suivi__region_id",
         )
     )
     liste = [LaureatCompte(*ligne) for ligne in lus]
@@ -272,8 +279,9 @@ def tableau_de_bord(
             compteurs.chefs_de_projet += dates["chef_de_projet"] is not None
             compteurs.ort += dates["cadre_ort"] is not None
             compteurs.en_retard += en_retard
-    if region:
-        noms = dict(Departement.objects.filter(region_id=region).values_list("code", "nom"))
+    if par_departement:
+        departements = Departement.objects.filter(region_id=region) if region else Departement.objects.all()
+        noms = dict(departements.values_list("code", "nom"))
     else:
         noms = dict(Region.objects.values_list("code", "nom"))
     lignes = [LigneTableau(code, noms.get(code, code), par_zone[code]) for code in sorted(par_zone)]

@@ -32,18 +32,7 @@ TELECHARGEMENTS = [
 def programme_public(request, slug: str):
     programme = programme_ou_404(slug)
     au = jour_demande(request)[0]
-    liste = list(selectors.laureats(programme, au, publics=True))
-    par_departement: dict[str, dict] = {}
-    lignes = avancements(programme, liste, au, publiques=True)
-    for ligne in lignes:
-        dep = ligne.laureat.departement_suivi
-        compte = par_departement.setdefault(
-            dep.code, {"departement": dep, "laureats": 0, "adhesions": 0, "ort": 0}
-        )
-        compte["laureats"] += 1
-        compte["adhesions"] += ligne.jalon("adhesion").date is not None
-        compte["ort"] += ligne.jalon("cadre_ort").date is not None
-    departements = [par_departement[code] for code in sorted(par_departement)]
+    total, departements = selectors.tableau_de_bord(programme, au, publics=True, par_departement=True)
     return render(
         request,
         "web/public/programme.html",
@@ -51,11 +40,7 @@ def programme_public(request, slug: str):
             "title": f"{programme.nom} — données publiques",
             "programme": programme,
             "au": au,
-            "total": {
-                "laureats": len(lignes),
-                "adhesions": sum(d["adhesions"] for d in departements),
-                "ort": sum(d["ort"] for d in departements),
-            },
+            "total": total,
             "departements": departements,
             # Tous les départements, à zéro par défaut : l'échelle de couleurs part de zéro.
             "donnees_carte": json.dumps(
@@ -65,7 +50,7 @@ def programme_public(request, slug: str):
                         "code", flat=True
                     )
                 }
-                | {d["departement"].code: d["laureats"] for d in departements}
+                | {d.code: d.compteurs.laureats for d in departements}
             ),
             "telechargements": TELECHARGEMENTS,
             "breadcrumb_data": chemin(courant=f"{programme.nom} — données publiques"),
