@@ -329,3 +329,35 @@ def historique_de_commune(commune: Commune) -> QuerySet[Evenement]:
         .select_related("auteur")
         .order_by("-fait_le", "-id")[:200]
     )
+
+
+def journal(
+    *,
+    objet_type: str = "",
+    objet_id: str = "",
+    canal: str = "",
+    auteur: str = "",
+    du: date | None = None,
+    au: date | None = None,
+) -> QuerySet:
+    """Le journal des changements, du plus récent au plus ancien, filtré : type et identifiant d'objet, canal,
+    partie de l'identifiant de l'auteur, jours de début et de fin (compris)."""
+    qs = Evenement.objects.select_related("auteur").order_by("-fait_le", "-id")
+    if objet_type:
+        qs = qs.filter(objet_type=objet_type)
+    if objet_id:
+        qs = qs.filter(objet_id=objet_id)
+    if canal:
+        qs = qs.filter(canal=canal)
+    if auteur:
+        qs = qs.filter(auteur__username__icontains=auteur)
+    if du:
+        qs = qs.filter(fait_le__date__gte=du)
+    if au:
+        qs = qs.filter(fait_le__date__lte=au)
+    return qs
+
+
+def journal_types() -> list[str]:
+    """Les types d'objet présents au journal, pour le filtre."""
+    return sorted(set(Evenement.objects.values_list("objet_type", flat=True).distinct()))
