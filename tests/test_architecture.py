@@ -1,7 +1,7 @@
 """Les règles de découpage de docs/architecture.md, vérifiées sur le source : un test, pas une promesse.
 
 - Une interface (pages et formulaires `web`, `api`, commandes de gestion) lit l'entrée, appelle un service ou un
-  sélecteur, et rend : elle n'écrit jamais avec l'ORM.
+  sélecteur, et rend : elle n'écrit jamais avec l'ORM, ni n'ouvre de transaction autour d'un service.
 - `web` et `api` ne s'importent pas l'un l'autre ; les modules de pages du site n'importent que `views/commun.py`,
   jamais un autre module de pages.
 """
@@ -68,6 +68,22 @@ def test_les_modules_d_interface_sont_trouves():
 @pytest.mark.parametrize("chemin", _modules_d_interface(), ids=lambda p: str(p.relative_to(PVD)))
 def test_une_interface_n_ecrit_pas_avec_l_orm(chemin):
     assert _ecritures(chemin) == [], "écrire par un service du domaine (docs/architecture.md)"
+
+
+@pytest.mark.parametrize("chemin", _modules_d_interface(), ids=lambda p: str(p.relative_to(PVD)))
+def test_une_interface_n_ouvre_pas_de_transaction(chemin):
+    """La transaction est celle du service (`@transaction.atomic`) : une interface n'en ouvre pas autour."""
+    arbre = ast.parse(chemin.read_text())
+    assert not [
+        noeud.lineno
+        for noeud in ast.walk(arbre)
+        if (
+            isinstance(noeud, ast.ImportFrom)
+            and noeud.module == "django.db"
+            and any(alias.name == "transaction" for alias in noeud.names)
+        )
+        or (isinstance(noeud, ast.Import) and any(a.name == "django.db.transaction" for a in noeud.names))
+    ]
 
 
 def test_le_detecteur_voit_les_ecritures(tmp_path):

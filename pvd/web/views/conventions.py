@@ -8,7 +8,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -385,20 +384,19 @@ def poste_nouveau(request, slug: str, code: str):
             else Commune.objects.get(code=code_employeur)
         )
         try:
-            with transaction.atomic():
-                services.poste_record(
-                    programme=programme,
-                    employeur=employeur,
-                    laureats=list(d["laureats"]),
-                    nom_titulaire=d["nom_titulaire"],
-                    date_prise_poste=d["date_prise_poste"],
-                    date_fin=d["date_fin"],
-                    cout_annuel_charge=d["cout_annuel_charge"],
-                    taux_cofinancement=d["taux_cofinancement"],
-                    montant_cofinancement=d["montant_cofinancement"],
-                    avec_anah=d["avec_anah"],
-                    trace=trace_page(request),
-                )
+            services.poste_record(
+                programme=programme,
+                employeur=employeur,
+                laureats=list(d["laureats"]),
+                nom_titulaire=d["nom_titulaire"],
+                date_prise_poste=d["date_prise_poste"],
+                date_fin=d["date_fin"],
+                cout_annuel_charge=d["cout_annuel_charge"],
+                taux_cofinancement=d["taux_cofinancement"],
+                montant_cofinancement=d["montant_cofinancement"],
+                avec_anah=d["avec_anah"],
+                trace=trace_page(request),
+            )
         except ValidationError as erreur:
             erreurs_dans_formulaire(formulaire, erreur)
         else:
