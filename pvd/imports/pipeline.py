@@ -28,6 +28,7 @@ from django.db import transaction
 from pvd.programmes import services
 from pvd.programmes.models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
 from pvd.programmes.selectors import departements_principaux, parmi
+from pvd.programmes.signataires import signataire_etat
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.normalisation import cle
@@ -854,16 +855,6 @@ def _appliquer(plan: Plan, trace: services.Trace) -> bool:
     return a_rejouer
 
 
-def _signataire_etat(departement: Departement) -> dict:
-    """Le représentant de l'État d'une signature importée : connu par sa fonction, pas par son nom."""
-    return {
-        "partie": Signataire.Partie.ETAT,
-        "organisme": "État",
-        "nom": "",
-        "qualite": f"préfet ou préfète {departement.avec_charniere}",
-    }
-
-
 def _projet(plan: Plan, groupe: GroupeConvention, epci: Epci) -> services.ProjetConvention:
     suivi = plan.suivi_epci(epci)
     return services.ProjetConvention(
@@ -877,7 +868,7 @@ def _projet(plan: Plan, groupe: GroupeConvention, epci: Epci) -> services.Projet
         precision_date_prevue=groupe.precision,
         duree_annees=groupe.duree,
         date_signature=groupe.date_signature,
-        signataires=[_signataire_etat(suivi)] if groupe.date_signature else [],
+        signataires=[signataire_etat(suivi)] if groupe.date_signature else [],
     )
 
 
@@ -917,7 +908,7 @@ def _signer(convention: Convention, signature: date, trace) -> None:
         convention=convention,
         version=convention.version,
         date_signature=signature,
-        signataires=[] if deja else [_signataire_etat(convention.departement_suivi)],
+        signataires=[] if deja else [signataire_etat(convention.departement_suivi)],
         trace=trace,
     )
 

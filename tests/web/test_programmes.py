@@ -143,7 +143,7 @@ class TestFormulaires:
         convention = cazals()
         url = reverse("convention-signature", args=[convention.pk])
         page = client.get(url).content.decode()
-        assert 'value="préfet du Lot"' in page
+        assert 'value="préfet ou préfète du Lot"' in page
         reponse = client.post(
             url,
             {

@@ -15,9 +15,9 @@ from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
-from pvd.programmes import selectors, services
+from pvd.programmes import selectors, services, signataires
 from pvd.programmes.dates import date_longue
-from pvd.programmes.models import Convention, Signataire
+from pvd.programmes.models import Convention
 from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.resolution import resoudre
 
@@ -304,7 +304,7 @@ def convention_ajout_commune(request, pk: int):
 def convention_signature(request, pk: int):
     objet = _convention_a_modifier(request, pk)
     initial = _initial_version(objet) | {
-        "etat_qualite": f"préfet {objet.departement_suivi.avec_charniere}",
+        "etat_qualite": signataires.qualite_etat(objet.departement_suivi),
         "lieu_signature": objet.lieu_signature,
         "date_signature": objet.date_signature_prevue,
     }
@@ -314,38 +314,16 @@ def convention_signature(request, pk: int):
     fil = chemin(*_liens_convention(objet), courant="Enregistrer la signature")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
-        signataires = [
-            {
-                "partie": Signataire.Partie.ETAT,
-                "organisme": "État",
-                "nom": d["etat_nom"],
-                "qualite": d["etat_qualite"],
-            }
-        ]
+        parties = [signataires.signataire_etat(objet.departement_suivi, d["etat_nom"], d["etat_qualite"])]
         if d["collectivites"]:
-            signataires.append(
-                {
-                    "partie": Signataire.Partie.EPCI,
-                    "organisme": objet.epci.nom,
-                    "qualite": f"présidente ou président de {objet.epci.nom}",
-                }
-            )
-            signataires += [
-                {
-                    "partie": Signataire.Partie.COMMUNE,
-                    "organisme": lien.commune.nom,
-                    "commune": lien.commune,
-                    "qualite": f"maire de {lien.commune.nom}",
-                }
-                for lien in objet.communes.all()
-            ]
+            parties += signataires.signataires_collectivites(objet)
         try:
             services.convention_sign(
                 convention=objet,
                 version=d["version"],
                 date_signature=d["date_signature"],
                 lieu_signature=d["lieu_signature"],
-                signataires=signataires,
+                signataires=parties,
                 document=d["document"],
                 trace=trace_page(request),
             )
