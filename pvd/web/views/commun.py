@@ -62,6 +62,13 @@ def programme_ou_404(slug: str):
     return programme
 
 
+def departement_ou_404(code: str) -> Departement:
+    departement = Departement.objects.filter(code=code.upper()).first()
+    if departement is None:
+        raise Http404(f"Aucun département ne porte le code « {code} ».")
+    return departement
+
+
 def chemin(*liens, courant: str) -> dict:
     return {"links": [{"url": url, "title": titre} for titre, url in liens], "current": courant}
 

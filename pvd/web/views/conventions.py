@@ -18,7 +18,7 @@ from pvd.accounts import perimetres
 from pvd.programmes import selectors, services, signataires
 from pvd.programmes.dates import date_longue
 from pvd.programmes.models import Convention
-from pvd.territoires.models import Commune, Departement, Epci
+from pvd.territoires.models import Commune, Epci
 from pvd.territoires.resolution import resoudre
 
 from ..forms import (
@@ -30,6 +30,7 @@ from ..forms import (
 )
 from .commun import (
     chemin,
+    departement_ou_404,
     erreurs_dans_formulaire,
     exiger,
     lecture_requise,
@@ -127,9 +128,7 @@ def _page_formulaire(request, gabarit_titre: str, formulaire, retour: str, fil: 
 @require_http_methods(["GET", "POST"])
 def convention_nouvelle(request, slug: str, code: str):
     programme = programme_ou_404(slug)
-    dep = Departement.objects.filter(code=code.upper()).first()
-    if dep is None:
-        raise Http404(f"Aucun département ne porte le code « {code} ».")
+    dep = departement_ou_404(code)
     exiger(perimetres.peut_ecrire_departement(request.user, dep.code))
     formulaire = ConventionForm(request.POST or None, departement=dep, programme=programme)
     if request.method == "POST" and formulaire.is_valid():
@@ -228,6 +227,20 @@ def _conflit(
     )
 
 
+def _ecrire_sous_version(request, formulaire, ecriture, succes: str, titre: str, retour: str, fil: dict):
+    """Une écriture sous verrou de version depuis un formulaire : enregistrée, le message `succes` et le retour ;
+    devancée, la page de conflit ; refusée par une règle, None et l'erreur posée sur son champ."""
+    try:
+        ecriture()
+    except services.ConflitDeVersion as erreur:
+        return _conflit(request, formulaire, erreur, titre, retour, fil)
+    except ValidationError as erreur:
+        erreurs_dans_formulaire(formulaire, erreur)
+        return None
+    messages.success(request, succes)
+    return redirect(retour)
+
+
 @lecture_requise
 @require_http_methods(["GET", "POST"])
 def convention_modifier(request, pk: int):
@@ -240,20 +253,22 @@ def convention_modifier(request, pk: int):
     fil = chemin(*_liens_convention(objet), courant="Modifier")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
-        try:
-            services.convention_update(
+        reponse = _ecrire_sous_version(
+            request,
+            formulaire,
+            lambda: services.convention_update(
                 convention=objet,
                 version=d["version"],
                 champs={c: d[c] for c in champs},
                 trace=trace_page(request),
-            )
-        except services.ConflitDeVersion as erreur:
-            return _conflit(request, formulaire, erreur, titre, retour, fil)
-        except ValidationError as erreur:
-            erreurs_dans_formulaire(formulaire, erreur)
-        else:
-            messages.success(request, "Modifications enregistrées.")
-            return redirect(retour)
+            ),
+            "Modifications enregistrées.",
+            titre,
+            retour,
+            fil,
+        )
+        if reponse:
+            return reponse
     return _page_formulaire(request, titre, formulaire, retour, fil, bouton="Enregistrer")
 
 
@@ -280,22 +295,24 @@ def convention_ajout_commune(request, pk: int):
                 "Précisez le nom ou donnez le code INSEE.",
             )
         else:
-            try:
-                services.convention_add_commune(
+            reponse = _ecrire_sous_version(
+                request,
+                formulaire,
+                lambda: services.convention_add_commune(
                     convention=objet,
                     version=d["version"],
                     commune=Commune.objects.get(code=trouvee.code),
                     role=d["role"],
                     exception=d["exception"],
                     trace=trace_page(request),
-                )
-            except services.ConflitDeVersion as erreur:
-                return _conflit(request, formulaire, erreur, titre, retour, fil)
-            except ValidationError as erreur:
-                erreurs_dans_formulaire(formulaire, erreur)
-            else:
-                messages.success(request, f"{trouvee.resultat.nom} est ajoutée à la convention.")
-                return redirect(retour)
+                ),
+                f"{trouvee.resultat.nom} est ajoutée à la convention.",
+                titre,
+                retour,
+                fil,
+            )
+            if reponse:
+                return reponse
     return _page_formulaire(request, titre, formulaire, retour, fil, bouton="Ajouter")
 
 
@@ -317,8 +334,10 @@ def convention_signature(request, pk: int):
         parties = [signataires.signataire_etat(objet.departement_suivi, d["etat_nom"], d["etat_qualite"])]
         if d["collectivites"]:
             parties += signataires.signataires_collectivites(objet)
-        try:
-            services.convention_sign(
+        reponse = _ecrire_sous_version(
+            request,
+            formulaire,
+            lambda: services.convention_sign(
                 convention=objet,
                 version=d["version"],
                 date_signature=d["date_signature"],
@@ -326,14 +345,14 @@ def convention_signature(request, pk: int):
                 signataires=parties,
                 document=d["document"],
                 trace=trace_page(request),
-            )
-        except services.ConflitDeVersion as erreur:
-            return _conflit(request, formulaire, erreur, titre, retour, fil)
-        except ValidationError as erreur:
-            erreurs_dans_formulaire(formulaire, erreur)
-        else:
-            messages.success(request, f"Signature du {d['date_signature']:%d/%m/%Y} enregistrée.")
-            return redirect(retour)
+            ),
+            f"Signature du {d['date_signature']:%d/%m/%Y} enregistrée.",
+            titre,
+            retour,
+            fil,
+        )
+        if reponse:
+            return reponse
     return _page_formulaire(
         request, titre, formulaire, retour, fil, bouton="Enregistrer la signature", fichiers=True
     )
@@ -343,9 +362,7 @@ def convention_signature(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def poste_nouveau(request, slug: str, code: str):
     programme = programme_ou_404(slug)
-    dep = Departement.objects.filter(code=code.upper()).first()
-    if dep is None:
-        raise Http404(f"Aucun département ne porte le code « {code} ».")
+    dep = departement_ou_404(code)
     exiger(perimetres.peut_ouvrir_poste(request.user, dep.code))
     formulaire = PosteForm(request.POST or None, departement=dep, programme=programme)
     retour = reverse("programme-departement", args=[slug, dep.code])

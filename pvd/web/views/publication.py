@@ -16,7 +16,15 @@ from pvd.publication.rendus import FORMATS, ExportIndisponible, rendre
 from pvd.territoires.models import Departement
 
 from ..forms import CommuniqueForm
-from .commun import chemin, exiger, lecture_requise, liens_departement, programme_ou_404, trace_page
+from .commun import (
+    chemin,
+    departement_ou_404,
+    exiger,
+    lecture_requise,
+    liens_departement,
+    programme_ou_404,
+    trace_page,
+)
 
 
 @lecture_requise
@@ -92,9 +100,7 @@ def communique(request, slug: str, code: str):
 def departement_publication(request, slug: str, code: str):
     """Publie d'un coup les lauréats du département et ses conventions signées."""
     programme = programme_ou_404(slug)
-    dep = Departement.objects.filter(code=code.upper()).first()
-    if dep is None:
-        raise Http404(f"Aucun département ne porte le code « {code} ».")
+    dep = departement_ou_404(code)
     exiger(perimetres.peut_ecrire_departement(request.user, dep.code))
     changes = services.departement_publier(programme=programme, departement=dep, trace=trace_page(request))
     messages.success(
