@@ -140,3 +140,31 @@ def test_les_pages_du_site_ne_s_importent_pas_entre_elles():
             if nom in pages and nom != chemin.stem:
                 fautifs.append(f"{chemin.name} importe {module}")
     assert fautifs == []
+
+
+def test_un_test_n_importe_ni_bench_ni_un_autre_module_de_test():
+    """Ce que des tests partagent vit dans un `conftest.py` (fixtures) ou dans le paquet, jamais dans un autre
+    module de test ni dans `bench/`."""
+    tests = Path(__file__).resolve().parent
+    fautifs = []
+    for chemin in tests.rglob("*.py"):
+        for noeud in ast.walk(ast.parse(chemin.read_text())):
+            if isinstance(noeud, ast.ImportFrom) and noeud.level:
+                fautifs.append(
+                    f"{chemin.relative_to(tests)} : import relatif « {'.' * noeud.level}{noeud.module or ''} »"
+                )
+            modules = (
+                [alias.name for alias in noeud.names]
+                if isinstance(noeud, ast.Import)
+                else [noeud.module or ""]
+                if isinstance(noeud, ast.ImportFrom)
+                else []
+            )
+            fautifs += [
+                f"{chemin.relative_to(tests)} importe {m}"
+                for m in modules
+                if m.split(".")[0] in {"tests", "bench"} or m.startswith(("test_", "conftest"))
+            ]
+        if "sys.path" in chemin.read_text() and chemin.name != "test_architecture.py":
+            fautifs.append(f"{chemin.relative_to(tests)} modifie sys.path")
+    assert fautifs == []
