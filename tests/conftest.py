@@ -78,3 +78,35 @@ def client_lecteur(client, lecteur):
     """Un client connecté avec un compte sans droit d'écriture : il lit le registre interne."""
     client.force_login(lecteur)
     return client
+
+
+CAZALS_SALVIAC = "200035327"
+
+
+@pytest.fixture
+def lot_a_signer():
+    """L'exemple du Lot avec une convention à signer, pour les tests des formulaires, de l'API et des droits :
+    `lot_a_signer(programme)` charge la démonstration, puis remet l'adhésion de Cazals-Salviac (signée « au plus
+    tard » le 19 décembre 2023, jour de son ORT) telle que la préfecture l'avait avant d'en enregistrer la signature
+    (en élaboration, version 1, sans signataire), pour que les tests puissent la signer, la modifier et y ajouter des
+    communes."""
+    from pvd.programmes.demo import charger_exemple_lot
+    from pvd.programmes.models import Convention, Evenement, Signataire
+
+    def charger(programme):
+        charger_exemple_lot(programme)
+        convention = Convention.objects.get(epci_id=CAZALS_SALVIAC, type=Convention.Type.ADHESION)
+        Signataire.objects.filter(convention=convention).delete()
+        Evenement.objects.filter(
+            objet_type="convention", objet_id=str(convention.pk), apres__statut=Convention.Statut.SIGNEE
+        ).delete()
+        Convention.objects.filter(pk=convention.pk).update(
+            statut=Convention.Statut.EN_ELABORATION,
+            date_signature=None,
+            precision_signature=Convention.PrecisionSignature.EXACTE,
+            version=1,
+        )
+        convention.refresh_from_db()
+        return convention
+
+    return charger

@@ -30,6 +30,13 @@ def securite_journaliser(
     )
 
 
+def securite_purger(*, avant) -> int:
+    """Efface les événements antérieurs à `avant` (la commande `pvd securite purger` garde au moins trois mois) ;
+    rend leur nombre."""
+    effaces, _ = EvenementSecurite.objects.filter(fait_le__lt=avant).delete()
+    return effaces
+
+
 @receiver(user_logged_in)
 def _connexion(sender, request, user, **kwargs):
     securite_journaliser(EvenementSecurite.Type.CONNEXION, request, user)

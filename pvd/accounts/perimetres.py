@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from pvd.territoires.models import Departement
+
 from .models import Profil
 
 NATIONAL, PREFECTURE, COLLECTIVITE, PARTENAIRE = (r.value for r in Profil.Role)
@@ -76,26 +78,27 @@ def perimetre_de(utilisateur) -> Perimetre:
 # Lecture -----------------------------------------------------------------------------------------------------------
 
 
-def laureats_visibles(utilisateur, qs: QuerySet) -> QuerySet:
+def _visibles(utilisateur, qs: QuerySet, departement_d_une_commune: str, plusieurs: bool = False) -> QuerySet:
+    """Le public : ce qui est publié ; un compte : tout, ou ce que suit l'un de ses départements et ce qui touche
+    une commune de l'un d'eux (`departement_d_une_commune` : le chemin vers le département d'une commune ;
+    `plusieurs` : un objet a plusieurs communes, la jointure le répéterait)."""
     p = perimetre_de(utilisateur)
     if p.public:
         return qs.filter(publie=True)
     if p.tout:
         return qs
-    return qs.filter(
-        Q(departement_suivi_id__in=p.departements) | Q(commune__departement_id__in=p.departements)
+    filtre = qs.filter(
+        Q(departement_suivi_id__in=p.departements) | Q(**{f"{departement_d_une_commune}__in": p.departements})
     )
+    return filtre.distinct() if plusieurs else filtre
+
+
+def laureats_visibles(utilisateur, qs: QuerySet) -> QuerySet:
+    return _visibles(utilisateur, qs, "commune__departement_id")
 
 
 def conventions_visibles(utilisateur, qs: QuerySet) -> QuerySet:
-    p = perimetre_de(utilisateur)
-    if p.public:
-        return qs.filter(publie=True)
-    if p.tout:
-        return qs
-    return qs.filter(
-        Q(departement_suivi_id__in=p.departements) | Q(communes__commune__departement_id__in=p.departements)
-    ).distinct()
+    return _visibles(utilisateur, qs, "communes__commune__departement_id", plusieurs=True)
 
 
 def peut_lire_departement(utilisateur, code: str) -> bool:
@@ -115,6 +118,16 @@ def peut_ecrire_departement(utilisateur, code: str) -> bool:
     """Créer ou modifier les conventions et les lauréats suivis par ce département, écrire son communiqué."""
     p = perimetre_de(utilisateur)
     return p.role == NATIONAL or (p.role == PREFECTURE and code in p.departements)
+
+
+def departements_ecrits(utilisateur) -> QuerySet:
+    """Les départements où le compte écrit (ceux de `peut_ecrire_departement`), par code : tous pour l'équipe
+    nationale, les siens pour une préfecture, aucun pour les autres."""
+    p = perimetre_de(utilisateur)
+    qs = Departement.objects.order_by("code")
+    if p.role == NATIONAL:
+        return qs
+    return qs.filter(code__in=p.departements) if p.role == PREFECTURE else qs.none()
 
 
 def peut_modifier_convention(utilisateur, convention) -> bool:

@@ -75,6 +75,27 @@ def utilisateur_creer(
 
 
 @transaction.atomic
+@transaction.atomic
+def compte_demo_creer(*, identifiant: str, mot_de_passe: str):
+    """Le compte d'une démonstration locale (`pvd demo`) : un administrateur national, avec l'administration
+    `/admin/`, comme tout administrateur national."""
+    utilisateur = get_user_model().objects.create_user(
+        identifiant, password=mot_de_passe, is_staff=True, is_superuser=True
+    )
+    Profil.objects.create(utilisateur=utilisateur, role=Profil.Role.NATIONAL)
+    return utilisateur
+
+
+@transaction.atomic
+def compte_demo_remettre(*, utilisateur) -> None:
+    """Un compte de démonstration créé par une version précédente, qui n'ouvrait pas l'administration, est remis au
+    rôle d'administrateur national."""
+    if not (utilisateur.is_staff and utilisateur.is_superuser):
+        get_user_model().objects.filter(pk=utilisateur.pk).update(is_staff=True, is_superuser=True)
+    Profil.objects.update_or_create(utilisateur=utilisateur, defaults={"role": Profil.Role.NATIONAL})
+
+
+@transaction.atomic
 def utilisateur_desactiver(*, email: str) -> int:
     """Désactive le compte et révoque ses jetons ; ses sessions cessent dès la requête suivante."""
     modele = get_user_model()

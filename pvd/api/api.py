@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
+from .pagination import paginer
 from .programmes import router as routeur_programmes
 from .schemas import Erreur, ErreurValidation
 from .schemas.territoires import (
@@ -89,9 +90,7 @@ def communes(request, filtres: Query[FiltresCommunes]):
     qs = selectors.communes_filtrees(
         departement=filtres.departement or "", epci=filtres.epci or "", nom=(filtres.nom or "")[:100]
     )
-    total = qs.count()
-    resultats = list(qs[filtres.offset : filtres.offset + filtres.limit])
-    return {"total": total, "limit": filtres.limit, "offset": filtres.offset, "resultats": resultats}
+    return paginer(qs, filtres)
 
 
 @api.get(
@@ -115,9 +114,7 @@ def epcis(request, filtres: Query[FiltresEpci]):
     qs = selectors.epcis_filtres(
         departement=filtres.departement or "", nature=filtres.nature or "", nom=(filtres.nom or "")[:100]
     )
-    total = qs.count()
-    resultats = list(qs[filtres.offset : filtres.offset + filtres.limit])
-    return {"total": total, "limit": filtres.limit, "offset": filtres.offset, "resultats": resultats}
+    return paginer(qs, filtres)
 
 
 @api.get("/epci/{siren}", response={200: EpciDetail, 404: Erreur}, summary="Un EPCI", tags=["référentiel"])

@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.security import SessionAuth
 from pydantic import TypeAdapter
 from pydantic import ValidationError as ErreurSchema
 
@@ -27,7 +26,9 @@ from pvd.programmes.models import Convention, Evenement, Laureat, Programme
 from pvd.programmes.selectors import departement_principal
 from pvd.territoires.models import Commune, Epci
 
-from .schemas import Erreur, ErreurValidation
+from .auth import AUTH_ECRITURE
+from .pagination import paginer
+from .schemas import Erreur, ErreurValidation, Jour
 from .schemas.programmes import (
     ConventionCreation,
     ConventionModification,
@@ -42,6 +43,16 @@ from .schemas.programmes import (
 )
 
 router = Router(tags=["programme"])
+# Une écriture sous verrou de version (If-Match) : la convention à jour, ou la version actuelle (412).
+REPONSES_ECRITURE_VERSIONNEE = {
+    200: ConventionSchema,
+    401: Erreur,
+    403: Erreur,
+    404: Erreur,
+    412: ConventionSchema,
+    422: ErreurValidation,
+    428: Erreur,
+}
 
 
 def _au(jour: date | None) -> date:
@@ -53,28 +64,6 @@ def _public(request: HttpRequest) -> bool:
     return not perimetres.lit_le_registre_interne(request.user)
 
 
-class AuthEcriture(SessionAuth):
-    """Écritures : un jeton d'API personnel (`Authorization: Bearer`), ou la session du site avec son jeton CSRF."""
-
-    def __call__(self, request):
-        if getattr(request, "jeton_api", False):
-            return request.user
-        if not request.user.is_authenticated:
-            # Sans session : 401 en français (`erreur_authentification`), avant tout contrôle CSRF.
-            return None
-        try:
-            return super().__call__(request)
-        except HttpError as erreur:
-            if erreur.status_code != 403:
-                raise
-            raise HttpError(
-                403,
-                "Jeton CSRF absent ou invalide : envoyez l'en-tête X-CSRFToken avec la valeur du cookie csrftoken "
-                "de votre session, ou utilisez un jeton d'API personnel (Authorization: Bearer …).",
-            ) from erreur
-
-
-AUTH_ECRITURE = AuthEcriture()
 SIGNATAIRES = TypeAdapter(list[SignataireSaisi])
 
 
@@ -121,6 +110,25 @@ def _convention_ou_404(pk: int) -> Convention:
     return convention
 
 
+def _convention_rendue(pk: int, response: HttpResponse, statut: int) -> Status:
+    """La convention telle qu'elle est maintenant, avec sa version pour ETag."""
+    objet = _convention_ou_404(pk)
+    response["ETag"] = f'"{objet.version}"'
+    return Status(statut, ConventionSchema.de(objet))
+
+
+def _ecrire_version(pk: int, response: HttpResponse, ecriture) -> Status:
+    """Une écriture sous verrou de version : 200 et la convention à jour ; 412 et la version actuelle si quelqu'un
+    a écrit entre-temps ; 422 si une règle refuse."""
+    try:
+        ecriture()
+    except services.ConflitDeVersion:
+        return _convention_rendue(pk, response, 412)
+    except ErreurMetier as erreur:
+        raise _erreur_metier(erreur) from erreur
+    return _convention_rendue(pk, response, 200)
+
+
 @router.get("/programmes", response=list[ProgrammeSchema], summary="Programmes")
 def programmes(request):
     return list(Programme.objects.prefetch_related("phases", "regles_echeance").order_by("date_debut"))
@@ -140,17 +148,13 @@ def laureats(request, filtres: Query[FiltresLaureats]):
     qs = selectors.laureats(
         programme, au, departement=(filtres.departement or "").upper(), utilisateur=request.user
     )
-    total = qs.count()
-    page = list(qs[filtres.offset : filtres.offset + filtres.limit])
-    suivis = avancements(programme, page, au, publiques=public)
-    return PageLaureats.model_validate(
-        {"total": total, "limit": filtres.limit, "offset": filtres.offset, "au": au, "resultats": page},
-        context=LaureatSchema.contexte(suivis),
-    )
+    page = paginer(qs, filtres, au=au)
+    suivis = avancements(programme, page["resultats"], au, publiques=public)
+    return PageLaureats.model_validate(page, context=LaureatSchema.contexte(suivis))
 
 
 @router.get("/laureats/{pk}", response={200: LaureatSchema, 404: Erreur}, summary="Un lauréat")
-def laureat(request, pk: int, au: date | None = None):
+def laureat(request, pk: int, au: Jour | None = None):
     public = _public(request)
     objet = Laureat.objects.select_related("programme", "commune", "commune__epci").filter(pk=pk).first()
     if (
@@ -176,16 +180,11 @@ def conventions(request, filtres: Query[FiltresConventions]):
         type=filtres.type or "",
         utilisateur=request.user,
     )
-    total = qs.count()
-    page = list(qs[filtres.offset : filtres.offset + filtres.limit])
-    return PageConventions.model_validate(
-        {"total": total, "limit": filtres.limit, "offset": filtres.offset, "au": au, "resultats": page},
-        context={"au": au},
-    )
+    return PageConventions.model_validate(paginer(qs, filtres, au=au), context={"au": au})
 
 
 @router.get("/conventions/{pk}", response={200: ConventionSchema, 404: Erreur}, summary="Une convention")
-def convention(request, pk: int, response: HttpResponse, au: date | None = None):
+def convention(request, pk: int, response: HttpResponse, au: Jour | None = None):
     objet = _convention_ou_404(pk)
     if not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists():
         raise HttpError(404, f"Aucune convention n° {pk}.")
@@ -240,23 +239,13 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
         )
     except ErreurMetier as erreur:
         raise _erreur_metier(erreur) from erreur
-    objet = _convention_ou_404(objet.pk)
-    response["ETag"] = f'"{objet.version}"'
-    return Status(201, ConventionSchema.de(objet))
+    return _convention_rendue(objet.pk, response, 201)
 
 
 @router.patch(
     "/conventions/{pk}",
     auth=AUTH_ECRITURE,
-    response={
-        200: ConventionSchema,
-        401: Erreur,
-        403: Erreur,
-        404: Erreur,
-        412: ConventionSchema,
-        422: ErreurValidation,
-        428: Erreur,
-    },
+    response=REPONSES_ECRITURE_VERSIONNEE,
     summary="Modifier une convention (If-Match obligatoire)",
 )
 def convention_modifier(request, pk: int, donnees: ConventionModification, response: HttpResponse):
@@ -265,31 +254,17 @@ def convention_modifier(request, pk: int, donnees: ConventionModification, respo
     _exiger(perimetres.peut_modifier_convention(request.user, objet))
     version = _version_demandee(request)
     champs = donnees.model_dump(exclude_unset=True)
-    try:
-        services.convention_update(convention=objet, version=version, champs=champs, trace=trace)
-    except services.ConflitDeVersion:
-        actuelle = _convention_ou_404(pk)
-        response["ETag"] = f'"{actuelle.version}"'
-        return Status(412, ConventionSchema.de(actuelle))
-    except ErreurMetier as erreur:
-        raise _erreur_metier(erreur) from erreur
-    objet = _convention_ou_404(pk)
-    response["ETag"] = f'"{objet.version}"'
-    return Status(200, ConventionSchema.de(objet))
+    return _ecrire_version(
+        pk,
+        response,
+        lambda: services.convention_update(convention=objet, version=version, champs=champs, trace=trace),
+    )
 
 
 @router.post(
     "/conventions/{pk}/signature",
     auth=AUTH_ECRITURE,
-    response={
-        200: ConventionSchema,
-        401: Erreur,
-        403: Erreur,
-        404: Erreur,
-        412: ConventionSchema,
-        422: ErreurValidation,
-        428: Erreur,
-    },
+    response=REPONSES_ECRITURE_VERSIONNEE,
     summary="Enregistrer la signature d'une convention (If-Match obligatoire)",
 )
 def convention_signer(
@@ -311,8 +286,10 @@ def convention_signer(
         propres = [s.model_dump() for s in SIGNATAIRES.validate_json(signataires)]
     except ErreurSchema as erreur:
         raise HttpError(422, "signataires : une liste JSON d'objets est attendue.") from erreur
-    try:
-        services.convention_sign(
+    return _ecrire_version(
+        pk,
+        response,
+        lambda: services.convention_sign(
             convention=objet,
             version=version,
             date_signature=date_signature,
@@ -320,13 +297,5 @@ def convention_signer(
             lieu_signature=lieu_signature,
             document=document,
             trace=trace,
-        )
-    except services.ConflitDeVersion:
-        actuelle = _convention_ou_404(pk)
-        response["ETag"] = f'"{actuelle.version}"'
-        return Status(412, ConventionSchema.de(actuelle))
-    except ErreurMetier as erreur:
-        raise _erreur_metier(erreur) from erreur
-    objet = _convention_ou_404(pk)
-    response["ETag"] = f'"{objet.version}"'
-    return Status(200, ConventionSchema.de(objet))
+        ),
+    )

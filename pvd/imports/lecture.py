@@ -5,7 +5,8 @@
 - XLSX et ODS lus par python-calamine (Rust, sans exécuter aucune formule, sans interpréter de DTD) ; les cellules
   fusionnées reçoivent la valeur de leur cellule d'origine ; chaque cellule devient du texte, les dates restent des
   dates ;
-- CSV : UTF-8 (avec ou sans BOM) ou Windows-1252, séparateur `;`, `,` ou tabulation, détectés ;
+- CSV : par le lecteur délimité du projet (`territoires.fichiers.lire_delimite`, le même que `pvd resolve
+  --file`) : UTF-8 (avec ou sans BOM) ou Windows-1252, séparateur `;`, `,` ou tabulation, détectés ;
 - la ligne d'en-tête peut ne pas être la première : on la cherche ;
 - toute erreur devient `FichierIllisible`, avec un message en français qui dit le fichier, la ligne et quoi faire.
 """
@@ -17,14 +18,12 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from pvd.publication.exports import restaurer
-from pvd.territoires.fichiers import SEPARATEURS, FichierIllisible, decoder
+from pvd.territoires.fichiers import LIGNES_ENTETE_MAX, FichierIllisible, lire_delimite, restaurer
 
 TAILLE_MAX = 20 * 1024 * 1024
 DECOMPRESSE_MAX = 200 * 1024 * 1024
 MEMBRES_MAX = 5000
 TAUX_MAX = 120
-LIGNES_ENTETE_MAX = 30
 
 
 @dataclass
@@ -92,29 +91,6 @@ def _lire_tableur(contenu: bytes, nom_fichier: str, format: str) -> list[list]:
     return lignes
 
 
-def _lire_csv(contenu: bytes, nom_fichier: str) -> list[list]:
-    import csv
-
-    texte, _ = decoder(contenu, nom_fichier)
-    if "\x00" in texte:
-        raise FichierIllisible(
-            f"{nom_fichier} : ce n'est pas un fichier texte CSV. Exportez la feuille en CSV."
-        )
-    # Le titre d'un tableau peut précéder l'en-tête : on juge le séparateur sur les premières lignes, pas la première.
-    premieres = [ligne for ligne in texte.splitlines()[:LIGNES_ENTETE_MAX] if ligne.strip()]
-    separateur = max(SEPARATEURS, key=lambda s: max((ligne.count(s) for ligne in premieres), default=0))
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur, strict=True)
-    lignes = []
-    try:
-        for ligne in lecteur:
-            lignes.append(ligne)
-    except csv.Error as erreur:
-        raise FichierIllisible(
-            f"{nom_fichier}, ligne {len(lignes) + 1} : guillemet non fermé ou mal placé. Corrigez cette ligne."
-        ) from erreur
-    return lignes
-
-
 def lire_tableau(contenu: bytes, nom_fichier: str) -> Tableau:
     if len(contenu) > TAILLE_MAX:
         raise FichierIllisible(
@@ -140,7 +116,7 @@ def lire_tableau(contenu: bytes, nom_fichier: str) -> Tableau:
         lignes = _lire_tableur(contenu, nom_fichier, format)
     else:
         format = "csv"
-        lignes = _lire_csv(contenu, nom_fichier)
+        lignes = lire_delimite(contenu, nom_fichier).rangees
     tableau = Tableau(nom_fichier, format, [])
     tableau.lignes = [[tableau.texte(c) if not isinstance(c, date) else c for c in ligne] for ligne in lignes]
     return tableau

@@ -39,6 +39,7 @@ from pvd.programmes.models import (
     SourceLaureat,
 )
 from pvd.programmes.selectors import communes_membres_epci_au, departements_principaux, parmi
+from pvd.programmes.signataires import signataire_etat
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.normalisation import cle
@@ -334,20 +335,6 @@ def _ligne_entete(tableau: Tableau, source: str, correspondance: dict) -> int:
             tableau, lambda cellule: bool(cle(cellule)) and not re.fullmatch(r"[\d ]+", cle(cellule))
         )
     return trouver_entete(tableau, lambda cellule: cle(cellule) in connues)
-
-
-def correspondance_proposee(titres: list[str], departement: Departement | None) -> tuple[dict[str, str], str]:
-    """Ce qu'on propose pour un tableur, sur le site comme en ligne de commande : la correspondance retenue pour le
-    département au dernier import, sinon celle devinée d'après les titres ; et d'où elle vient."""
-    from .models import CorrespondanceColonnes
-
-    if departement is not None:
-        enregistree = CorrespondanceColonnes.objects.filter(departement=departement, source="tableur").first()
-        if enregistree:
-            retenue = {t: c for t, c in enregistree.correspondances.items() if t in titres}
-            if retenue:
-                return retenue, f"celle retenue pour le département {departement.code} au dernier import"
-    return proposer_correspondance(titres), "devinée d'après les titres des colonnes"
 
 
 def proposer_correspondance(titres: list[str]) -> dict[str, str]:
@@ -1234,16 +1221,6 @@ def _document(plan: Plan) -> DocumentSource:
     )
 
 
-def _signataire_etat(departement: Departement) -> dict:
-    """Le représentant de l'État d'une signature importée : connu par sa fonction, pas par son nom."""
-    return {
-        "partie": Signataire.Partie.ETAT,
-        "organisme": "État",
-        "nom": "",
-        "qualite": f"préfet ou préfète {departement.avec_charniere}",
-    }
-
-
 def _projet(plan: Plan, groupe: GroupeConvention, epci: Epci) -> services.ProjetConvention:
     suivi = plan.suivi_epci(epci)
     return services.ProjetConvention(
@@ -1257,7 +1234,7 @@ def _projet(plan: Plan, groupe: GroupeConvention, epci: Epci) -> services.Projet
         precision_date_prevue=groupe.precision,
         duree_annees=groupe.duree,
         date_signature=groupe.date_signature,
-        signataires=[_signataire_etat(suivi)] if groupe.date_signature else [],
+        signataires=[signataire_etat(suivi)] if groupe.date_signature else [],
     )
 
 
@@ -1297,7 +1274,7 @@ def _signer(convention: Convention, signature: date, trace) -> None:
         convention=convention,
         version=convention.version,
         date_signature=signature,
-        signataires=[] if deja else [_signataire_etat(convention.departement_suivi)],
+        signataires=[] if deja else [signataire_etat(convention.departement_suivi)],
         trace=trace,
     )
 

@@ -2,12 +2,26 @@
 d'une convention, sans jamais tomber sur un jour qui n'existe pas), écrire une date ou une durée en français."""
 
 import calendar
-from datetime import date
+from datetime import date, datetime
 
 MOIS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 ]  # fmt: skip
+
+
+# La date demandée d'une situation (`?au=` des pages, des pages publiques et de l'API) : ISO ou à la française.
+FORMATS_JOUR = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+def lire_jour(texte: str) -> date:
+    """« 2021-07-27 » ou « 27/07/2021 » ; `ValueError` pour tout le reste. Le seul lecteur de `?au=`."""
+    for format_ in FORMATS_JOUR:
+        try:
+            return datetime.strptime(texte.strip(), format_).date()
+        except ValueError:
+            continue
+    raise ValueError(f"« {texte} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA).")
 
 
 def ajouter_mois(jour: date, mois: int) -> date:

@@ -256,9 +256,16 @@ class LigneTableau:
 
 
 def tableau_de_bord(
-    programme: Programme, au: date, region: str = "", publics: bool = False, utilisateur=None
+    programme: Programme,
+    au: date,
+    region: str = "",
+    publics: bool = False,
+    utilisateur=None,
+    par_departement: bool = False,
 ) -> tuple[Compteurs, list[LigneTableau]]:
-    """Les compteurs du programme à une date, et leur détail par région (national) ou par département (région)."""
+    """Les compteurs du programme à une date, et leur détail par région (national) ou par département (dans une
+    région, ou partout avec `par_departement` : la carte des pages publiques)."""
+    par_departement = par_departement or bool(region)
     from .jalons import avancements
 
     # Des tuples plutôt que des modèles (1 650 lauréats : trois fois moins de temps), sans l'ordre des noms, qui
@@ -271,7 +278,7 @@ def tableau_de_bord(
             "commune_id",
             "date_selection",
             "precision_selection",
-            "departement_suivi_id" if region else "departement_suivi__region_id",
+            "departement_suivi_id" if par_departement else "departement_suivi__region_id",
         )
     )
     liste = [LaureatCompte(*ligne) for ligne in lus]
@@ -286,8 +293,9 @@ def tableau_de_bord(
             compteurs.chefs_de_projet += dates["chef_de_projet"] is not None
             compteurs.ort += dates["cadre_ort"] is not None
             compteurs.en_retard += en_retard
-    if region:
-        noms = dict(Departement.objects.filter(region_id=region).values_list("code", "nom"))
+    if par_departement:
+        departements = Departement.objects.filter(region_id=region) if region else Departement.objects.all()
+        noms = dict(departements.values_list("code", "nom"))
     else:
         noms = dict(Region.objects.values_list("code", "nom"))
     lignes = [LigneTableau(code, noms.get(code, code), par_zone[code]) for code in sorted(par_zone)]
@@ -335,3 +343,35 @@ def historique_de_commune(commune: Commune) -> QuerySet[Evenement]:
         .select_related("auteur")
         .order_by("-fait_le", "-id")[:200]
     )
+
+
+def journal(
+    *,
+    objet_type: str = "",
+    objet_id: str = "",
+    canal: str = "",
+    auteur: str = "",
+    du: date | None = None,
+    au: date | None = None,
+) -> QuerySet:
+    """Le journal des changements, du plus récent au plus ancien, filtré : type et identifiant d'objet, canal,
+    partie de l'identifiant de l'auteur, jours de début et de fin (compris)."""
+    qs = Evenement.objects.select_related("auteur").order_by("-fait_le", "-id")
+    if objet_type:
+        qs = qs.filter(objet_type=objet_type)
+    if objet_id:
+        qs = qs.filter(objet_id=objet_id)
+    if canal:
+        qs = qs.filter(canal=canal)
+    if auteur:
+        qs = qs.filter(auteur__username__icontains=auteur)
+    if du:
+        qs = qs.filter(fait_le__date__gte=du)
+    if au:
+        qs = qs.filter(fait_le__date__lte=au)
+    return qs
+
+
+def journal_types() -> list[str]:
+    """Les types d'objet présents au journal, pour le filtre."""
+    return sorted(set(Evenement.objects.values_list("objet_type", flat=True).distinct()))

@@ -7,7 +7,7 @@ l'on demande explicitement leurs noms.
 
 Sécurité des tableurs : une cellule de texte qui commencerait par `=`, `+`, `-`, `@`, une tabulation ou un retour
 chariot serait exécutée comme une formule ; elle est neutralisée (préfixe `'` en CSV, cellule de texte en XLSX) et
-`restaurer` rend le texte d'origine à la relecture.
+`restaurer` rend le texte d'origine à la relecture (`territoires.fichiers`, partagé avec `pvd resolve --file`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from datetime import date, datetime
 from pvd.programmes.jalons import avancements
 from pvd.programmes.models import Convention, Laureat, Programme
 from pvd.programmes.selectors import conventions, laureats
+from pvd.territoires.fichiers import neutraliser
 
-DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
 JEUX = ("laureats", "ort", "conventions", "geojson")
 
 
@@ -59,15 +59,6 @@ class Jeu:
             ],
             "missingValues": [""],
         }
-
-
-def neutraliser(valeur: str) -> str:
-    return "'" + valeur if valeur.startswith(DEBUTS_DE_FORMULE) else valeur
-
-
-def restaurer(valeur: str) -> str:
-    """L'inverse de `neutraliser`, pour relire nos propres fichiers."""
-    return valeur[1:] if valeur.startswith("'") and valeur[1:].startswith(DEBUTS_DE_FORMULE) else valeur
 
 
 def _cellule_csv(valeur) -> str:

@@ -1,9 +1,9 @@
-"""Écritures de la publication : les réglages de communiqué d'un département."""
+"""Écritures de la publication : ce que publie un département d'un coup, les réglages de son communiqué."""
 
 from django.db import transaction
 
-from pvd.programmes.models import Evenement
-from pvd.programmes.services import Trace, journaliser
+from pvd.programmes.models import Convention, Evenement, Laureat, Programme
+from pvd.programmes.services import Trace, journaliser, publication_definir
 from pvd.territoires.models import Departement
 
 from .models import ParametresDepartement
@@ -30,3 +30,16 @@ def parametres_enregistrer(*, departement: Departement, trace: Trace, **champs) 
         apres=champs,
     )
     return parametres
+
+
+@transaction.atomic
+def departement_publier(*, programme: Programme, departement: Departement, trace: Trace) -> int:
+    """Publie d'un coup ce qu'un département suit : ses lauréats et ses conventions signées (ou résiliées) ; une
+    convention en cours d'élaboration attend sa signature. Rend le nombre d'objets nouvellement publiés."""
+    objets = [
+        *Laureat.objects.filter(programme=programme, departement_suivi=departement),
+        *Convention.objects.filter(programme=programme, departement_suivi=departement).exclude(
+            statut=Convention.Statut.EN_ELABORATION
+        ),
+    ]
+    return publication_definir(objets=objets, publie=True, trace=trace)

@@ -11,9 +11,7 @@ import csv
 import io
 from collections import Counter
 
-from pvd.publication.exports import neutraliser
-
-from .fichiers import FichierIllisible, lire_csv
+from .fichiers import FichierIllisible, lire_csv, neutraliser
 from .resolution import obtenir_index
 
 COLONNES_AJOUTEES = ["code", "nom_officiel", "statut", "score", "raison", "candidats"]

@@ -1,11 +1,13 @@
 """Formulaires DSFR : ils lisent et typent la saisie ; les règles du programme sont dans les services."""
 
+from datetime import date, datetime
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import ErrorList
 from dsfr.forms import DsfrBaseForm
 
-from pvd.programmes.dates import date_longue
+from pvd.programmes.dates import date_longue, lire_jour
 from pvd.programmes.models import Convention, ConventionCommune, Laureat
 from pvd.territoires.models import Epci
 from pvd.territoires.tri import trier
@@ -56,8 +58,25 @@ class ConnexionForm(FormulaireDsfr, AuthenticationForm):
     }
 
 
+class JourField(forms.DateField):
+    """La date d'une situation (`?au=`), lue par `programmes.dates.lire_jour` comme sur les pages publiques et
+    l'API."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return lire_jour(str(value))
+        except ValueError as erreur:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from erreur
+
+
 class DateForm(FormulaireDsfr):
-    au = forms.DateField(label="Situation au", required=False, widget=DATE)
+    au = JourField(label="Situation au", required=False, widget=DATE)
 
 
 class VersionMixin(forms.Form):

@@ -3,7 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import ConnexionForm
-from .views import identifiants, imports, journal, pages, programmes, public, publication, territoires
+from .views import (
+    conventions,
+    identifiants,
+    imports,
+    journal,
+    pages,
+    programmes,
+    public,
+    publication,
+    territoires,
+)
 
 urlpatterns = [
     path("", pages.accueil, name="accueil"),
@@ -27,12 +37,12 @@ urlpatterns = [
     ),
     path(
         "programmes/<slug:slug>/departements/<str:code>/conventions/nouvelle/",
-        programmes.convention_nouvelle,
+        conventions.convention_nouvelle,
         name="convention-nouvelle",
     ),
     path(
         "programmes/<slug:slug>/departements/<str:code>/chefs-de-projet/nouveau/",
-        programmes.poste_nouveau,
+        conventions.poste_nouveau,
         name="poste-nouveau",
     ),
     path(
@@ -54,23 +64,23 @@ urlpatterns = [
         public.telechargement,
         name="telechargement",
     ),
-    path("conventions/<int:pk>/", programmes.convention, name="convention"),
-    path("conventions/<int:pk>/document/", programmes.convention_document, name="convention-document"),
+    path("conventions/<int:pk>/", conventions.convention, name="convention"),
+    path("conventions/<int:pk>/document/", conventions.convention_document, name="convention-document"),
     path(
-        "conventions/<int:pk>/publication/", programmes.convention_publication, name="convention-publication"
+        "conventions/<int:pk>/publication/", conventions.convention_publication, name="convention-publication"
     ),
     path(
         "programmes/<slug:slug>/departements/<str:code>/publication/",
-        programmes.departement_publication,
+        publication.departement_publication,
         name="departement-publication",
     ),
-    path("conventions/<int:pk>/modifier/", programmes.convention_modifier, name="convention-modifier"),
+    path("conventions/<int:pk>/modifier/", conventions.convention_modifier, name="convention-modifier"),
     path(
         "conventions/<int:pk>/communes/ajouter/",
-        programmes.convention_ajout_commune,
+        conventions.convention_ajout_commune,
         name="convention-ajout-commune",
     ),
-    path("conventions/<int:pk>/signature/", programmes.convention_signature, name="convention-signature"),
+    path("conventions/<int:pk>/signature/", conventions.convention_signature, name="convention-signature"),
     path("journal/", journal.journal, name="journal"),
     path("imports/", imports.depot, name="imports"),
     path("imports/<uuid:pk>/", imports.apercu_import, name="import-apercu"),

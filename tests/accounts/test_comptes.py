@@ -11,15 +11,14 @@ from pvd.accounts.models import EvenementSecurite, JetonApi, Profil
 from pvd.accounts.perimetres import perimetre_de
 from pvd.accounts.services import jeton_creer, utilisateur_creer
 from pvd.programmes.models import Convention, Evenement, Programme
-from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lot(db):
+def lot(db, lot_a_signer):
     programme = Programme.objects.get(slug="pvd")
-    charger_lot_avec_adhesion_a_signer(programme)
+    lot_a_signer(programme)
     return programme
 
 

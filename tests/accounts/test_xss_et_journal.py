@@ -11,16 +11,15 @@ from pvd.programmes import services
 from pvd.programmes.models import Convention, Evenement, Programme
 from pvd.publication.models import ParametresDepartement
 from pvd.territoires.services import alias_create
-from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.django_db
 PIEGE = '<script>alert("pvd")</script>" onmouseover="alert(1)'
 
 
 @pytest.fixture
-def lot(db):
+def lot(db, lot_a_signer):
     programme = Programme.objects.get(slug="pvd")
-    charger_lot_avec_adhesion_a_signer(programme)
+    lot_a_signer(programme)
     return programme
 
 

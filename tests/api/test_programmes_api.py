@@ -6,15 +6,14 @@ import pytest
 from django.test import Client
 
 from pvd.programmes.models import Convention, Programme
-from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lot(db):
+def lot(db, lot_a_signer):
     programme = Programme.objects.get(slug="pvd")
-    charger_lot_avec_adhesion_a_signer(programme)
+    lot_a_signer(programme)
     return programme
 
 

@@ -10,16 +10,15 @@ from pvd.accounts.services import utilisateur_creer
 from pvd.programmes import services
 from pvd.programmes.models import Convention, Evenement, Programme
 from pvd.territoires.models import Commune, Epci
-from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.browser
 MOT_DE_PASSE = "mot-de-passe-du-parcours-46"
 
 
 @pytest.fixture
-def deux_departements(live_server, referentiel):
+def deux_departements(live_server, referentiel, lot_a_signer):
     pvd = Programme.objects.get(slug="pvd")
-    charger_lot_avec_adhesion_a_signer(pvd)
+    lot_a_signer(pvd)
     trace = services.Trace(canal=Evenement.Canal.CLI)
     epci = Epci.objects.filter(departements="12").exclude(departements="46").order_by("siren").first()
     commune = Commune.objects.filter(epci=epci, population__lt=20000).order_by("code").first()

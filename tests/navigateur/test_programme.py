@@ -6,15 +6,14 @@ from playwright.sync_api import expect
 
 from pvd.accounts.services import utilisateur_creer
 from pvd.programmes.models import Convention, Programme
-from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.browser
 MOT_DE_PASSE = "mot-de-passe-du-parcours-1"
 
 
 @pytest.fixture
-def lot_en_ligne(live_server, referentiel):
-    charger_lot_avec_adhesion_a_signer(Programme.objects.get(slug="pvd"))
+def lot_en_ligne(live_server, referentiel, lot_a_signer):
+    lot_a_signer(Programme.objects.get(slug="pvd"))
     utilisateur_creer(
         email="agent46@lot.gouv.fr", role="prefecture", departements=["46"], mot_de_passe=MOT_DE_PASSE
     )

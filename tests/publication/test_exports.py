@@ -12,8 +12,8 @@ from frictionless import Resource, Schema, validate
 from pvd.programmes import services
 from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Evenement, Laureat, Programme
-from pvd.publication.exports import en_csv, en_xlsx, jeu_conventions, neutraliser, produire, restaurer
-from pvd.territoires.fichiers import lire_csv
+from pvd.publication.exports import en_csv, en_xlsx, jeu_conventions, produire
+from pvd.territoires.fichiers import lire_csv, neutraliser, restaurer
 from pvd.territoires.models import Commune, Epci
 
 pytestmark = pytest.mark.django_db

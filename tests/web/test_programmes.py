@@ -9,15 +9,14 @@ from django.urls import reverse
 from pvd.programmes import services
 from pvd.programmes.models import Convention, Evenement, Programme
 from pvd.territoires.models import Commune, Epci
-from tests.exemple_lot import charger_lot_avec_adhesion_a_signer
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def lot(db):
+def lot(db, lot_a_signer):
     programme = Programme.objects.get(slug="pvd")
-    charger_lot_avec_adhesion_a_signer(programme)
+    lot_a_signer(programme)
     return programme
 
 
@@ -229,7 +228,7 @@ class TestFormulaires:
         convention = cazals()
         url = reverse("convention-signature", args=[convention.pk])
         page = client.get(url).content.decode()
-        assert 'value="préfet du Lot"' in page
+        assert 'value="préfet ou préfète du Lot"' in page
         reponse = client.post(
             url,
             {

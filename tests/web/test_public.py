@@ -11,6 +11,7 @@ from django.urls import resolve
 from pvd.programmes import services
 from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Evenement, Laureat, Programme
+from pvd.programmes.selectors import aujourd_hui
 from pvd.territoires.models import Commune, Epci
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,9 @@ def test_page_publique_du_programme(client, lot, secret):
     assert "<map-chart" in html and "&quot;46&quot;: 20" in html and "&quot;12&quot;: 0" in html
     assert "/donnees/pvd/telechargements/laureats.csv" in html
     assert "Lot (46)" in html
+    # Les chiffres par département sont ceux du tableau de bord (`selectors.tableau_de_bord`), pas recomptés.
+    ligne = re.search(r'Lot \(46\)</a></th>((?:\s*<td class="pvd-nombre">\d+</td>){3})', html)
+    assert re.findall(r"\d+", ligne.group(1)) == ["20", "16", "19"]
 
 
 def test_page_publique_du_departement(client, lot, secret):
@@ -154,3 +158,15 @@ def test_les_pages_publiques_ne_menent_jamais_a_la_connexion(client, lot, url):
 
 def test_les_lecteurs_du_registre_gardent_les_liens_vers_les_conventions(client_lecteur, lot):
     assert 'href="/conventions/' in client_lecteur.get("/communes/46128/").content.decode()
+
+
+def test_une_seule_lecture_de_au_pour_les_pages_le_public_et_l_api(client, client_lecteur):
+    """`?au=` se lit de la même façon partout : AAAA-MM-JJ ou JJ/MM/AAAA ; illisible, aujourd'hui (422 pour l'API)."""
+    charger_exemple_lot(Programme.objects.get(slug="pvd"))
+    for au in ("2021-07-27", "27/07/2021"):
+        assert client.get("/donnees/pvd/", {"au": au}).context["au"].isoformat() == "2021-07-27"
+        assert client_lecteur.get("/programmes/pvd/", {"au": au}).context["au"].isoformat() == "2021-07-27"
+        assert client.get("/api/v1/laureats", {"au": au}).json()["au"] == "2021-07-27"
+    assert client.get("/donnees/pvd/", {"au": "hier"}).context["au"] == aujourd_hui()
+    assert client_lecteur.get("/programmes/pvd/", {"au": "hier"}).context["au"] == aujourd_hui()
+    assert client.get("/api/v1/laureats", {"au": "hier"}).status_code == 422

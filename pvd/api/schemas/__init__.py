@@ -6,9 +6,23 @@ objets du domaine (résolveurs `resolve_…`) ; les schémas d'entrée valident 
 vérifie rien à la main.
 """
 
+from datetime import date
+from typing import Annotated
+
 from ninja import Schema
+from pydantic import BeforeValidator
+
+from pvd.programmes.dates import lire_jour
 
 LIMITE_MAX = 500
+
+
+def _jour(valeur):
+    return lire_jour(valeur) if isinstance(valeur, str) else valeur
+
+
+# `?au=` : lu par `programmes.dates.lire_jour`, comme sur les pages du site.
+Jour = Annotated[date, BeforeValidator(_jour)]
 DECALAGE_MAX = 100_000
 
 

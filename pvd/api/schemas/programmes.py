@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from pvd.programmes.models import Convention
 
-from . import DECALAGE_MAX, LIMITE_MAX, EpciRef
+from . import DECALAGE_MAX, LIMITE_MAX, EpciRef, Jour
 
 
 class PhaseSchema(Schema):
@@ -205,7 +205,7 @@ class PageConventions(Schema):
 class FiltresLaureats(Schema):
     programme: str = "pvd"
     departement: str | None = None
-    au: date | None = None
+    au: Jour | None = None
     limit: int = Field(100, ge=1, le=LIMITE_MAX)
     offset: int = Field(0, ge=0, le=DECALAGE_MAX)
 

@@ -12,7 +12,7 @@ from pvd.programmes import services
 from pvd.programmes.models import Evenement, Laureat
 from pvd.programmes.sources import identifiants_contestes
 
-from .programmes import _chemin, _programme, lecture_requise
+from .commun import chemin, lecture_requise, programme_ou_404
 
 
 @lecture_requise
@@ -20,7 +20,7 @@ from .programmes import _chemin, _programme, lecture_requise
 def identifiants(request, slug: str):
     if not est_administrateur_national(request.user):
         raise PermissionDenied("Les identifiants nationaux contestés se tranchent par l'équipe nationale.")
-    programme = _programme(slug)
+    programme = programme_ou_404(slug)
     if request.method == "POST":
         laureat = Laureat.objects.filter(programme=programme, pk=request.POST.get("laureat") or 0).first()
         if laureat is None:
@@ -54,7 +54,7 @@ def identifiants(request, slug: str):
             "nombre_communes": sum(
                 1 for porteurs in groupes.values() for lau in porteurs if lau.identifiant_conteste
             ),
-            "breadcrumb_data": _chemin(
+            "breadcrumb_data": chemin(
                 (programme.nom, reverse("tableau-de-bord", args=[slug])), courant="Identifiants contestés"
             ),
         },

@@ -10,21 +10,19 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
+from pvd.imports import selectors, services
 from pvd.imports.communiques import (
     COLONNES_PROPOSITION,
     lire_communique,
     proposition_en_tableau,
     texte_du_fichier,
 )
-from pvd.imports.models import CorrespondanceColonnes, FichierImport
 from pvd.imports.pipeline import (
     CHAMPS_TABLEUR,
     LIBELLES_STATUTS,
     ImportRefuse,
     apercu,
     colonnes_du_fichier,
-    correspondance_proposee,
-    importer,
 )
 from pvd.programmes.models import Evenement
 from pvd.programmes.services import Trace
@@ -32,16 +30,7 @@ from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 
 from ..forms import ImportForm
-from .programmes import _chemin, exiger, lecture_requise
-
-
-def _departements_ecrits(utilisateur):
-    """Les départements où le compte peut écrire : tous pour l'équipe nationale, les siens pour une préfecture."""
-    perimetre = perimetres.perimetre_de(utilisateur)
-    qs = Departement.objects.order_by("code")
-    if perimetre.role == "national":
-        return qs
-    return qs.filter(code__in=perimetre.departements) if perimetre.role == "prefecture" else qs.none()
+from .commun import chemin, exiger, lecture_requise
 
 
 def _verifier_droit(utilisateur, departement_code: str) -> None:
@@ -57,19 +46,19 @@ def _verifier_droit(utilisateur, departement_code: str) -> None:
 @lecture_requise
 @require_http_methods(["GET", "POST"])
 def depot(request):
-    departements = list(_departements_ecrits(request.user))
+    departements = list(perimetres.departements_ecrits(request.user))
     if not departements and not perimetres.est_administrateur_national(request.user):
         raise PermissionDenied("Importer des données est réservé aux préfectures et à l'équipe nationale.")
     formulaire = ImportForm(request.POST or None, request.FILES or None, departements=departements)
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         _verifier_droit(request.user, d["departement"])
-        fichier = FichierImport.objects.create(
-            nom=d["fichier"].name[:255],
+        fichier = services.fichier_deposer(
+            auteur=request.user,
+            nom=d["fichier"].name,
             contenu=d["fichier"].read(),
             source=d["source"],
-            departement_id=d["departement"] or None,
-            auteur=request.user,
+            departement=next((dep for dep in departements if dep.code == d["departement"]), None),
         )
         return redirect("import-apercu", pk=fichier.pk)
     return render(
@@ -78,7 +67,7 @@ def depot(request):
         {
             "title": "Importer un fichier",
             "formulaire": formulaire,
-            "breadcrumb_data": _chemin(courant="Importer un fichier"),
+            "breadcrumb_data": chemin(courant="Importer un fichier"),
         },
     )
 
@@ -86,7 +75,7 @@ def depot(request):
 @lecture_requise
 @require_http_methods(["GET", "POST"])
 def apercu_import(request, pk):
-    fichier = FichierImport.objects.filter(pk=pk, auteur=request.user).select_related("departement").first()
+    fichier = selectors.fichier_en_attente(pk=pk, auteur=request.user)
     if fichier is None:
         raise Http404("Ce fichier n'existe pas, ou a déjà été importé.")
     _verifier_droit(request.user, fichier.departement_id or "")
@@ -95,31 +84,24 @@ def apercu_import(request, pk):
     try:
         if fichier.source == "tableur":
             titres = colonnes_du_fichier(contenu, fichier.nom, fichier.source)
-            correspondance = _correspondance(request, fichier, titres)
+            correspondance = selectors.correspondance_retenue(
+                fichier, titres, _correspondance_saisie(request, titres)
+            )
     except FichierIllisible as e:
         erreur = str(e)
     choix = {cle[6:]: valeur for cle, valeur in request.POST.items() if cle.startswith("choix_") and valeur}
     plan = None
     if not erreur:
-        options = {"departement": fichier.departement, "correspondance": correspondance, "choix": choix}
+        options = {"correspondance": correspondance, "choix": choix}
         try:
             if request.method == "POST" and request.POST.get("action") == "importer":
-                plan = importer(
-                    contenu,
-                    fichier.nom,
-                    fichier.source,
+                plan = services.fichier_importer(
+                    fichier=fichier,
                     trace=Trace(auteur=request.user, canal=Evenement.Canal.IMPORT),
                     valides_seulement=bool(request.POST.get("valides_seulement")),
                     signature_apercu=request.POST.get("signature"),
                     **options,
                 )
-                if fichier.source == "tableur" and fichier.departement_id:
-                    CorrespondanceColonnes.objects.update_or_create(
-                        departement_id=fichier.departement_id,
-                        source="tableur",
-                        defaults={"correspondances": correspondance},
-                    )
-                fichier.delete()
                 c = plan.comptes()
                 messages.success(
                     request,
@@ -131,12 +113,14 @@ def apercu_import(request, pk):
                         "programme-departement", slug=plan.programme.slug, code=fichier.departement_id
                     )
                 return redirect("tableau-de-bord", slug=plan.programme.slug)
-            plan = apercu(contenu, fichier.nom, fichier.source, **options)
+            plan = apercu(contenu, fichier.nom, fichier.source, departement=fichier.departement, **options)
         except (FichierIllisible, ImportRefuse) as e:
             erreur = str(e)
             if plan is None:
                 try:
-                    plan = apercu(contenu, fichier.nom, fichier.source, **options)
+                    plan = apercu(
+                        contenu, fichier.nom, fichier.source, departement=fichier.departement, **options
+                    )
                 except (FichierIllisible, ImportRefuse):
                     plan = None
     return render(
@@ -152,29 +136,27 @@ def apercu_import(request, pk):
             "champs": CHAMPS_TABLEUR,
             "libelles": LIBELLES_STATUTS,
             "choix": choix,
-            "breadcrumb_data": _chemin(("Importer un fichier", reverse("imports")), courant=fichier.nom),
+            "breadcrumb_data": chemin(("Importer un fichier", reverse("imports")), courant=fichier.nom),
         },
     )
 
 
-def _correspondance(request, fichier, titres: list[str]) -> dict[str, str]:
-    """Choisie dans le formulaire, sinon celle enregistrée pour le département, sinon devinée d'après les titres."""
+def _correspondance_saisie(request, titres: list[str]) -> dict[str, str] | None:
+    """La correspondance choisie dans le formulaire (`colonne_<i>` : le champ de la i-ème colonne), s'il y en a une."""
     if request.method == "POST" and any(k.startswith("colonne_") for k in request.POST):
         return {
             titre: request.POST.get(f"colonne_{i}", "")
             for i, titre in enumerate(titres)
             if request.POST.get(f"colonne_{i}", "") in CHAMPS_TABLEUR
         }
-    if fichier.correspondance:
-        return {t: c for t, c in fichier.correspondance.items() if t in titres}
-    return correspondance_proposee(titres, fichier.departement)[0]
+    return None
 
 
 @lecture_requise
 @require_http_methods(["GET", "POST"])
 def lire_communique_page(request):
     """Coller un communiqué (ou le déposer) : la proposition surlignée ; confirmée, elle passe par l'import commun."""
-    departements = list(_departements_ecrits(request.user))
+    departements = list(perimetres.departements_ecrits(request.user))
     if not departements:
         raise PermissionDenied("Importer des données est réservé aux préfectures et à l'équipe nationale.")
     texte = request.POST.get("texte", "")
@@ -204,13 +186,13 @@ def lire_communique_page(request):
                 erreur = "Indiquez le département du communiqué."
             else:
                 _verifier_droit(request.user, departement.code)
-                fichier = FichierImport.objects.create(
+                fichier = services.fichier_deposer(
+                    auteur=request.user,
                     nom=f"communique-{departement.code}-{proposition['date'] or 'sans-date'}.csv",
                     contenu=proposition_en_tableau(proposition),
                     source="tableur",
                     departement=departement,
                     correspondance=COLONNES_PROPOSITION,
-                    auteur=request.user,
                 )
                 return redirect("import-apercu", pk=fichier.pk)
     return render(
@@ -224,7 +206,7 @@ def lire_communique_page(request):
             "proposition": proposition,
             "surligne": surligne,
             "erreur": erreur,
-            "breadcrumb_data": _chemin(
+            "breadcrumb_data": chemin(
                 ("Importer un fichier", reverse("imports")), courant="Lire un communiqué"
             ),
         },

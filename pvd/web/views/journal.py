@@ -2,7 +2,6 @@
 
 import csv
 import json
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,34 +9,29 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from pvd.accounts.perimetres import est_administrateur_national
+from pvd.programmes import selectors
+from pvd.programmes.dates import lire_jour
 from pvd.programmes.models import Evenement
-from pvd.publication.exports import neutraliser
+from pvd.territoires.fichiers import neutraliser
 
-from .programmes import _chemin, lecture_requise
+from .commun import chemin, lecture_requise
 
 PAR_PAGE = 100
 
 
 def _filtrer(request):
-    qs = Evenement.objects.select_related("auteur").order_by("-fait_le", "-id")
+    """Les filtres lus dans l'adresse (une date illisible est oubliée), et le journal qu'ils donnent."""
     filtres = {
         k: request.GET.get(k, "").strip() for k in ("objet_type", "canal", "auteur", "du", "au", "objet_id")
     }
-    if filtres["objet_type"]:
-        qs = qs.filter(objet_type=filtres["objet_type"])
-    if filtres["objet_id"]:
-        qs = qs.filter(objet_id=filtres["objet_id"])
-    if filtres["canal"]:
-        qs = qs.filter(canal=filtres["canal"])
-    if filtres["auteur"]:
-        qs = qs.filter(auteur__username__icontains=filtres["auteur"])
-    for cle, lookup in (("du", "fait_le__date__gte"), ("au", "fait_le__date__lte")):
+    jours = {}
+    for cle in ("du", "au"):
         try:
-            if filtres[cle]:
-                qs = qs.filter(**{lookup: date.fromisoformat(filtres[cle])})
+            jours[cle] = lire_jour(filtres[cle]) if filtres[cle] else None
         except ValueError:
-            filtres[cle] = ""
-    return qs, filtres
+            filtres[cle], jours[cle] = "", None
+    champs = {k: filtres[k] for k in ("objet_type", "objet_id", "canal", "auteur")}
+    return selectors.journal(**champs, **jours), filtres
 
 
 def _json(valeur) -> str:
@@ -81,11 +75,8 @@ def journal(request):
             "page": page,
             "filtres": filtres,
             "canaux": Evenement.Canal.choices,
-            "types": [
-                (t, Evenement.libelle_objet(t))
-                for t in sorted(set(Evenement.objects.values_list("objet_type", flat=True).distinct()))
-            ],
+            "types": [(t, Evenement.libelle_objet(t)) for t in selectors.journal_types()],
             "requete": request.GET.urlencode(),
-            "breadcrumb_data": _chemin(courant="Journal des changements"),
+            "breadcrumb_data": chemin(courant="Journal des changements"),
         },
     )

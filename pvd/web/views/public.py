@@ -4,7 +4,6 @@ Tout ici passe par `publics=True` : un lauréat ou une convention non publiés n
 """
 
 import json
-from datetime import date
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,7 +15,7 @@ from pvd.programmes.models import Convention
 from pvd.publication.exports import produire
 from pvd.territoires.models import Commune, Departement
 
-from .programmes import _chemin
+from .commun import chemin, jour_demande, programme_ou_404
 
 TYPES_FICHIERS = {
     "csv": "text/csv; charset=utf-8",
@@ -30,39 +29,10 @@ TELECHARGEMENTS = [
 ]
 
 
-def _programme(slug: str):
-    programme = selectors.programme_par_slug(slug)
-    if programme is None:
-        raise Http404(f"Aucun programme « {slug} ».")
-    return programme
-
-
-def _au(request) -> date:
-    try:
-        return (
-            date.fromisoformat(request.GET.get("au", ""))
-            if request.GET.get("au")
-            else selectors.aujourd_hui()
-        )
-    except ValueError:
-        return selectors.aujourd_hui()
-
-
 def programme_public(request, slug: str):
-    programme = _programme(slug)
-    au = _au(request)
-    liste = list(selectors.laureats(programme, au, publics=True))
-    par_departement: dict[str, dict] = {}
-    lignes = avancements(programme, liste, au, publiques=True)
-    for ligne in lignes:
-        dep = ligne.laureat.departement_suivi
-        compte = par_departement.setdefault(
-            dep.code, {"departement": dep, "laureats": 0, "adhesions": 0, "ort": 0}
-        )
-        compte["laureats"] += 1
-        compte["adhesions"] += ligne.jalon("adhesion").date is not None
-        compte["ort"] += ligne.jalon("cadre_ort").date is not None
-    departements = [par_departement[code] for code in sorted(par_departement)]
+    programme = programme_ou_404(slug)
+    au = jour_demande(request)[0]
+    total, departements = selectors.tableau_de_bord(programme, au, publics=True, par_departement=True)
     return render(
         request,
         "web/public/programme.html",
@@ -70,11 +40,7 @@ def programme_public(request, slug: str):
             "title": f"{programme.nom} — données publiques",
             "programme": programme,
             "au": au,
-            "total": {
-                "laureats": len(lignes),
-                "adhesions": sum(d["adhesions"] for d in departements),
-                "ort": sum(d["ort"] for d in departements),
-            },
+            "total": total,
             "departements": departements,
             # Tous les départements, à zéro par défaut : l'échelle de couleurs part de zéro.
             "donnees_carte": json.dumps(
@@ -84,17 +50,17 @@ def programme_public(request, slug: str):
                         "code", flat=True
                     )
                 }
-                | {d["departement"].code: d["laureats"] for d in departements}
+                | {d.code: d.compteurs.laureats for d in departements}
             ),
             "telechargements": TELECHARGEMENTS,
-            "breadcrumb_data": _chemin(courant=f"{programme.nom} — données publiques"),
+            "breadcrumb_data": chemin(courant=f"{programme.nom} — données publiques"),
         },
     )
 
 
 def departement_public(request, slug: str, code: str):
-    programme = _programme(slug)
-    au = _au(request)
+    programme = programme_ou_404(slug)
+    au = jour_demande(request)[0]
     dep = Departement.objects.select_related("region").filter(code=code.upper()).first()
     if dep is None:
         raise Http404(f"Aucun département ne porte le code « {code} ».")
@@ -139,7 +105,7 @@ def departement_public(request, slug: str, code: str):
             "signees": signees,
             "donnees_carte": {"points": points, "fond": fond},
             "telechargements": TELECHARGEMENTS,
-            "breadcrumb_data": _chemin(
+            "breadcrumb_data": chemin(
                 (f"{programme.nom} — données publiques", reverse("public-programme", args=[slug])),
                 courant=f"{dep.nom} ({dep.code})",
             ),
@@ -149,7 +115,7 @@ def departement_public(request, slug: str, code: str):
 
 def telechargement(request, slug: str, jeu: str, extension: str):
     """Un fichier de données ouvertes (`laureats.csv`, `ort.xlsx`, `geojson.json`) ou son schéma (`….schema.json`)."""
-    programme = _programme(slug)
+    programme = programme_ou_404(slug)
     schema_demande = jeu.endswith(".schema")
     jeu = jeu.removesuffix(".schema")
     tableaux = {"laureats", "ort", "conventions"}
@@ -160,7 +126,7 @@ def telechargement(request, slug: str, jeu: str, extension: str):
     )
     if not valide:
         raise Http404("Ce fichier n'existe pas.")
-    au = _au(request)
+    au = jour_demande(request)[0]
     departement = request.GET.get("departement", "")[:3].upper()
     format_tableau = "csv" if schema_demande else extension
     contenu, schema = produire(

@@ -1,9 +1,11 @@
-"""Le communiqué de presse : aperçu modifiable, puis export en Markdown, DOCX, PDF ou ODT."""
+"""Publier : le communiqué de presse (aperçu modifiable, puis export en Markdown, DOCX, PDF ou ODT) et la
+publication d'un coup de ce que suit un département."""
 
 from datetime import date
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
@@ -14,7 +16,15 @@ from pvd.publication.rendus import FORMATS, ExportIndisponible, rendre
 from pvd.territoires.models import Departement
 
 from ..forms import CommuniqueForm
-from .programmes import _chemin, _trace, exiger, lecture_requise, liens_departement
+from .commun import (
+    chemin,
+    departement_ou_404,
+    exiger,
+    lecture_requise,
+    liens_departement,
+    programme_ou_404,
+    trace_page,
+)
 
 
 @lecture_requise
@@ -42,7 +52,7 @@ def communique(request, slug: str, code: str):
             apercu = formulaire.communique()
             if formulaire.cleaned_data["garder_contact"]:
                 services.parametres_enregistrer(
-                    departement=departement, trace=_trace(request), contact_presse=apercu.contact
+                    departement=departement, trace=trace_page(request), contact_presse=apercu.contact
                 )
             format_demande = request.POST.get("format", "")
             if format_demande in FORMATS:
@@ -78,8 +88,22 @@ def communique(request, slug: str, code: str):
                 ("odt", "ODT"),
             ],
             "erreur_export": erreur_export,
-            "breadcrumb_data": _chemin(
+            "breadcrumb_data": chemin(
                 *liens_departement(programme, departement), courant="Communiqué de presse"
             ),
         },
     )
+
+
+@lecture_requise
+@require_http_methods(["POST"])
+def departement_publication(request, slug: str, code: str):
+    """Publie d'un coup les lauréats du département et ses conventions signées."""
+    programme = programme_ou_404(slug)
+    dep = departement_ou_404(code)
+    exiger(perimetres.peut_ecrire_departement(request.user, dep.code))
+    changes = services.departement_publier(programme=programme, departement=dep, trace=trace_page(request))
+    messages.success(
+        request, f"{changes} élément(s) publié(s) : lauréats et conventions signées du département."
+    )
+    return redirect("programme-departement", slug=slug, code=dep.code)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pvd.accounts.models import EvenementSecurite
+from pvd.accounts.journal import securite_purger
 
 DUREE_MINIMALE = 92  # jours : au moins trois mois de journal de sécurité
 
@@ -22,5 +22,5 @@ class Command(BaseCommand):
                 f"Le journal de sécurité se garde au moins {DUREE_MINIMALE} jours (trois mois)."
             )
         limite = timezone.now() - timedelta(days=jours)
-        effaces, _ = EvenementSecurite.objects.filter(fait_le__lt=limite).delete()
+        effaces = securite_purger(avant=limite)
         self.stdout.write(f"{effaces} événement(s) de plus de {jours} jours effacé(s).")

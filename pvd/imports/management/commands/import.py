@@ -11,10 +11,10 @@ from pvd.imports.pipeline import (
     ImportRefuse,
     apercu,
     colonnes_du_fichier,
-    correspondance_proposee,
-    importer,
 )
 from pvd.imports.rapport import fichier_compte_rendu, proposition_de_colonnes, resume
+from pvd.imports.selectors import correspondance_proposee
+from pvd.imports.services import tableau_importer
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 
@@ -83,7 +83,7 @@ class Command(BaseCommand):
                     date_document=jour,
                 )
             else:
-                plan = importer(
+                plan = tableau_importer(
                     contenu,
                     chemin.name,
                     source,

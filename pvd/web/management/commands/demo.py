@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from pvd.accounts.models import Profil
+from pvd.accounts.services import compte_demo_creer, compte_demo_remettre
 from pvd.config import environnement
 from pvd.imports.embarquees import liste_nationale_charger
 from pvd.programmes import services
@@ -91,18 +91,12 @@ class Command(BaseCommand):
         modele = get_user_model()
         existant = modele.objects.filter(username=COMPTE_DEMO).first()
         if existant is not None:
-            if not (existant.is_staff and existant.is_superuser):
-                modele.objects.filter(pk=existant.pk).update(is_staff=True, is_superuser=True)
-            Profil.objects.update_or_create(utilisateur=existant, defaults={"role": Profil.Role.NATIONAL})
+            compte_demo_remettre(utilisateur=existant)
             self.stdout.write(
                 f"Compte de démonstration : {COMPTE_DEMO} (mot de passe affiché au premier lancement ; "
                 f"`pvd changepassword {COMPTE_DEMO}` pour en choisir un autre)."
             )
             return
         mot_de_passe = secrets.token_urlsafe(12)
-        # Les mêmes droits que `utilisateur_creer` donne à un administrateur national.
-        utilisateur = modele.objects.create_user(
-            COMPTE_DEMO, password=mot_de_passe, is_staff=True, is_superuser=True
-        )
-        Profil.objects.create(utilisateur=utilisateur, role=Profil.Role.NATIONAL)
+        compte_demo_creer(identifiant=COMPTE_DEMO, mot_de_passe=mot_de_passe)
         self.stdout.write(f"Compte de démonstration créé : {COMPTE_DEMO} / {mot_de_passe}")

@@ -1,0 +1,88 @@
+"""Le fichier déposé et la correspondance des colonnes : le site et `pvd import` passent par les mêmes services."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from pvd.accounts import perimetres
+from pvd.accounts.services import utilisateur_creer
+from pvd.imports import selectors, services
+from pvd.imports.models import CorrespondanceColonnes, FichierImport
+from pvd.imports.pipeline import TRACE_IMPORT
+from pvd.programmes.models import Laureat
+from pvd.territoires.models import Departement
+
+pytestmark = pytest.mark.django_db
+TABLEUR = "Ville lauréate;Signée le\nGramat;27/07/2021\n"
+COLONNES = {"Ville lauréate": "commune", "Signée le": "date_signature"}
+
+
+@pytest.fixture
+def lot():
+    return Departement.objects.get(code="46")
+
+
+def test_pvd_import_retient_la_correspondance_du_departement(tmp_path, lot, redacteur):
+    chemin = tmp_path / "suivi.csv"
+    chemin.write_text(TABLEUR, encoding="utf-8")
+    call_command("import", str(chemin), source="tableur", departement="46", colonnes=json.dumps(COLONNES))
+    assert Laureat.objects.filter(commune_id="46128").exists()
+    assert CorrespondanceColonnes.objects.get(departement=lot).correspondances == COLONNES
+    # Le site la propose au dépôt suivant du même département.
+    fichier = services.fichier_deposer(
+        auteur=redacteur, nom="autre.csv", contenu=b"x", source="tableur", departement=lot
+    )
+    assert (
+        selectors.correspondance_retenue(fichier, ["Ville lauréate", "Signée le", "Autre"], None) == COLONNES
+    )
+
+
+def test_correspondance_retenue_dans_l_ordre(lot, redacteur):
+    titres = ["Ville lauréate", "Signée le"]
+    fichier = services.fichier_deposer(
+        auteur=redacteur, nom="a.csv", contenu=b"x", source="tableur", departement=lot
+    )
+    devinee = selectors.correspondance_retenue(fichier, titres, None)
+    assert devinee["Ville lauréate"] == "commune"
+    services.correspondance_retenir(
+        departement=lot, source="tableur", correspondance={"Signée le": "commune"}
+    )
+    assert selectors.correspondance_retenue(fichier, titres, None) == {"Signée le": "commune"}
+    assert selectors.correspondance_retenue(fichier, titres, {"Ville lauréate": "commune"}) == {
+        "Ville lauréate": "commune"
+    }
+    impose = services.fichier_deposer(
+        auteur=redacteur,
+        nom="b.csv",
+        contenu=b"x",
+        source="tableur",
+        departement=lot,
+        correspondance=COLONNES,
+    )
+    assert selectors.correspondance_retenue(impose, ["Signée le"], None) == {"Signée le": "date_signature"}
+
+
+def test_le_fichier_importe_est_efface(lot, redacteur):
+    fichier = services.fichier_deposer(
+        auteur=redacteur, nom="suivi.csv", contenu=TABLEUR.encode(), source="tableur", departement=lot
+    )
+    assert selectors.fichier_en_attente(pk=fichier.pk, auteur=redacteur) == fichier
+    services.fichier_importer(fichier=fichier, trace=TRACE_IMPORT, correspondance=COLONNES)
+    assert not FichierImport.objects.exists()
+    assert CorrespondanceColonnes.objects.get(departement=lot).correspondances == COLONNES
+
+
+def test_departements_ecrits_comme_peut_ecrire_departement(redacteur, lecteur):
+    national = utilisateur_creer(
+        email="anct@anct.gouv.fr", role="national", mot_de_passe="mot-de-passe-de-test-3"
+    )
+    assert list(perimetres.departements_ecrits(redacteur).values_list("code", flat=True)) == ["46"]
+    assert not perimetres.departements_ecrits(lecteur).exists()
+    tous = perimetres.departements_ecrits(national)
+    assert tous.count() == Departement.objects.count()
+    for compte in (redacteur, lecteur, national):
+        codes = set(perimetres.departements_ecrits(compte).values_list("code", flat=True))
+        assert codes == {
+            d.code for d in Departement.objects.all() if perimetres.peut_ecrire_departement(compte, d.code)
+        }
