@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import TextChoices
 
@@ -257,3 +257,25 @@ def _qualifier(jalon: Jalon, au: date) -> None:
         jalon.etat = Etat.A_VENIR
     else:
         jalon.etat = Etat.NON_RENSEIGNE
+
+
+HORIZON_A_FAIRE = timedelta(days=180)
+
+
+def a_faire(lignes: list[Avancement], au: date) -> list[tuple]:
+    """La liste « à faire » d'un département : les jalons en retard, et ceux à venir ou en cours dont l'échéance tombe
+    dans les six mois (`HORIZON_A_FAIRE`), par échéance puis par commune ; chaque élément est (lauréat, jalon)."""
+    return sorted(
+        (
+            (ligne.laureat, jalon)
+            for ligne in lignes
+            for jalon in ligne.jalons
+            if jalon.etat == Etat.EN_RETARD
+            or (
+                jalon.etat in (Etat.A_VENIR, Etat.EN_COURS)
+                and jalon.echeance
+                and jalon.echeance - au <= HORIZON_A_FAIRE
+            )
+        ),
+        key=lambda paire: (paire[1].echeance or au, paire[0].commune.cle_tri),
+    )

@@ -5,22 +5,18 @@ Ces pages montrent tout le registre, publié ou non : elles demandent une connex
 (`conventions.py`).
 """
 
-from datetime import timedelta
-
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from pvd.accounts import perimetres
-from pvd.programmes import selectors
+from pvd.programmes import jalons, selectors
 from pvd.programmes.controles import controler
-from pvd.programmes.jalons import Etat, avancements
+from pvd.programmes.jalons import avancements
 from pvd.programmes.sources import nombre_contestes
 from pvd.territoires.models import Departement, Epci, Region
 
 from .commun import chemin, jour_demande, lecture_requise, liens_departement, programme_ou_404
-
-HORIZON_A_FAIRE = timedelta(days=180)
 
 
 @lecture_requise
@@ -77,20 +73,7 @@ def departement(request, slug: str, code: str):
         deja_calcules=lignes,
         conventions_lues=liste_conventions,
     ).incoherences
-    a_faire = sorted(
-        (
-            (ligne.laureat, jalon)
-            for ligne in lignes
-            for jalon in ligne.jalons
-            if jalon.etat == Etat.EN_RETARD
-            or (
-                jalon.etat in (Etat.A_VENIR, Etat.EN_COURS)
-                and jalon.echeance
-                and jalon.echeance - au <= HORIZON_A_FAIRE
-            )
-        ),
-        key=lambda paire: (paire[1].echeance or au, paire[0].commune.cle_tri),
-    )
+    a_faire = jalons.a_faire(lignes, au)
     conventions_par_epci: dict[Epci, list] = {}
     for convention in liste_conventions:
         convention.statut_affiche = convention.statut_au(au)
