@@ -47,7 +47,7 @@ def test_identifiant_partage_conteste_sur_chaque_commune_sans_lui_couter_sa_plac
     assert "Trifouilly-les-Oies" in plan.lignes[3].messages[0]
     assert "aucune commune ne porte ce code" in plan.lignes[3].messages[0]
     texte = resume(plan, ecrit=False)
-    assert "2 ligne(s) acceptée(s) avec un avertissement" in texte
+    assert "2 lignes acceptées avec un avertissement" in texte
     assert "avertissement" in fichier_compte_rendu(plan).decode().splitlines()[0]
     # Capdenac-Gare, rangée sous l'Aveyron, suivie par le Lot : acceptée, et la ligne dit pourquoi.
     assert any("suivie par la préfecture du Lot" in m for m in plan.lignes[4].messages)

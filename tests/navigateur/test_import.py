@@ -68,7 +68,7 @@ def test_import_du_tableur_du_lot(live_server, referentiel, page, tmp_path, capt
     expect(page.locator("#resume-import")).to_contain_text("20 à créer")
     page.get_by_role("button", name="Importer", exact=True).click()
 
-    expect(page.get_by_role("status")).to_contain_text("Import réalisé : 20 ligne(s) créée(s)")
+    expect(page.get_by_role("status")).to_contain_text("Import réalisé : 20 lignes créées")
     page.goto(base + "/programmes/pvd/")
     expect(page.locator("#chiffre-laureats")).to_have_text("20")
     assert Laureat.objects.filter(commune_id__in=["46143", "46173", "46201", "46029", "12052"]).count() == 5

@@ -28,6 +28,7 @@ from pvd.programmes.models import Evenement
 from pvd.programmes.services import Trace
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
+from pvd.territoires.rapport import accorder
 
 from ..forms import ImportForm
 from .commun import chemin, exiger, lecture_requise
@@ -105,8 +106,8 @@ def apercu_import(request, pk):
                 c = plan.comptes()
                 messages.success(
                     request,
-                    f"Import réalisé : {c['creation']} ligne(s) créée(s), {c['modification']} modifiée(s), "
-                    f"{c['inchange']} inchangée(s).",
+                    f"Import réalisé : {accorder(c['creation'], 'ligne créée', 'lignes créées')}, "
+                    f"{accorder(c['modification'], 'modifiée')}, {accorder(c['inchange'], 'inchangée')}.",
                 )
                 if fichier.departement_id:
                     return redirect(

@@ -14,6 +14,7 @@ from pvd.publication import services
 from pvd.publication.communique import communique_rediger
 from pvd.publication.rendus import FORMATS, ExportIndisponible, rendre
 from pvd.territoires.models import Departement
+from pvd.territoires.rapport import accorder
 
 from ..forms import CommuniqueForm
 from .commun import (
@@ -104,6 +105,7 @@ def departement_publication(request, slug: str, code: str):
     exiger(perimetres.peut_ecrire_departement(request.user, dep.code))
     changes = services.departement_publier(programme=programme, departement=dep, trace=trace_page(request))
     messages.success(
-        request, f"{changes} élément(s) publié(s) : lauréats et conventions signées du département."
+        request,
+        f"{accorder(changes, 'élément publié', 'éléments publiés')} : lauréats et conventions signées du département.",
     )
     return redirect("programme-departement", slug=slug, code=dep.code)

@@ -6,6 +6,7 @@ from pvd.programmes.controles import texte_identifiant_conteste
 from pvd.programmes.models import Evenement, Laureat
 from pvd.programmes.selectors import programme_par_slug
 from pvd.programmes.sources import identifiants_contestes
+from pvd.territoires.rapport import accorder
 
 
 class Command(BaseCommand):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         groupes = identifiants_contestes(self.programme, departement.upper())
         for identifiant, porteurs in groupes.items():
             self.stdout.write(f"- {texte_identifiant_conteste(identifiant, porteurs)}")
-        self.stdout.write(f"{len(groupes)} identifiant(s) contesté(s).")
+        self.stdout.write(f"{accorder(len(groupes), 'identifiant contesté', 'identifiants contestés')}.")
 
     def _laureat(self, commune: str) -> Laureat:
         laureat = Laureat.objects.filter(programme=self.programme, commune_id=commune).first()

@@ -14,7 +14,7 @@ from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Evenement, Laureat
 from pvd.programmes.sources import nombre_contestes
 from pvd.territoires.importation import referentiel_importer
-from pvd.territoires.rapport import resume_import
+from pvd.territoires.rapport import accorder, resume_import
 
 COMPTE_DEMO = "demo"
 TRACE_DEMO = services.Trace(canal=Evenement.Canal.DEMO)
@@ -44,9 +44,10 @@ class Command(BaseCommand):
         charges = charger_exemple_lot()
         if charges["conventions"]:
             self.stdout.write(
-                f"Faits du Lot (communiqué du préfet du 27 juillet 2021 et suivi des ORT) : {charges['laureats']} "
-                f"nouvelle(s) lauréate(s), {charges['sources']} source(s) notée(s), {charges['conventions']} "
-                "conventions."
+                "Faits du Lot (communiqué du préfet du 27 juillet 2021 et suivi des ORT) : "
+                f"{accorder(charges['laureats'], 'nouvelle lauréate', 'nouvelles lauréates')}, "
+                f"{accorder(charges['sources'], 'source notée', 'sources notées')}, "
+                f"{accorder(charges['conventions'], 'convention')}."
             )
         else:
             self.stdout.write("Faits du Lot déjà chargés.")
