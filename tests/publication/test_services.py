@@ -2,7 +2,6 @@
 
 import pytest
 
-from pvd.programmes.demo import charger_exemple_lot
 from pvd.programmes.models import Convention, Evenement, Laureat, Programme
 from pvd.programmes.services import Trace
 from pvd.publication.services import departement_publier
@@ -11,9 +10,9 @@ from pvd.territoires.models import Departement
 pytestmark = pytest.mark.django_db
 
 
-def test_departement_publier():
+def test_departement_publier(lot_a_signer):
     pvd = Programme.objects.get(slug="pvd")
-    charger_exemple_lot(pvd)
+    lot_a_signer(pvd)  # une adhésion en élaboration, qui ne se publie pas
     Laureat.objects.update(publie=False)
     Convention.objects.update(publie=False)
     lot = Departement.objects.get(code="46")

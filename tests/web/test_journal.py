@@ -29,4 +29,4 @@ def test_journal_filtre_par_le_selecteur(client, lot):
     assert page.status_code == 200
     assert page.context["filtres"]["du"] == "" and page.context["filtres"]["au"] == "31/12/2099"
     assert page.context["page"].paginator.count == conventions.count()
-    assert "convention" in page.context["types"]
+    assert ("convention", "convention") in page.context["types"]  # le code et son libellé

@@ -56,7 +56,7 @@ def test_page_publique_du_programme(client, lot, secret):
     assert "Lot (46)" in html
     # Les chiffres par département sont ceux du tableau de bord (`selectors.tableau_de_bord`), pas recomptés.
     ligne = re.search(r'Lot \(46\)</a></th>((?:\s*<td class="pvd-nombre">\d+</td>){3})', html)
-    assert re.findall(r"\d+", ligne.group(1)) == ["20", "16", "19"]
+    assert re.findall(r"\d+", ligne.group(1)) == ["20", "20", "19"]
 
 
 def test_page_publique_du_departement(client, lot, secret):
