@@ -110,3 +110,14 @@ def lot_a_signer():
         return convention
 
     return charger
+
+
+@pytest.fixture
+def lot(db, lot_a_signer):
+    """Le programme PVD avec l'exemple du Lot et son adhésion à signer (voir `lot_a_signer`) ; un module de test peut
+    définir son propre `lot`."""
+    from pvd.programmes.models import Programme
+
+    programme = Programme.objects.get(slug="pvd")
+    lot_a_signer(programme)
+    return programme

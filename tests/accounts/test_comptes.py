@@ -10,16 +10,9 @@ from django.core.management import CommandError, call_command
 from pvd.accounts.models import EvenementSecurite, JetonApi, Profil
 from pvd.accounts.perimetres import perimetre_de
 from pvd.accounts.services import jeton_creer, utilisateur_creer
-from pvd.programmes.models import Convention, Evenement, Programme
+from pvd.programmes.models import Convention, Evenement
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lot(db, lot_a_signer):
-    programme = Programme.objects.get(slug="pvd")
-    lot_a_signer(programme)
-    return programme
 
 
 def test_pvd_users(capsys):

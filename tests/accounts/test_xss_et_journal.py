@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db
 PIEGE = '<script>alert("pvd")</script>" onmouseover="alert(1)'
 
 
-@pytest.fixture
-def lot(db, lot_a_signer):
-    programme = Programme.objects.get(slug="pvd")
-    lot_a_signer(programme)
-    return programme
-
-
 def test_textes_pieges_echappes_partout(client, lot):
     national = utilisateur_creer(email="anct@test.gouv.fr", role="national")
     convention = Convention.objects.get(epci_id="200035327", type="adhesion")

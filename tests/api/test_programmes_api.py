@@ -5,16 +5,9 @@ import json
 import pytest
 from django.test import Client
 
-from pvd.programmes.models import Convention, Programme
+from pvd.programmes.models import Convention
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lot(db, lot_a_signer):
-    programme = Programme.objects.get(slug="pvd")
-    lot_a_signer(programme)
-    return programme
 
 
 def cazals():

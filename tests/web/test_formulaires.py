@@ -6,16 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from pvd.programmes.models import Convention, Programme
+from pvd.programmes.models import Convention
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lot(db, lot_a_signer):
-    programme = Programme.objects.get(slug="pvd")
-    lot_a_signer(programme)
-    return programme
 
 
 @pytest.fixture

@@ -7,17 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pvd.programmes import services
-from pvd.programmes.models import Convention, Evenement, Programme
+from pvd.programmes.models import Convention, Evenement
 from pvd.territoires.models import Commune, Epci
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lot(db, lot_a_signer):
-    programme = Programme.objects.get(slug="pvd")
-    lot_a_signer(programme)
-    return programme
 
 
 def cazals():
