@@ -7,6 +7,7 @@
 """
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,22 @@ def test_un_test_n_importe_ni_bench_ni_un_autre_module_de_test():
         if "sys.path" in chemin.read_text() and chemin.name != "test_architecture.py":
             fautifs.append(f"{chemin.relative_to(tests)} modifie sys.path")
     assert fautifs == []
+
+
+def test_le_paquet_des_services_du_programme_expose_chaque_ecriture():
+    """`programmes/services/` est découpé par sujet, mais tout appelant écrit `from pvd.programmes import services` :
+    chaque nom public d'un de ses modules est aussi celui du paquet, et le même objet."""
+    from pvd.programmes import services
+
+    manquants = []
+    for chemin in sorted((PVD / "programmes" / "services").glob("*.py")):
+        if chemin.stem == "__init__":
+            continue
+        module = importlib.import_module(f"pvd.programmes.services.{chemin.stem}")
+        for nom, valeur in vars(module).items():
+            if nom.startswith("_") or getattr(valeur, "__module__", module.__name__) != module.__name__:
+                continue
+            if (callable(valeur) or nom.isupper()) and getattr(services, nom, None) is not valeur:
+                manquants.append(f"{chemin.stem}.{nom}")
+    assert manquants == []
+    assert len(services.__all__) > 25

@@ -363,6 +363,61 @@ class TestConcurrence:
         assert evenements[0].avant == {"duree_annees": None} and evenements[0].apres == {"duree_annees": 5}
 
 
+class TestModificationParChamps:
+    """`laureat_update` et `convention_update` passent par la même étape (`journal.objet_update`) : champs permis,
+    vérification propre à l'objet, version, écart, écriture, journal."""
+
+    def test_laureat_seuls_les_champs_changes_sont_ecrits_et_journalises(self, pvd):
+        (laureat,) = inscrire(pvd, "46128")
+        services.laureat_update(
+            laureat=laureat, champs={"identifiant_national": "PVD-1", "source": ""}, trace=TRACE
+        )
+        services.laureat_update(laureat=laureat, champs={"identifiant_national": "PVD-1"}, trace=TRACE)
+        evenements = Evenement.objects.filter(objet_type="laureat", objet_id=str(laureat.pk))
+        assert [e.action for e in evenements] == ["modification", "creation"]
+        assert evenements[0].resume == "Lauréat modifié : identifiant_national"
+        assert (evenements[0].avant, evenements[0].apres) == (
+            {"identifiant_national": ""},
+            {"identifiant_national": "PVD-1"},
+        )
+        assert Laureat.objects.get(pk=laureat.pk).identifiant_national == "PVD-1"
+
+    def test_laureat_champ_interdit_avant_la_regle_propre(self, pvd):
+        premier, second = inscrire(pvd, "46128", "46066")
+        services.laureat_update(laureat=premier, champs={"identifiant_national": "PVD-1"}, trace=TRACE)
+        with pytest.raises(ValidationError) as refus:
+            services.laureat_update(
+                laureat=second, champs={"commune": "46129", "identifiant_national": "PVD-1"}, trace=TRACE
+            )
+        assert refus.value.message_dict == {"commune": ["Ce champ ne se modifie pas ici."]}
+        with pytest.raises(ValidationError, match="déjà attribué"):
+            services.laureat_update(laureat=second, champs={"identifiant_national": "PVD-1"}, trace=TRACE)
+        assert Laureat.objects.get(pk=second.pk).identifiant_national == ""
+        assert not Evenement.objects.filter(objet_id=str(second.pk), action="modification").exists()
+
+    def test_convention_refusee_ne_prend_pas_la_version(self, pvd):
+        convention = convention_cazals(pvd)
+        with pytest.raises(ValidationError, match="entre 1 et 30 ans"):
+            services.convention_update(
+                convention=convention, version=1, champs={"duree_annees": 40}, trace=TRACE
+            )
+        convention.refresh_from_db()
+        assert (convention.version, convention.duree_annees) == (1, None)
+
+    def test_convention_modifiee_est_horodatee(self, pvd):
+        convention = convention_cazals(pvd)
+        avant = Convention.objects.get(pk=convention.pk).modifie_le
+        services.convention_update(
+            convention=convention, version=1, champs={"lieu_signature": "Cahors"}, trace=TRACE
+        )
+        apres = Convention.objects.get(pk=convention.pk)
+        assert apres.modifie_le > avant and apres.version == 2
+        assert (
+            Evenement.objects.filter(objet_type="convention", objet_id=str(convention.pk)).first().resume
+            == "Convention modifiée : lieu de signature"
+        )
+
+
 class TestChefDeProjet:
     def poste(self, pvd, **montants):
         laureats = inscrire(pvd, "46066", "46297")
