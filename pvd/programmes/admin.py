@@ -3,6 +3,8 @@ qui valident et journalisent)."""
 
 from django.contrib import admin
 
+from pvd.territoires.admin import LectureSeuleMixin
+
 from .models import (
     Convention,
     ConventionCommune,
@@ -66,15 +68,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
 
-class LectureSeule(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class LectureSeule(LectureSeuleMixin, admin.ModelAdmin):
+    """Le registre s'écrit par les services, qui le journalisent : l'administration le consulte seulement."""
 
 
 class CommunesInline(admin.TabularInline):

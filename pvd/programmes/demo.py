@@ -24,8 +24,8 @@ from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.resolution import resoudre
 
 from . import services
-from .models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
-from .signataires import signataire_etat
+from .models import Convention, ConventionCommune, Evenement, Laureat, Programme
+from .signataires import signataire_etat, signataires_collectivites
 
 SOURCE_COMMUNIQUE = "Communiqué de presse du préfet du Lot, Cahors, 27 juillet 2021"
 SOURCE_ORT = "Fichier public de suivi des ORT (ministère de la Cohésion des territoires)"
@@ -80,25 +80,38 @@ def _epci(nom: str) -> Epci:
     return Epci.objects.get(siren=r.code)
 
 
-def _signataires_communes(communes: list[Commune], epci: Epci) -> list[dict]:
-    """Les collectivités signataires, sans le nom des élus (donnée personnelle absente des sources)."""
-    parties = [
-        {
-            "partie": Signataire.Partie.EPCI,
-            "organisme": epci.nom,
-            "qualite": f"présidente ou président de {epci.nom}",
-        }
-    ]
-    parties += [
-        {
-            "partie": Signataire.Partie.COMMUNE,
-            "organisme": c.nom,
-            "commune": c,
-            "qualite": f"maire de {c.nom}",
-        }
-        for c in communes
-    ]
-    return parties
+def _convention_signee(
+    programme: Programme,
+    trace: services.Trace,
+    *,
+    type: str,
+    nom_epci: str,
+    noms: list[str],
+    date_signature: date,
+    etat: dict,
+    collectivites: bool = True,
+    precision_signature: str = Convention.PrecisionSignature.EXACTE,
+    **details,
+) -> None:
+    """Crée la convention (en élaboration, avec ses `details`), puis la signe, comme la préfecture pas à pas ; les
+    collectivités signataires sans le nom des élus (donnée personnelle absente des sources)."""
+    communes = [_commune(nom) for nom in noms]
+    convention = services.convention_create(
+        programme=programme,
+        type=type,
+        epci=_epci(nom_epci),
+        communes=[(c, ConventionCommune.Role.LAUREATE) for c in communes],
+        trace=trace,
+        **details,
+    )
+    services.convention_sign(
+        convention=convention,
+        version=convention.version,
+        date_signature=date_signature,
+        precision_signature=precision_signature,
+        signataires=[etat, *(signataires_collectivites(convention) if collectivites else [])],
+        trace=trace,
+    )
 
 
 @transaction.atomic
@@ -113,7 +126,6 @@ def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
         return {"laureats": 0, "sources": 0, "conventions": 0}
     trace = services.Trace(canal=Evenement.Canal.DEMO)
     lot = Departement.objects.get(code=DEPARTEMENT)
-    prefet = signataire_etat(lot, nom="Michel Prosic", qualite="préfet du Lot")  # nommé par le communiqué
     communique = services.document_obtenir(
         programme=programme,
         titre=SOURCE_COMMUNIQUE,
@@ -151,71 +163,50 @@ def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
         trace=trace,
     )
 
-    conventions = 0
+    prefet = signataire_etat(lot, nom="Michel Prosic", qualite="préfet du Lot")
+    representant = signataire_etat(lot)  # « préfet ou préfète du Lot » : la personne n'est pas connue
     for nom_epci, noms in ADHESIONS_SIGNEES:
-        epci = _epci(nom_epci)
-        communes = [_commune(nom) for nom in noms]
-        convention = services.convention_create(
-            programme=programme,
+        _convention_signee(
+            programme,
+            trace,
             type=Convention.Type.ADHESION,
-            epci=epci,
-            communes=[(c, ConventionCommune.Role.LAUREATE) for c in communes],
+            nom_epci=nom_epci,
+            noms=noms,
+            date_signature=DATE_COMMUNIQUE,
+            etat=prefet,
             date_signature_prevue=DATE_COMMUNIQUE,
             lieu_signature="Cahors, préfecture du Lot",
-            trace=trace,
         )
-        services.convention_sign(
-            convention=convention,
-            version=convention.version,
-            date_signature=DATE_COMMUNIQUE,
-            signataires=[prefet, *_signataires_communes(communes, epci)],
-            trace=trace,
-        )
-        conventions += 1
     premiere_ort = {}
     for jour, nom_epci, _ in ORT:
         premiere_ort[nom_epci] = min(jour, premiere_ort.get(nom_epci, jour))
     for nom_epci, noms in ADHESIONS_EN_ELABORATION:
-        epci = _epci(nom_epci)
-        communes = [_commune(nom) for nom in noms]
-        convention = services.convention_create(
-            programme=programme,
+        _convention_signee(
+            programme,
+            trace,
             type=Convention.Type.ADHESION,
-            epci=epci,
-            communes=[(c, ConventionCommune.Role.LAUREATE) for c in communes],
-            date_ouverture=DATE_COMMUNIQUE,  # en élaboration le jour du communiqué, qui le dit
-            trace=trace,
-        )
-        services.convention_sign(
-            convention=convention,
-            version=convention.version,
+            nom_epci=nom_epci,
+            noms=noms,
             date_signature=premiere_ort[nom_epci],
             precision_signature=Convention.PrecisionSignature.AU_PLUS_TARD,
-            signataires=[signataire_etat(lot), *_signataires_communes(communes, epci)],
-            trace=trace,
+            etat=representant,
+            date_ouverture=DATE_COMMUNIQUE,  # en élaboration le jour du communiqué, qui le dit
         )
-        conventions += 1
     for jour, nom_epci, noms in ORT:
-        epci = _epci(nom_epci)
-        communes = [_commune(nom) for nom in noms]
-        convention = services.convention_create(
-            programme=programme,
+        _convention_signee(
+            programme,
+            trace,
             type=Convention.Type.CADRE_ORT,
-            epci=epci,
-            communes=[(c, ConventionCommune.Role.LAUREATE) for c in communes],
+            nom_epci=nom_epci,
+            noms=noms,
+            date_signature=jour,
+            etat=representant,
+            collectivites=False,
             date_ouverture=jour,  # connue seulement à partir de sa signature
             date_signature_prevue=jour,
             duree_annees=DUREE_ORT,
-            trace=trace,
         )
-        services.convention_sign(
-            convention=convention,
-            version=convention.version,
-            date_signature=jour,
-            signataires=[signataire_etat(lot)],
-            trace=trace,
-        )
-        conventions += 1
+    conventions = len(ADHESIONS_SIGNEES) + len(ADHESIONS_EN_ELABORATION) + len(ORT)
     # Ces faits sont publics (communiqué, fichier des ORT) : la préfecture les publie.
     services.publication_definir(
         objets=[

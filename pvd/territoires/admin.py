@@ -7,7 +7,8 @@ from .models import Alias, Commune, Departement, Epci, ImportReferentiel, Region
 
 
 class LectureSeuleMixin:
-    """Le référentiel vient du COG : on le consulte ici, on ne le retape pas."""
+    """Consulter sans modifier : le référentiel vient du COG (on ne le retape pas), le registre des programmes
+    s'écrit par ses services (`programmes/admin.py` s'en sert aussi)."""
 
     def has_add_permission(self, request):
         return False

@@ -258,9 +258,7 @@ class Index:
 
     def _ajouter_sigles(self, entite: Entite, nom: str, detail: str) -> None:
         for sigle in sigles_epci(nom):
-            deja = self.sigles[sigle]
-            if all(e.code != entite.code for e, _ in deja):
-                deja.append((entite, detail))
+            _noter(self.sigles[sigle], entite, detail)
 
     def _ajouter(self, entite: Entite) -> None:
         self.entites[(entite.type, entite.code)] = entite
@@ -280,25 +278,19 @@ class Index:
         cle_nom = self.cle_pour(type_, nom)
         if cle_nom == self.cle_pour(type_, entite.nom):
             return
-        deja = self.anciens_noms[type_][cle_nom]
-        if all(e.code != entite.code for e, _ in deja):
-            deja.append((entite, detail))
+        _noter(self.anciens_noms[type_][cle_nom], entite, detail)
         if type_ == "epci":
             self._ajouter_sigles(entite, nom, f"tiré de l'ancien nom {detail}")
 
     def ajouter_ancien_code(self, code: str, code_actuel: str, detail: str) -> None:
         entite = self.entites.get(("commune", code_actuel))
-        if entite is None or code == code_actuel:
-            return
-        if all(e.code != entite.code for e, _ in self.anciens_codes[code]):
-            self.anciens_codes[code].append((entite, detail))
+        if entite is not None and code != code_actuel:
+            _noter(self.anciens_codes[code], entite, detail)
 
     def ajouter_ancien_siren(self, siren: str, siren_actuel: str, detail: str) -> None:
         entite = self.entites.get(("epci", siren_actuel))
-        if entite is None or siren == siren_actuel:
-            return
-        if all(e.code != entite.code for e, _ in self.anciens_sirens[siren]):
-            self.anciens_sirens[siren].append((entite, detail))
+        if entite is not None and siren != siren_actuel:
+            _noter(self.anciens_sirens[siren], entite, detail)
 
     def ajouter_alias(self, type_: Type, cle_alias: str, code: str) -> None:
         entite = self.entites.get((type_, code))
@@ -710,6 +702,12 @@ class Index:
             + ("" if contexte else " Précisez le département pour que le rapprochement soit retenu."),
             contexte=contexte,
         )
+
+
+def _noter(liste: list[tuple[Entite, str]], entite: Entite, detail: str) -> None:
+    """Ajoute l'entité (avec d'où vient la correspondance) à une entrée de l'index, une seule fois."""
+    if all(e.code != entite.code for e, _ in liste):
+        liste.append((entite, detail))
 
 
 def _joindre(*parts: str) -> str:

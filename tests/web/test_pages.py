@@ -116,6 +116,18 @@ def test_admin_lisible(admin_client):
         assert admin_client.get(url).status_code == 200, url
 
 
+def test_admin_consulte_le_registre_et_le_referentiel_sans_les_modifier(admin_client):
+    """Le registre s'écrit par les services, le référentiel par l'import du COG : l'administration, même pour un
+    superutilisateur, ne les ajoute ni ne les supprime (les règles du programme, elles, s'y modifient)."""
+    for url in (
+        "/admin/programmes/laureat/add/",
+        "/admin/programmes/evenement/add/",
+        "/admin/territoires/commune/add/",
+    ):
+        assert admin_client.get(url).status_code == 403, url
+    assert admin_client.get("/admin/programmes/programme/add/").status_code == 200
+
+
 def test_listes_dans_l_ordre_alphabetique_francais(client):
     """« Bétaille » avant « Bretenoux », « CC de la Vallée… » avant « CC Grand-Figeac » (casse et accents ignorés)."""
     html = client.get("/epci/200066371/").content.decode()
