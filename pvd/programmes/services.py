@@ -19,12 +19,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from pvd.config.tailles import en_mo
 from pvd.territoires.models import Commune, Departement, Epci
 
 from .models import (
@@ -40,7 +42,6 @@ from .models import (
 )
 from .selectors import communes_membres_epcis_au, departements_principaux, parmi
 
-TAILLE_MAX_PDF = 20 * 1024 * 1024
 TRANSITIONS = {
     Convention.Statut.EN_ELABORATION: {Convention.Statut.SIGNEE},
     Convention.Statut.SIGNEE: {Convention.Statut.RESILIEE},
@@ -748,9 +749,10 @@ def convention_add_commune(
 
 def verifier_pdf(document: UploadedFile) -> None:
     """Un PDF par son contenu (pas par son extension), sous la taille maximale."""
-    if document.size > TAILLE_MAX_PDF:
+    if document.size > settings.PVD_TAILLE_MAX_FICHIER:
+        limite = en_mo(settings.PVD_TAILLE_MAX_FICHIER)
         raise ValidationError(
-            {"document": [f"Le fichier pèse {document.size / 1e6:.1f} Mo : la limite est de 20 Mo."]},
+            {"document": [f"Le fichier pèse {en_mo(document.size)} : la limite est de {limite}."]},
             code="trop_gros",
         )
     document.seek(0)

@@ -165,10 +165,10 @@ def test_depot_trop_lourd_413(client, lot, redacteur):
     reponse = client.post(
         f"/conventions/{convention.pk}/signature/",
         {"version": 1},
-        CONTENT_LENGTH=str(settings.PVD_TAILLE_MAX_REQUETE + 1),
+        CONTENT_LENGTH=str(settings.PVD_TAILLE_MAX_REQUETE + 1),  # 25 000 001 octets
     )
     assert reponse.status_code == 413
-    assert "la limite est de" in reponse.content.decode()
+    assert "pèse 25,1 Mo : la limite est de 25 Mo." in reponse.content.decode()
     assert Convention.objects.get(pk=convention.pk).statut == "en_elaboration"
 
 
