@@ -1,6 +1,6 @@
 """Lire un tableau envoyé par quelqu'un : CSV, XLSX, XLS ou ODS, sans lui faire confiance.
 
-- taille limitée (réglage `PVD_TAILLE_MAX_FICHIER`) ; une archive (XLSX, ODS) est examinée par son répertoire avant toute décompression : nombre de
+- taille limitée ; une archive (XLSX, ODS) est examinée par son répertoire avant toute décompression : nombre de
   membres, taille déclarée, taux de compression (une « bombe » de 1 Mo qui déclare 400 Mo est refusée aussitôt) ;
 - XLSX et ODS lus par python-calamine (Rust, sans exécuter aucune formule, sans interpréter de DTD) ; les cellules
   fusionnées reçoivent la valeur de leur cellule d'origine ; chaque cellule devient du texte, les dates restent des
