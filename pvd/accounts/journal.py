@@ -1,8 +1,12 @@
 """Journal de sécurité : connexions réussies ou non, déconnexions, verrouillages, accès refusés, jetons invalides.
 
-Les connexions passent par les signaux d'authentification de Django (un effet de bord, pas un flux métier).
+Les connexions passent par les signaux d'authentification de Django, les verrouillages par celui de django-axes
+(`user_locked_out`, envoyé au cinquième échec puis à chaque tentative pendant la suspension) : un effet de bord, pas un
+flux métier.
 """
 
+from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -51,4 +55,14 @@ def _deconnexion(sender, request, user, **kwargs):
 def _echec(sender, credentials, request=None, **kwargs):
     securite_journaliser(
         EvenementSecurite.Type.ECHEC, request, identifiant=str(credentials.get("username", ""))
+    )
+
+
+@receiver(user_locked_out)
+def _verrouillage(sender, request=None, username=None, **kwargs):
+    securite_journaliser(
+        EvenementSecurite.Type.VERROUILLAGE,
+        request,
+        identifiant=str(username or ""),
+        detail=f"connexion suspendue {round(settings.AXES_COOLOFF_TIME * 60)} minutes",
     )

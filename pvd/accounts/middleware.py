@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from pvd.config.tailles import en_mo
+
 from .journal import securite_journaliser
 from .models import EvenementSecurite
 from .services import jeton_authentifier
@@ -47,7 +49,7 @@ class LimiteTailleMiddleware:
         limite = settings.PVD_TAILLE_MAX_REQUETE
         if taille > limite:
             message = (
-                f"Le fichier envoyé pèse {taille / 1e6:.1f} Mo : la limite est de {limite / 1e6:.0f} Mo. "
+                f"Le fichier envoyé pèse {en_mo(taille)} : la limite est de {en_mo(limite)}. "
                 "Réduisez-le (un PDF de convention signée pèse rarement plus de quelques Mo) et recommencez."
             )
             if request.path.startswith("/api/"):

@@ -18,9 +18,11 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
+
+from pvd.config.tailles import en_mo
 from pvd.territoires.fichiers import LIGNES_ENTETE_MAX, FichierIllisible, lire_delimite, restaurer
 
-TAILLE_MAX = 20 * 1024 * 1024
 DECOMPRESSE_MAX = 200 * 1024 * 1024
 MEMBRES_MAX = 5000
 TAUX_MAX = 120
@@ -92,9 +94,9 @@ def _lire_tableur(contenu: bytes, nom_fichier: str, format: str) -> list[list]:
 
 
 def lire_tableau(contenu: bytes, nom_fichier: str) -> Tableau:
-    if len(contenu) > TAILLE_MAX:
+    if len(contenu) > (limite := settings.PVD_TAILLE_MAX_FICHIER):
         raise FichierIllisible(
-            f"{nom_fichier} : {len(contenu) / 1e6:.1f} Mo, au-delà de la limite de {TAILLE_MAX / 1e6:.0f} Mo. "
+            f"{nom_fichier} : {en_mo(len(contenu))}, au-delà de la limite de {en_mo(limite)}. "
             "Découpez le fichier."
         )
     if not contenu.strip():

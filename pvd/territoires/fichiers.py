@@ -2,7 +2,8 @@
 
 `pvd resolve --file` (par `lire_csv`) et les imports (par `imports.lecture.lire_tableau`) lisent tous deux leurs
 CSV par `lire_delimite` : un même fichier s'y découpe de la même façon.
-- encodage : UTF-8 (avec ou sans BOM), sinon Windows-1252 ; jamais de remplacement silencieux de caractères ;
+- encodage : UTF-8 (avec ou sans BOM), sinon Windows-1252 ; jamais de remplacement silencieux de caractères ; un
+  fichier en UTF-16 (« Texte Unicode » d'Excel : BOM, ou un octet nul sur deux) est refusé en le disant ;
 - séparateur : `;`, `,` ou tabulation, celui qui découpe le plus de premières lignes en un même nombre de cellules
   (`deviner_separateur`) ;
 - cellules écrites : `neutraliser` préfixe d'une apostrophe ce qu'un tableur exécuterait comme une formule (`=`,
@@ -51,8 +52,30 @@ def restaurer(valeur: str) -> str:
     return valeur[1:] if valeur.startswith("'") and valeur[1:].startswith(DEBUTS_DE_FORMULE) else valeur
 
 
+def _en_utf16(contenu: bytes) -> bool:
+    """Un BOM UTF-16 (pas UTF-32), ou, sans BOM, un octet nul sur deux au début du fichier : en UTF-16, les
+    lettres latines (accents compris) ont un octet de poids fort nul."""
+    if contenu[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return False
+    if contenu[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return True
+    debut = contenu[:2000]
+    pairs, impairs = debut[0::2], debut[1::2]
+    if len(impairs) < 2:
+        return False
+    return any(
+        nuls.count(0) >= 0.8 * len(nuls) and autres.count(0) <= 0.05 * len(autres)
+        for nuls, autres in ((impairs, pairs), (pairs, impairs))
+    )
+
+
 def decoder(contenu: bytes, nom_fichier: str) -> tuple[str, str]:
     """UTF-8 (avec ou sans BOM), sinon Windows-1252 ; jamais de remplacement silencieux de caractères."""
+    if _en_utf16(contenu):
+        raise FichierIllisible(
+            f"{nom_fichier} : le fichier est en UTF-16 ; enregistrez-le en UTF-8 (CSV UTF-8) depuis votre "
+            "tableur (« Enregistrer sous », type « CSV UTF-8 »)."
+        )
     if contenu.startswith(b"\xef\xbb\xbf"):
         return contenu[3:].decode("utf-8", errors="strict"), "utf-8-sig"
     try:

@@ -3,10 +3,12 @@
 from datetime import date, datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import ErrorList
 from dsfr.forms import DsfrBaseForm
 
+from pvd.config.tailles import en_mo
 from pvd.programmes.dates import date_longue, lire_jour
 from pvd.programmes.models import Convention, ConventionCommune, Laureat
 from pvd.territoires.models import Epci
@@ -186,7 +188,9 @@ class SignatureForm(VersionMixin, FormulaireDsfr):
         initial=True,
     )
     document = forms.FileField(
-        label="Convention signée (PDF)", required=False, help_text="Format PDF, 20 Mo au plus."
+        label="Convention signée (PDF)",
+        required=False,
+        help_text=f"Format PDF, {en_mo(settings.PVD_TAILLE_MAX_FICHIER)} au plus.",
     )
 
 
@@ -275,7 +279,10 @@ class CommuniqueForm(FormulaireDsfr):
 
 
 class ImportForm(FormulaireDsfr):
-    fichier = forms.FileField(label="Fichier", help_text="CSV, XLSX, XLS ou ODS ; 20 Mo au plus.")
+    fichier = forms.FileField(
+        label="Fichier",
+        help_text=f"CSV, XLSX, XLS ou ODS ; {en_mo(settings.PVD_TAILLE_MAX_FICHIER)} au plus.",
+    )
     source = forms.ChoiceField(
         label="Nature du fichier",
         choices=[

@@ -122,6 +122,14 @@ def test_verrouillage_apres_cinq_echecs(client, db):
     assert reponse.status_code in (403, 429)
     assert "Connexion suspendue" in reponse.content.decode()
     assert "_auth_user_id" not in client.session
+    journal = list(EvenementSecurite.objects.order_by("fait_le", "id").values_list("type", "identifiant"))
+    # le cinquième échec verrouille (axes le dit pendant qu'il traite l'échec, avant que l'échec soit noté)
+    assert sorted(journal[:6]) == [("echec", "agent@lot.gouv.fr")] * 5 + [
+        ("verrouillage", "agent@lot.gouv.fr")
+    ]
+    assert ("connexion", "agent@lot.gouv.fr") not in journal
+    verrou = EvenementSecurite.objects.filter(type="verrouillage").first()
+    assert verrou.detail == "connexion suspendue 15 minutes" and verrou.adresse_ip == "127.0.0.1"
 
 
 def test_mots_de_passe_solides(db):
@@ -157,10 +165,10 @@ def test_depot_trop_lourd_413(client, lot, redacteur):
     reponse = client.post(
         f"/conventions/{convention.pk}/signature/",
         {"version": 1},
-        CONTENT_LENGTH=str(settings.PVD_TAILLE_MAX_REQUETE + 1),
+        CONTENT_LENGTH=str(settings.PVD_TAILLE_MAX_REQUETE + 1),  # 25 000 001 octets
     )
     assert reponse.status_code == 413
-    assert "la limite est de" in reponse.content.decode()
+    assert "pèse 25,1 Mo : la limite est de 25 Mo." in reponse.content.decode()
     assert Convention.objects.get(pk=convention.pk).statut == "en_elaboration"
 
 

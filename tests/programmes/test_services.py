@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -276,8 +277,8 @@ class TestSignature:
                 document=faux,
                 trace=TRACE,
             )
-        gros = SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"0" * (services.TAILLE_MAX_PDF + 1))
-        with pytest.raises(ValidationError, match="limite est de 20 Mo"):
+        gros = SimpleUploadedFile("gros.pdf", b"%PDF-1.4" + b"0" * settings.PVD_TAILLE_MAX_FICHIER)
+        with pytest.raises(ValidationError, match="pèse 20,1 Mo : la limite est de 20 Mo"):
             services.convention_sign(
                 convention=convention,
                 version=1,

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from pvd.imports.lecture import lire_tableau
-from pvd.territoires.fichiers import lire_csv
+from pvd.territoires.fichiers import FichierIllisible, lire_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +50,22 @@ def test_resolve_fichier_avec_un_titre(tmp_path):
         ("Saint-Céré", "46251"),
         ("Grand-Figeac", "200067361"),
     ]
+
+
+@pytest.mark.parametrize(
+    "contenu",
+    [
+        "nom;departement\nSaint-Céré;46\n".encode(
+            "utf-16"
+        ),  # BOM, petit-boutiste (« Texte Unicode » d'Excel)
+        b"\xfe\xff" + "nom;departement\nGramat;46\n".encode("utf-16-be"),
+        "nom\tdepartement\r\nBétaille\t46\r\n".encode("utf-16-le"),  # sans BOM : un octet nul sur deux
+    ],
+    ids=["bom-le", "bom-be", "sans-bom"],
+)
+def test_un_fichier_en_utf16_est_nomme(contenu):
+    message = r"^noms\.csv : le fichier est en UTF-16 ; enregistrez-le en UTF-8 \(CSV UTF-8\)"
+    with pytest.raises(FichierIllisible, match=message):
+        lire_csv(contenu, "noms.csv", colonnes_requises=("nom",))
+    with pytest.raises(FichierIllisible, match=message):
+        lire_tableau(contenu, "noms.csv")

@@ -227,7 +227,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "web/verrouillage.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-PVD_TAILLE_MAX_REQUETE = int(os.environ.get("PVD_TAILLE_MAX_REQUETE", 25 * 1024 * 1024))
+# Tailles en octets, écrites en mégaoctets décimaux par `pvd.config.tailles.en_mo` (20 000 000 octets : « 20 Mo »).
+# Un fichier déposé (PDF signé, tableur importé) ; une requête entière, refusée (413) avant d'être lue.
+PVD_TAILLE_MAX_FICHIER = int(os.environ.get("PVD_TAILLE_MAX_FICHIER", 20_000_000))
+PVD_TAILLE_MAX_REQUETE = int(os.environ.get("PVD_TAILLE_MAX_REQUETE", 25_000_000))
 
 # En-têtes de sécurité : CSP sans « unsafe-inline » ni « unsafe-eval » pour les scripts (ressources servies ici).
 CONTENT_SECURITY_POLICY = {

@@ -36,11 +36,10 @@ from .laureats import (
     sources_ajouter,
 )
 from .publication import publication_definir
-from .signature import TAILLE_MAX_PDF, TRANSITIONS, convention_sign, convention_terminate, verifier_pdf
+from .signature import TRANSITIONS, convention_sign, convention_terminate, verifier_pdf
 
 __all__ = [
     "CHAMPS_MODIFIABLES",
-    "TAILLE_MAX_PDF",
     "TRANSITIONS",
     "ConflitDeVersion",
     "Inscription",

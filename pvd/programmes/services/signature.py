@@ -11,15 +11,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from pvd.config.tailles import en_mo
+
 from ..models import Convention, Evenement, Signataire
 from .journal import Trace, evenement, journaliser, version_prendre
 
-TAILLE_MAX_PDF = 20 * 1024 * 1024
 TRANSITIONS = {
     Convention.Statut.EN_ELABORATION: {Convention.Statut.SIGNEE},
     Convention.Statut.SIGNEE: {Convention.Statut.RESILIEE},
@@ -29,9 +31,10 @@ TRANSITIONS = {
 
 def verifier_pdf(document: UploadedFile) -> None:
     """Un PDF par son contenu (pas par son extension), sous la taille maximale."""
-    if document.size > TAILLE_MAX_PDF:
+    if document.size > settings.PVD_TAILLE_MAX_FICHIER:
+        limite = en_mo(settings.PVD_TAILLE_MAX_FICHIER)
         raise ValidationError(
-            {"document": [f"Le fichier pèse {document.size / 1e6:.1f} Mo : la limite est de 20 Mo."]},
+            {"document": [f"Le fichier pèse {en_mo(document.size)} : la limite est de {limite}."]},
             code="trop_gros",
         )
     document.seek(0)
