@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from pvd.territoires.models import Commune, Departement, Epci
 
+from .documents import est_un_pdf
 from .models import (
     Convention,
     ConventionCommune,
@@ -747,16 +748,13 @@ def convention_add_commune(
 
 
 def verifier_pdf(document: UploadedFile) -> None:
-    """Un PDF par son contenu (pas par son extension), sous la taille maximale."""
+    """Un PDF par son contenu (pas par son extension : `documents.est_un_pdf`), sous la taille maximale."""
     if document.size > TAILLE_MAX_PDF:
         raise ValidationError(
             {"document": [f"Le fichier pèse {document.size / 1e6:.1f} Mo : la limite est de 20 Mo."]},
             code="trop_gros",
         )
-    document.seek(0)
-    entete = document.read(1024)
-    document.seek(0)
-    if b"%PDF-" not in entete:
+    if not est_un_pdf(document):
         raise ValidationError(
             {"document": ["Ce fichier n'est pas un PDF. Déposez la convention signée au format PDF."]}
         )
