@@ -10,6 +10,8 @@ suite reste courte et rejouable ; la même tourne sur SQLite et sur PostgreSQL.
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.generation.stateful import run_state_machine_as_test
 
@@ -33,6 +35,17 @@ CONFIG = schemathesis.Config.from_dict(
 )
 FORGEES = ["Cahors\nX-Injecte: 1", "46\x00", '";x']
 CAZALS_SALVIAC = "200035327"
+
+
+@pytest.fixture(autouse=True)
+def connexion_gardee():
+    """Comme le client de test de Django : l'application WSGI appelée ici ne ferme pas la connexion à la base à la
+    fin de chaque requête (sur PostgreSQL, elle fermerait celle de la transaction du test)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=IDENTITES)
