@@ -34,7 +34,7 @@ IF_MATCH = {
     "name": "If-Match",
     "required": True,
     "schema": {"type": "string"},
-    "description": 'l\'ETag reçu avec la convention (sa version, par exemple "3") ; absent : 428 ; périmé : 412',
+    "description": 'l\'ETag reçu avec la convention (sa version, par exemple "3") ; absent : 428 ; illisible : 400 ; périmé : 412',
 }
 
 

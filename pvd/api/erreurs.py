@@ -32,7 +32,7 @@ MESSAGES_PYDANTIC = {
     "less_than_equal": "doit être inférieur ou égal à {le}",
     "string_type": "doit être une chaîne de caractères",
     "string_too_long": "ne doit pas dépasser {max_length} caractères",
-    "string_too_short": "doit contenir au moins {min_length} caractère(s)",
+    "string_too_short": "doit contenir au moins {min_length} caractère{s_min}",
     "string_pattern_mismatch": "n'a pas le format attendu",
     "literal_error": "doit valoir l'une des valeurs : {expected}",
     "enum": "doit valoir l'une des valeurs : {expected}",
@@ -44,7 +44,7 @@ MESSAGES_PYDANTIC = {
     "dict_type": "doit être un objet JSON",
     "model_type": "doit être un objet JSON",
     "model_attributes_type": "doit être un objet JSON",
-    "too_short": "doit contenir au moins {min_length} élément(s)",
+    "too_short": "doit contenir au moins {min_length} élément{s_min}",
     "too_long": "ne doit pas contenir plus de {max_length} éléments",
     "extra_forbidden": "champ inconnu : retirez-le",
     "value_error": "{error}",
@@ -130,8 +130,9 @@ def _corps_illisible(cause: BaseException | None) -> str:
 
 def _message_pydantic(erreur: dict) -> str:
     gabarit = MESSAGES_PYDANTIC.get(erreur.get("type", ""), "valeur invalide")
+    contexte = erreur.get("ctx") or {}
     try:
-        return gabarit.format(**(erreur.get("ctx") or {}))
+        return gabarit.format(**contexte, s_min="s" if contexte.get("min_length", 1) > 1 else "")
     except (KeyError, IndexError):
         return "valeur invalide"
 

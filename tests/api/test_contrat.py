@@ -106,6 +106,14 @@ class TestChaque422NommeSesChamps:
         champs = {e["champ"] for e in reponse.json()["erreurs"]}
         assert {"type", "epci", "communes"} <= champs
 
+    def test_liste_vide_accord_du_nombre(self, client, lot, jeton):
+        corps = {**CORPS, "communes": []}
+        reponse = client.post("/api/v1/conventions", corps, content_type="application/json", headers=jeton)
+        assert reponse.status_code == 422
+        assert reponse.json()["erreurs"] == [
+            {"champ": "communes", "message": "doit contenir au moins 1 élément"}
+        ]
+
     def test_epci_inconnu(self, client, lot, jeton):
         reponse = client.post(
             "/api/v1/conventions",
