@@ -1,6 +1,7 @@
 """Fixtures partagées : le vrai référentiel COG, chargé une fois par session dans la base de test."""
 
 import importlib
+import io
 
 import pytest
 
@@ -35,10 +36,18 @@ def referentiel(transactional_db):
     rejouer_migrations_de_donnees()
 
 
-PDF_MINIMAL = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def _pdf_minimal() -> bytes:
+    """Une page A4 blanche, écrite par pypdf : un PDF complet (table des objets comprise) que le dépôt accepte."""
+    from pypdf import PdfWriter
+
+    ecrivain = PdfWriter()
+    ecrivain.add_blank_page(595, 842)
+    tampon = io.BytesIO()
+    ecrivain.write(tampon)
+    return tampon.getvalue()
+
+
+PDF_MINIMAL = _pdf_minimal()
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""Intergiciels de sécurité : jetons d'API, taille des requêtes, journal des refus."""
+"""Intergiciels de sécurité : caractères de contrôle, jetons d'API, taille des requêtes, journal des refus."""
+
+import re
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -9,6 +11,53 @@ from pvd.config.tailles import en_mo
 from .journal import securite_journaliser
 from .models import EvenementSecurite
 from .services import jeton_authentifier
+
+# Caractères de contrôle (C0, DEL, C1) : rien à faire dans une adresse ni un cookie. Le NUL fait échouer PostgreSQL
+# (« text fields cannot contain NUL »), le saut de ligne casse un en-tête (nom d'un fichier téléchargé).
+CONTROLE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def caractere_de_controle(texte: str) -> str | None:
+    """Le premier caractère de contrôle de `texte`, écrit « U+0000 », ou None."""
+    trouve = CONTROLE.search(texte)
+    return f"U+{ord(trouve.group()):04X}" if trouve else None
+
+
+def _entree_refusee(request) -> str | None:
+    """Ce qui cloche dans le chemin, les paramètres ou les cookies de la requête, en français, ou None."""
+    if code := caractere_de_controle(request.path_info):
+        return f"L'adresse contient un caractère de contrôle ({code}) : corrigez-la et recommencez."
+    for nom, valeurs in request.GET.lists():
+        for texte in (nom, *valeurs):
+            if code := caractere_de_controle(texte):
+                return (
+                    f"Le paramètre « {nom[:50]} » de l'adresse contient un caractère de contrôle ({code}) : "
+                    "retirez-le et recommencez."
+                )
+    for nom, valeur in request.COOKIES.items():
+        if caractere_de_controle(nom) or caractere_de_controle(valeur):
+            return (
+                "Un cookie contient un caractère de contrôle : effacez les cookies de ce site et recommencez."
+            )
+    return None
+
+
+class CaracteresDeControleMiddleware:
+    """Un caractère de contrôle (NUL, saut de ligne…) dans le chemin, un paramètre ou un cookie : 400 en français,
+    avant toute lecture de la base ou de la session. Le seul endroit qui en décide, pour les pages, les
+    téléchargements et l'API (dont les corps JSON et formulaires sont vérifiés par `api.api.LecteurSain`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        message = _entree_refusee(request)
+        if message is None:
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        page = render_to_string("400.html", {"message": message}, request=request)
+        return HttpResponse(page, status=400)
 
 
 class JetonApiMiddleware:

@@ -1,19 +1,20 @@
 """API REST de PVD, version 1 : référentiel territorial et résolution de noms.
 
 Décrite en OpenAPI 3.1 (`/api/v1/openapi.json`, documentation interactive sur `/api/v1/docs`). Les erreurs sont en
-français : 404 pour un code inconnu, 422 pour un paramètre invalide (avec le champ en cause), jamais de 500.
+français (`erreurs.py`) : 404 pour un code inconnu, 422 pour un paramètre invalide (avec le champ en cause), jamais de
+500.
 Pagination bornée (`limit` ≤ 500, `offset` ≤ 100 000).
 """
 
 from typing import Literal
 
-from django.http import HttpRequest
 from ninja import NinjaAPI, Query
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import HttpError
 
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
+from .erreurs import REFUS_COMMUNS, REFUS_DES_ECRITURES, LecteurSain, brancher
 from .pagination import paginer
 from .programmes import router as routeur_programmes
 from .schemas import Erreur, ErreurValidation
@@ -27,56 +28,55 @@ from .schemas.territoires import (
     ResolutionSchema,
 )
 
-api = NinjaAPI(
+REF = "#/components/schemas/{model}"
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": 'l\'ETag reçu avec la convention (sa version, par exemple "3") ; absent : 428 ; illisible : 400 ; périmé : 412',
+}
+
+
+class ApiPvd(NinjaAPI):
+    """L'API, dont l'OpenAPI décrit aussi ce que toute opération peut rendre (`erreurs.REFUS_COMMUNS`, et pour une
+    écriture `REFUS_DES_ECRITURES`) et l'en-tête `If-Match` que demandent les opérations qui répondent 428."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        composants = schema.setdefault("components", {}).setdefault("schemas", {})
+        for modele in (Erreur, ErreurValidation):
+            composants.setdefault(modele.__name__, modele.model_json_schema(ref_template=REF))
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                reponses = operation["responses"]
+                refus = REFUS_COMMUNS | (REFUS_DES_ECRITURES if "requestBody" in operation else {})
+                for statut, (description, modele) in refus.items():
+                    if statut not in {str(s) for s in reponses}:
+                        reponses[statut] = {
+                            "description": description,
+                            "content": {
+                                "application/json": {"schema": {"$ref": REF.format(model=modele.__name__)}}
+                            },
+                        }
+                if "428" in {str(s) for s in reponses}:
+                    operation.setdefault("parameters", []).append(IF_MATCH)
+        return schema
+
+
+api = ApiPvd(
     title="API Petites villes de demain",
     version="1.0.0",
     description=(
         "Référentiel territorial (COG 2026 et son historique), résolution de noms de communes et d'EPCI, "
-        "programmes, lauréats et conventions."
+        "programmes, lauréats et conventions. Erreurs en français : 400 (requête illisible, caractère de "
+        "contrôle), 401, 403, 404, 412, 413, 422 (avec `erreurs`), 428."
     ),
     urls_namespace="api",
+    parser=LecteurSain(),
 )
+brancher(api)
 api.add_router("", routeur_programmes)
-
-MESSAGES_PYDANTIC = {
-    "missing": "ce paramètre est obligatoire",
-    "int_parsing": "doit être un nombre entier",
-    "int_type": "doit être un nombre entier",
-    "greater_than_equal": "doit être supérieur ou égal à {ge}",
-    "less_than_equal": "doit être inférieur ou égal à {le}",
-    "string_too_long": "ne doit pas dépasser {max_length} caractères",
-    "string_too_short": "doit contenir au moins {min_length} caractère(s)",
-    "string_pattern_mismatch": "n'a pas le format attendu",
-    "literal_error": "doit valoir l'une des valeurs : {expected}",
-    "enum": "doit valoir l'une des valeurs : {expected}",
-}
-
-
-@api.exception_handler(ValidationError)
-def erreur_validation(request: HttpRequest, exc: ValidationError):
-    erreurs = []
-    for e in exc.errors:
-        champ = ".".join(str(p) for p in e.get("loc", [])[1:] if p not in {"query", "path"}) or "requête"
-        gabarit = MESSAGES_PYDANTIC.get(e.get("type", ""), "valeur invalide")
-        try:
-            message = gabarit.format(**(e.get("ctx") or {}))
-        except (KeyError, IndexError):
-            message = "valeur invalide"
-        erreurs.append({"champ": champ, "message": message})
-    detail = "Paramètres invalides : " + " ; ".join(f"{e['champ']} {e['message']}" for e in erreurs) + "."
-    return api.create_response(request, {"detail": detail, "erreurs": erreurs}, status=422)
-
-
-@api.exception_handler(AuthenticationError)
-def erreur_authentification(request: HttpRequest, exc: AuthenticationError):
-    return api.create_response(
-        request, {"detail": "Authentification requise : connectez-vous avec un compte d'équipe."}, status=401
-    )
-
-
-@api.exception_handler(HttpError)
-def erreur_http(request: HttpRequest, exc: HttpError):
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.get(

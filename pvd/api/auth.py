@@ -1,19 +1,30 @@
 """Qui peut écrire par l'API : un compte d'équipe, par son jeton d'API personnel ou par la session du site.
 
-Sans session, 401 en français (`api.erreur_authentification`) ; avec une session mais sans jeton CSRF, 403 qui dit
-quoi envoyer. Ce que le compte peut écrire (son périmètre) se décide ensuite, dans `accounts.perimetres`.
+Les deux sont déclarés dans l'OpenAPI (`JetonApi` : `Authorization: Bearer` ; `AuthEcriture` : le cookie de session).
+Sans l'un ni l'autre, 401 en français (`erreurs.erreur_authentification`) ; un jeton invalide reçoit son 401 dès
+`accounts.middleware.JetonApiMiddleware` ; avec une session mais sans jeton CSRF, 403 qui dit quoi envoyer. Ce que
+le compte peut écrire (son périmètre) se décide ensuite, dans `accounts.perimetres`.
 """
 
 from ninja.errors import HttpError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
+
+
+class JetonApi(HttpBearer):
+    """`Authorization: Bearer <jeton>` : le jeton est vérifié par `JetonApiMiddleware`, avant l'API ; ici, le compte
+    qu'il a authentifié."""
+
+    def __call__(self, request):
+        return request.user if getattr(request, "jeton_api", False) else None
+
+    def authenticate(self, request, token):  # `__call__` ne passe pas par ici
+        return None
 
 
 class AuthEcriture(SessionAuth):
-    """Écritures : un jeton d'API personnel (`Authorization: Bearer`), ou la session du site avec son jeton CSRF."""
+    """La session du site, avec son jeton CSRF."""
 
     def __call__(self, request):
-        if getattr(request, "jeton_api", False):
-            return request.user
         if not request.user.is_authenticated:
             # Sans session : 401 en français (`erreur_authentification`), avant tout contrôle CSRF.
             return None
@@ -29,4 +40,4 @@ class AuthEcriture(SessionAuth):
             ) from erreur
 
 
-AUTH_ECRITURE = AuthEcriture()
+AUTH_ECRITURE = [JetonApi(), AuthEcriture()]

@@ -2,15 +2,17 @@
 
 Sans compte, les lectures ne servent que les données publiées par les préfectures (un objet non publié est un 404).
 
-Concurrence : chaque convention porte un `ETag` (sa version). `PATCH` et la signature exigent `If-Match` : absent,
-428 ; périmé, 412 avec la version actuelle. Écritures réservées aux comptes d'équipe connectés (session et jeton
-CSRF) ; sans session, 401.
+Concurrence : chaque convention porte un `ETag` (sa version). `PATCH` et la signature exigent `If-Match` (déclaré
+dans l'OpenAPI) : absent, 428 ; illisible, 400 ; périmé, 412 avec la version actuelle. Écritures réservées aux comptes
+d'équipe (jeton d'API, ou session et jeton CSRF) ; sans compte, 401. Les liens OpenAPI (`LIENS_CONVENTION`) disent
+qu'une convention créée ou lue se modifie avec son `id` et son `ETag`.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as ErreurMetier
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
@@ -27,6 +29,7 @@ from pvd.programmes.selectors import departement_principal
 from pvd.territoires.models import Commune, Epci
 
 from .auth import AUTH_ECRITURE
+from .erreurs import ErreurSaisie
 from .pagination import paginer
 from .schemas import Erreur, ErreurValidation, Jour
 from .schemas.programmes import (
@@ -46,12 +49,21 @@ router = Router(tags=["programme"])
 # Une écriture sous verrou de version (If-Match) : la convention à jour, ou la version actuelle (412).
 REPONSES_ECRITURE_VERSIONNEE = {
     200: ConventionSchema,
+    400: Erreur,
     401: Erreur,
     403: Erreur,
     404: Erreur,
     412: ConventionSchema,
     422: ErreurValidation,
     428: Erreur,
+}
+
+# Une convention rendue (créée, lue, modifiée, signée) se relit et s'écrit avec son `id` et son `ETag`.
+_ID_ET_VERSION = {"pk": "$response.body#/id", "header.If-Match": "$response.header.ETag"}
+LIENS_CONVENTION = {
+    "Lire": {"operationId": "convention", "parameters": {"pk": "$response.body#/id"}},
+    "Modifier": {"operationId": "convention_modifier", "parameters": _ID_ET_VERSION},
+    "Signer": {"operationId": "convention_signer", "parameters": _ID_ET_VERSION},
 }
 
 
@@ -78,12 +90,12 @@ def _version_demandee(request: HttpRequest) -> int:
     entete = request.headers.get("If-Match")
     if not entete:
         raise HttpError(428, "En-tête If-Match obligatoire : renvoyez l'ETag reçu avec la convention.")
-    try:
-        return int(entete.removeprefix("W/").strip().strip('"'))
-    except ValueError as erreur:
+    texte = entete.removeprefix("W/").strip().strip('"')
+    if not (texte.isascii() and texte.isdigit() and len(texte) < 10):
         raise HttpError(
-            412, "En-tête If-Match illisible : renvoyez l'ETag reçu avec la convention."
-        ) from erreur
+            400, 'En-tête If-Match illisible : renvoyez l\'ETag reçu avec la convention (par exemple "3").'
+        )
+    return int(texte)
 
 
 def _trace(request: HttpRequest) -> services.Trace:
@@ -95,12 +107,16 @@ def _exiger(autorise: bool, message: str = "Cette action sort du périmètre de 
         raise HttpError(403, message)
 
 
-def _erreur_metier(erreur: ErreurMetier) -> HttpError:
+def _erreur_metier(erreur: ErreurMetier) -> ErreurSaisie:
+    """Le refus d'une règle du registre : 422, champ par champ (`__all__` quand la règle porte sur l'ensemble)."""
     if hasattr(erreur, "error_dict"):
-        details = [f"{champ} : {' '.join(msgs)}" for champ, msgs in erreur.message_dict.items()]
-    else:
-        details = erreur.messages
-    return HttpError(422, " ; ".join(details))
+        return ErreurSaisie(
+            erreurs=[
+                ("requête" if champ == NON_FIELD_ERRORS else champ, " ".join(msgs))
+                for champ, msgs in erreur.message_dict.items()
+            ]
+        )
+    return ErreurSaisie("requête", " ".join(erreur.messages))
 
 
 def _convention_ou_404(pk: int) -> Convention:
@@ -153,7 +169,9 @@ def laureats(request, filtres: Query[FiltresLaureats]):
     return PageLaureats.model_validate(page, context=LaureatSchema.contexte(suivis))
 
 
-@router.get("/laureats/{pk}", response={200: LaureatSchema, 404: Erreur}, summary="Un lauréat")
+@router.get(
+    "/laureats/{pk}", response={200: LaureatSchema, 404: Erreur, 422: ErreurValidation}, summary="Un lauréat"
+)
 def laureat(request, pk: int, au: Jour | None = None):
     public = _public(request)
     objet = Laureat.objects.select_related("programme", "commune", "commune__epci").filter(pk=pk).first()
@@ -183,7 +201,13 @@ def conventions(request, filtres: Query[FiltresConventions]):
     return PageConventions.model_validate(paginer(qs, filtres, au=au), context={"au": au})
 
 
-@router.get("/conventions/{pk}", response={200: ConventionSchema, 404: Erreur}, summary="Une convention")
+@router.get(
+    "/conventions/{pk}",
+    response={200: ConventionSchema, 404: Erreur, 422: ErreurValidation},
+    summary="Une convention",
+    operation_id="convention",
+    openapi_extra={"responses": {200: {"links": LIENS_CONVENTION}}},
+)
 def convention(request, pk: int, response: HttpResponse, au: Jour | None = None):
     objet = _convention_ou_404(pk)
     if not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists():
@@ -197,6 +221,8 @@ def convention(request, pk: int, response: HttpResponse, au: Jour | None = None)
     auth=AUTH_ECRITURE,
     response={201: ConventionSchema, 401: Erreur, 403: Erreur, 404: Erreur, 422: ErreurValidation},
     summary="Créer une convention",
+    operation_id="convention_creer",
+    openapi_extra={"responses": {201: {"links": LIENS_CONVENTION}}},
 )
 def convention_creer(request, donnees: ConventionCreation, response: HttpResponse):
     trace = _trace(request)
@@ -206,7 +232,7 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
     programme = _programme(donnees.programme)
     epci = Epci.objects.filter(siren=donnees.epci).first()
     if epci is None:
-        raise HttpError(422, f"epci : aucun EPCI ne porte le SIREN « {donnees.epci} ».")
+        raise ErreurSaisie("epci", f"aucun EPCI ne porte le SIREN « {donnees.epci} ».")
     _exiger(
         perimetres.peut_ecrire_departement(request.user, departement_principal(epci).code),
         f"{epci.nom} est suivi par une autre préfecture que la vôtre.",
@@ -215,13 +241,13 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
     for c in donnees.communes:
         commune = Commune.objects.filter(code=c.insee.upper()).first()
         if commune is None:
-            raise HttpError(422, f"communes : aucune commune ne porte le code INSEE « {c.insee} ».")
+            raise ErreurSaisie("communes", f"aucune commune ne porte le code INSEE « {c.insee} ».")
         communes.append((commune, c.role))
     parent = None
     if donnees.parent is not None:
         parent = Convention.objects.filter(pk=donnees.parent).first()
         if parent is None:
-            raise HttpError(422, f"parent : aucune convention n° {donnees.parent}.")
+            raise ErreurSaisie("parent", f"aucune convention n° {donnees.parent}.")
     try:
         objet = services.convention_create(
             programme=programme,
@@ -247,6 +273,8 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
     auth=AUTH_ECRITURE,
     response=REPONSES_ECRITURE_VERSIONNEE,
     summary="Modifier une convention (If-Match obligatoire)",
+    operation_id="convention_modifier",
+    openapi_extra={"responses": {200: {"links": LIENS_CONVENTION}}},
 )
 def convention_modifier(request, pk: int, donnees: ConventionModification, response: HttpResponse):
     trace = _trace(request)
@@ -266,12 +294,14 @@ def convention_modifier(request, pk: int, donnees: ConventionModification, respo
     auth=AUTH_ECRITURE,
     response=REPONSES_ECRITURE_VERSIONNEE,
     summary="Enregistrer la signature d'une convention (If-Match obligatoire)",
+    operation_id="convention_signer",
+    openapi_extra={"responses": {200: {"links": LIENS_CONVENTION}}},
 )
 def convention_signer(
     request,
     pk: int,
     response: HttpResponse,
-    date_signature: date = Form(...),
+    date_signature: Jour = Form(...),
     signataires: str = Form(
         ..., description='liste JSON : [{"partie": "etat", "nom": "…", "qualite": "préfet du Lot"}]'
     ),
@@ -285,7 +315,7 @@ def convention_signer(
     try:
         propres = [s.model_dump() for s in SIGNATAIRES.validate_json(signataires)]
     except ErreurSchema as erreur:
-        raise HttpError(422, "signataires : une liste JSON d'objets est attendue.") from erreur
+        raise ErreurSaisie("signataires", "une liste JSON d'objets est attendue.") from erreur
     return _ecrire_version(
         pk,
         response,

@@ -102,7 +102,9 @@ def test_telechargements_et_schemas(client, lot):
     reponse = client.get(
         "/donnees/pvd/telechargements/laureats.csv", {"departement": "46", "au": "2021-07-27"}
     )
-    assert reponse["Content-Disposition"] == 'attachment; filename="pvd-laureats-46-2021-07-27.csv"'
+    assert reponse["Content-Disposition"] == (
+        "attachment; filename=\"pvd-laureats-46-2021-07-27.csv\"; filename*=UTF-8''pvd-laureats-46-2021-07-27.csv"
+    )
     lignes = list(csv.DictReader(io.StringIO(reponse.content.decode("utf-8"))))
     assert len(lignes) == 20
     schema = client.get("/donnees/pvd/telechargements/ort.schema.json").json()

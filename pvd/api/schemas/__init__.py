@@ -18,10 +18,16 @@ LIMITE_MAX = 500
 
 
 def _jour(valeur):
-    return lire_jour(valeur) if isinstance(valeur, str) else valeur
+    if isinstance(valeur, date):
+        return valeur
+    if isinstance(valeur, str):
+        return lire_jour(valeur)
+    # Un nombre n'est pas une date (pydantic y lirait des secondes depuis 1970 : `au=0`, le 1er janvier 1970).
+    raise ValueError("doit être une date (AAAA-MM-JJ)")
 
 
-# `?au=` : lu par `programmes.dates.lire_jour`, comme sur les pages du site.
+# Toute date reçue (`?au=`, dates d'une convention ou d'une signature) : lue par `programmes.dates.lire_jour`, comme
+# sur les pages du site ; « 0 » ou un nombre sont refusés.
 Jour = Annotated[date, BeforeValidator(_jour)]
 DECALAGE_MAX = 100_000
 

@@ -228,8 +228,8 @@ class ConventionCreation(Schema):
     communes: list[CommuneAjout] = Field(..., min_length=1, max_length=200)
     parent: int | None = None
     intitule: str = Field("", max_length=300)
-    date_ouverture: date | None = None
-    date_signature_prevue: date | None = None
+    date_ouverture: Jour | None = None
+    date_signature_prevue: Jour | None = None
     lieu_signature: str = Field("", max_length=200)
     duree_annees: int | None = Field(None, ge=1, le=30)
     exceptions: dict[str, str] = Field(
@@ -240,8 +240,8 @@ class ConventionCreation(Schema):
 class ConventionModification(Schema):
     model_config = ConfigDict(extra="forbid")
     intitule: str | None = Field(None, max_length=300)
-    date_ouverture: date | None = None
-    date_signature_prevue: date | None = None
+    date_ouverture: Jour | None = None
+    date_signature_prevue: Jour | None = None
     lieu_signature: str | None = Field(None, max_length=200)
     duree_annees: int | None = Field(None, ge=1, le=30)
 

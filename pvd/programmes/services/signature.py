@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from pvd.config.tailles import en_mo
 
+from ..documents import est_un_pdf
 from ..models import Convention, Evenement, Signataire
 from .journal import Trace, evenement, journaliser, version_prendre
 
@@ -30,17 +31,14 @@ TRANSITIONS = {
 
 
 def verifier_pdf(document: UploadedFile) -> None:
-    """Un PDF par son contenu (pas par son extension), sous la taille maximale."""
+    """Un PDF par son contenu (pas par son extension : `documents.est_un_pdf`), sous la taille maximale."""
     if document.size > settings.PVD_TAILLE_MAX_FICHIER:
         limite = en_mo(settings.PVD_TAILLE_MAX_FICHIER)
         raise ValidationError(
             {"document": [f"Le fichier pèse {en_mo(document.size)} : la limite est de {limite}."]},
             code="trop_gros",
         )
-    document.seek(0)
-    entete = document.read(1024)
-    document.seek(0)
-    if b"%PDF-" not in entete:
+    if not est_un_pdf(document):
         raise ValidationError(
             {"document": ["Ce fichier n'est pas un PDF. Déposez la convention signée au format PDF."]}
         )

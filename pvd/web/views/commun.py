@@ -1,12 +1,13 @@
 """Ce que toutes les pages du site partagent : l'accès au registre interne, le refus d'écrire hors périmètre, la
-trace d'une écriture faite depuis une page, la date demandée (`?au=`), le programme de l'adresse, le fil d'Ariane
-et les erreurs d'un service posées sur un formulaire.
+trace d'une écriture faite depuis une page, la date demandée (`?au=`), le programme de l'adresse, le fil d'Ariane,
+le nom d'un fichier téléchargé et les erreurs d'un service posées sur un formulaire.
 
 Les modules de pages importent d'ici, jamais les uns des autres.
 """
 
 from datetime import date
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,6 +68,15 @@ def departement_ou_404(code: str) -> Departement:
     if departement is None:
         raise Http404(f"Aucun département ne porte le code « {code} ».")
     return departement
+
+
+def piece_jointe(nom: str) -> str:
+    """L'en-tête `Content-Disposition` d'un fichier à enregistrer (RFC 6266) : `filename` en ASCII pour les vieux
+    clients, `filename*` en UTF-8 pour les autres. `nom` ne vient que de valeurs vérifiées (codes lus en base,
+    dates) ; guillemets, barres obliques inverses et caractères de contrôle en sont retirés quoi qu'il arrive."""
+    propre = "".join(c for c in nom if c.isprintable() and c not in '"\\/')
+    ascii_ = propre.encode("ascii", "ignore").decode() or "fichier"
+    return f"attachment; filename=\"{ascii_}\"; filename*=UTF-8''{quote(propre, safe='')}"
 
 
 def chemin(*liens, courant: str) -> dict:

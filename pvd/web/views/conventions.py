@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from pvd.accounts import perimetres
 from pvd.programmes import selectors, services, signataires
 from pvd.programmes.dates import date_longue
+from pvd.programmes.documents import est_un_pdf
 from pvd.programmes.models import Convention
 from pvd.territoires.models import Commune, Epci
 from pvd.territoires.resolution import resoudre
@@ -101,12 +102,17 @@ def convention_document(request, pk: int):
     objet = _convention_ou_404(pk, request)
     if not objet.document:
         raise Http404("Aucun document n'est attaché à cette convention.")
-    return FileResponse(
-        objet.document.open("rb"),
-        as_attachment=False,
+    flux = objet.document.open("rb")
+    verifie = est_un_pdf(flux)
+    # Un fichier qui n'est pas un PDF vérifié n'est jamais affiché par le navigateur : seulement téléchargé, tel quel.
+    reponse = FileResponse(
+        flux,
+        as_attachment=not verifie,
         filename=f"convention-{objet.pk}.pdf",
-        content_type="application/pdf",
+        content_type="application/pdf" if verifie else "application/octet-stream",
     )
+    reponse["X-Content-Type-Options"] = "nosniff"
+    return reponse
 
 
 def _page_formulaire(request, gabarit_titre: str, formulaire, retour: str, fil: dict, **contexte):

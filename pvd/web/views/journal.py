@@ -14,7 +14,7 @@ from pvd.programmes.dates import lire_jour
 from pvd.programmes.models import Evenement
 from pvd.territoires.fichiers import neutraliser
 
-from .commun import chemin, lecture_requise
+from .commun import chemin, lecture_requise, piece_jointe
 
 PAR_PAGE = 100
 
@@ -46,7 +46,7 @@ def journal(request):
     qs, filtres = _filtrer(request)
     if request.GET.get("format") == "csv":
         reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-        reponse["Content-Disposition"] = 'attachment; filename="journal-des-changements.csv"'
+        reponse["Content-Disposition"] = piece_jointe("journal-des-changements.csv")
         ecrivain = csv.writer(reponse)
         ecrivain.writerow(
             ["date", "objet", "identifiant", "action", "résumé", "auteur", "canal", "avant", "après"]

@@ -15,7 +15,7 @@ from pvd.programmes.models import Convention
 from pvd.publication.exports import produire
 from pvd.territoires.models import Commune, Departement
 
-from .commun import chemin, jour_demande, programme_ou_404
+from .commun import chemin, departement_ou_404, jour_demande, piece_jointe, programme_ou_404
 
 TYPES_FICHIERS = {
     "csv": "text/csv; charset=utf-8",
@@ -127,7 +127,10 @@ def telechargement(request, slug: str, jeu: str, extension: str):
     if not valide:
         raise Http404("Ce fichier n'existe pas.")
     au = jour_demande(request)[0]
-    departement = request.GET.get("departement", "")[:3].upper()
+    departement = ""
+    if demande := request.GET.get("departement", ""):
+        # Le nom du fichier ne reprend que le code lu en base, jamais le texte reçu.
+        departement = departement_ou_404(demande[:3]).code
     format_tableau = "csv" if schema_demande else extension
     contenu, schema = produire(
         jeu, format_tableau, programme=programme, au=au, departement=departement, publics=True
@@ -136,7 +139,7 @@ def telechargement(request, slug: str, jeu: str, extension: str):
         return JsonResponse(schema, json_dumps_params={"ensure_ascii": False, "indent": 2})
     reponse = HttpResponse(contenu, content_type=TYPES_FICHIERS[extension])
     suffixe = f"-{departement}" if departement else ""
-    reponse["Content-Disposition"] = (
-        f'attachment; filename="{slug}-{jeu}{suffixe}-{au.isoformat()}.{extension}"'
+    reponse["Content-Disposition"] = piece_jointe(
+        f"{programme.slug}-{jeu}{suffixe}-{au.isoformat()}.{extension}"
     )
     return reponse

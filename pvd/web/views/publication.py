@@ -23,6 +23,7 @@ from .commun import (
     exiger,
     lecture_requise,
     liens_departement,
+    piece_jointe,
     programme_ou_404,
     trace_page,
 )
@@ -65,7 +66,7 @@ def communique(request, slug: str, code: str):
                     type_mime, extension = FORMATS[format_demande]
                     reponse = HttpResponse(contenu, content_type=type_mime)
                     nom = f"communique-{departement.code}-{jour.isoformat()}.{extension}"
-                    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+                    reponse["Content-Disposition"] = piece_jointe(nom)
                     return reponse
         else:
             apercu = base
