@@ -9,7 +9,8 @@
 - partenaire : lit (ses départements s'ils sont donnés, sinon tout) ;
 - public : ce qui est publié, rien d'autre.
 
-Lire hors de son périmètre : 404 (l'objet « n'existe pas ») ; écrire hors de son périmètre : 403.
+Lire hors de son périmètre : 404 (l'objet « n'existe pas ») ; écrire hors de son périmètre : 403, sauf un objet
+qu'on ne lit pas (modifier, signer, en faire l'avenant) : 404 et le même message que s'il n'existait pas.
 """
 
 from __future__ import annotations

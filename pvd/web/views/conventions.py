@@ -61,10 +61,9 @@ def _convention_ou_404(pk: int, request=None) -> Convention:
 
 
 def _convention_a_modifier(request, pk: int) -> Convention:
-    """Écrire : 403 hors du périmètre d'écriture (même si la convention se lit), 404 si elle n'existe pas."""
-    convention = selectors.convention_detail(pk)
-    if convention is None:
-        raise Http404("Cette convention n'existe pas.")
+    """Écrire : 404 si elle n'existe pas ou ne se lit pas (la même réponse : rien ne dit qu'elle existe), 403 hors
+    du périmètre d'écriture si elle se lit."""
+    convention = _convention_ou_404(pk, request)
     exiger(
         perimetres.peut_modifier_convention(request.user, convention),
         f"Cette convention est suivie par la préfecture {convention.departement_suivi.avec_charniere} : "
