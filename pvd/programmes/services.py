@@ -439,8 +439,31 @@ class ProjetConvention:
     signataires: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _erreurs_ouverture(date_ouverture: date | None, date_signature: date | None) -> dict[str, list[str]]:
+    """La date d'ouverture (« en élaboration depuis ») : ni dans le futur, ni après la signature. Une convention
+    signée en 2021 « ouverte » en 2030 n'existerait pas avant 2030 : elle disparaîtrait des listes publiques et le
+    jalon de sa commune redeviendrait « non renseigné »."""
+    if date_ouverture is None:
+        return {}
+    if date_signature is not None and date_ouverture > date_signature:
+        return {
+            "date_ouverture": [
+                f"La date d'ouverture ({date_ouverture:%d/%m/%Y}) suit la signature de la convention "
+                f"({date_signature:%d/%m/%Y}) : indiquez une date d'ouverture antérieure ou égale à la signature."
+            ]
+        }
+    if date_ouverture > timezone.localdate():
+        return {
+            "date_ouverture": [
+                f"La date d'ouverture ({date_ouverture:%d/%m/%Y}) est dans le futur : une convention est en "
+                "élaboration depuis aujourd'hui ou une date passée."
+            ]
+        }
+    return {}
+
+
 def _erreurs_creation(programme: Programme, projet: ProjetConvention) -> dict[str, list[str]]:
-    erreurs: dict[str, list[str]] = {}
+    erreurs: dict[str, list[str]] = _erreurs_ouverture(projet.date_ouverture, projet.date_signature)
     type, parent, epci, communes = projet.type, projet.parent, projet.epci, projet.communes
     if type not in Convention.Type.values:
         erreurs["type"] = [f"Type de convention inconnu : « {type} »."]
@@ -689,6 +712,8 @@ def convention_update(
         )
     if champs.get("duree_annees") is not None and not 1 <= int(champs["duree_annees"]) <= 30:
         raise ValidationError({"duree_annees": ["La durée est comprise entre 1 et 30 ans."]})
+    if erreurs := _erreurs_ouverture(champs.get("date_ouverture"), convention.date_signature):
+        raise ValidationError(erreurs)
     _prendre_version(convention, version)
     avant = {k: getattr(convention, k) for k in champs}
     changes = {k: v for k, v in champs.items() if avant[k] != v}
