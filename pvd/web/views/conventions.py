@@ -377,6 +377,13 @@ def poste_nouveau(request, slug: str, code: str):
             if genre == "epci"
             else Commune.objects.get(code=code_employeur)
         )
+        if not perimetres.peut_employer(request.user, employeur):
+            formulaire.add_error(
+                "employeur",
+                f"{employeur.nom} est hors du périmètre de votre compte : choisissez comme employeur une commune "
+                "ou un EPCI de votre territoire.",
+            )
+            return _page_poste(request, programme, dep, formulaire, retour)
         try:
             services.poste_record(
                 programme=programme,
@@ -396,6 +403,10 @@ def poste_nouveau(request, slug: str, code: str):
         else:
             messages.success(request, "Le poste de chef de projet est enregistré.")
             return redirect(retour)
+    return _page_poste(request, programme, dep, formulaire, retour)
+
+
+def _page_poste(request, programme, dep, formulaire, retour: str):
     return _page_formulaire(
         request,
         f"Chef de projet — {dep.nom}",
