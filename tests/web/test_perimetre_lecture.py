@@ -32,6 +32,7 @@ SANS_REGISTRE = {"oidc_authentication_init", "oidc_authentication_callback", "oi
 def adresses(secret) -> dict[str, list[str]]:
     """Pour chaque nom d'adresse du site, les adresses à demander (GET), autour de l'objet caché et de l'Aveyron."""
     pk, lau = secret["convention"].pk, secret["laureat"].pk
+    cadre, avenant = secret["cadre"].pk, secret["avenant"].pk
     telechargements = [
         f"/donnees/pvd/telechargements/{jeu}.{ext}{suffixe}"
         for jeu, ext in [
@@ -66,7 +67,7 @@ def adresses(secret) -> dict[str, list[str]]:
         "public-programme": ["/donnees/pvd/"],
         "public-departement": [f"/donnees/pvd/departements/{d}/" for d in deux],
         "telechargement": telechargements,
-        "convention": [f"/conventions/{pk}/"],
+        "convention": [f"/conventions/{pk}/", f"/conventions/{cadre}/", f"/conventions/{avenant}/"],
         "convention-document": [f"/conventions/{pk}/document/"],
         "convention-publication": [f"/conventions/{pk}/publication/"],
         "convention-modifier": [f"/conventions/{pk}/modifier/"],
@@ -152,6 +153,24 @@ def secret(db):
         trace=TRACE,
     )
     Laureat.objects.filter(pk=capdenac.pk).update(identifiant_conteste="pvd-46-figeac")
+    # La convention-cadre de Grand-Figeac avec Capdenac-Gare se lit depuis l'Aveyron ; son avenant pour Figeac seule,
+    # non : la page de la convention-cadre ne doit ni le nommer ni y mener.
+    cadre = services.convention_create(
+        programme=pvd,
+        type="cadre_ort",
+        epci=Epci.objects.get(siren=GRAND_FIGEAC),
+        communes=[(capdenac.commune, "laureate")],
+        trace=TRACE,
+    )
+    avenant = services.convention_create(
+        programme=pvd,
+        type="avenant",
+        parent=cadre,
+        epci=cadre.epci,
+        communes=[(figeac, "laureate")],
+        intitule="Avenant Zorglub",
+        trace=TRACE,
+    )
     aveyron = Epci.objects.filter(departements="12").exclude(departements="46").order_by("siren").first()
     comptes = {
         "national": utilisateur_creer(email="anct@test.gouv.fr", role="national"),
@@ -164,7 +183,13 @@ def secret(db):
         "partenaire12": utilisateur_creer(email="partenaire@test.fr", role="partenaire", departements=["12"]),
         "anonyme": None,
     }
-    return {"laureat": laureat, "convention": Convention.objects.get(pk=convention.pk), "comptes": comptes}
+    return {
+        "laureat": laureat,
+        "convention": Convention.objects.get(pk=convention.pk),
+        "cadre": cadre,
+        "avenant": avenant,
+        "comptes": comptes,
+    }
 
 
 def texte(reponse) -> str:
@@ -176,10 +201,10 @@ def texte(reponse) -> str:
     return contenu.decode("utf-8", errors="replace").lower()
 
 
-def fuites(contenu: str, pk: int, adresse: str) -> list[str]:
-    """Le nom de l'objet caché (lauréate, convention, signataire, journal), un lien vers sa convention ou, depuis la
-    page de Capdenac-Gare, vers Figeac (qui porterait aussi son identifiant contesté)."""
-    motifs = [MARQUE, f"/conventions/{pk}/"]
+def fuites(contenu: str, pks: list[int], adresse: str) -> list[str]:
+    """Le nom de l'objet caché (lauréate, conventions, signataire, journal), un lien vers ses conventions ou, depuis
+    la page de Capdenac-Gare, vers Figeac (qui porterait aussi son identifiant contesté)."""
+    motifs = [MARQUE, *(f"/conventions/{pk}/" for pk in pks)]
     if adresse == f"/communes/{CAPDENAC}/":
         motifs.append(f"/communes/{FIGEAC}/")
     return [m for m in motifs if m in contenu]
@@ -194,14 +219,14 @@ def test_aucune_page_ne_montre_le_registre_hors_du_perimetre(client, secret, rol
     compte = secret["comptes"][role]
     if compte is not None:
         client.force_login(compte)
-    pk = secret["convention"].pk
+    pks = [secret["convention"].pk, secret["avenant"].pk]
     vues, vus = 0, []
     for nom, liste in sorted(adresses(secret).items()):
         for adresse in liste:
             reponse = client.get(adresse)
             assert reponse.status_code < 500, (adresse, reponse.status_code)
             vues += 1
-            if trouve := fuites(texte(reponse), pk, adresse):
+            if trouve := fuites(texte(reponse), pks, adresse):
                 vus.append(f"{adresse} ({nom}, {reponse.status_code}) : {trouve}")
     assert vus == [], f"{role} voit l'objet caché sur " + " ; ".join(vus)
     assert vues > 60
@@ -211,14 +236,16 @@ def test_l_equipe_nationale_voit_l_objet_cache(client, secret):
     """La preuve que le test sait trouver l'objet : là où il est, l'équipe nationale le voit."""
     client.force_login(secret["comptes"]["national"])
     pk = secret["convention"].pk
+    pks = [pk, secret["avenant"].pk]
     for adresse in (
         f"/communes/{FIGEAC}/",
         f"/communes/{CAPDENAC}/",
         f"/conventions/{pk}/",
+        f"/conventions/{secret['cadre'].pk}/",
         "/journal/?format=csv",
         "/api/v1/conventions?programme=pvd",
         f"/api/v1/laureats/{secret['laureat'].pk}",
     ):
         reponse = client.get(adresse)
         assert reponse.status_code == 200, adresse
-        assert fuites(texte(reponse), pk, adresse), adresse
+        assert fuites(texte(reponse), pks, adresse), adresse
