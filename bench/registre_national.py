@@ -21,7 +21,6 @@ from _commun import machine, preparer_django
 os.environ.setdefault("PVD_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 preparer_django()
 
-from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from pvd.accounts.services import utilisateur_creer  # noqa: E402
@@ -37,6 +36,7 @@ from pvd.programmes.models import (  # noqa: E402
 from pvd.programmes.selectors import departement_principal  # noqa: E402
 from pvd.territoires.importation import referentiel_importer  # noqa: E402
 from pvd.territoires.models import Commune, Departement  # noqa: E402
+from pvd.web.statiques import statiques_collecter  # noqa: E402
 
 GRAINE = 1650
 CIBLE_LAUREATS = 1650
@@ -161,7 +161,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requetes", type=int, default=50)
     args = parser.parse_args()
-    call_command("collectstatic", interactive=False, verbosity=0)
+    statiques_collecter()
     print(machine())
     debut = time.perf_counter()
     referentiel_importer()

@@ -25,6 +25,7 @@ from pvd.territoires.resolution import resoudre
 
 from . import services
 from .models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
+from .signataires import signataire_etat
 
 SOURCE_COMMUNIQUE = "Communiqué de presse du préfet du Lot, Cahors, 27 juillet 2021"
 SOURCE_ORT = "Fichier public de suivi des ORT (ministère de la Cohésion des territoires)"
@@ -111,12 +112,14 @@ def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
     if Convention.objects.filter(programme=programme, departement_suivi_id=DEPARTEMENT).exists():
         return {"laureats": 0, "sources": 0, "conventions": 0}
     trace = services.Trace(canal=Evenement.Canal.DEMO)
+    lot = Departement.objects.get(code=DEPARTEMENT)
+    prefet = signataire_etat(lot, nom="Michel Prosic", qualite="préfet du Lot")  # nommé par le communiqué
     communique = services.document_obtenir(
         programme=programme,
         titre=SOURCE_COMMUNIQUE,
         date=DATE_COMMUNIQUE,
         exhaustif=True,
-        perimetre=Departement.objects.get(code=DEPARTEMENT),
+        perimetre=lot,
         nombre_annonce=NOMBRE_ANNONCE,
     )
     groupes = ADHESIONS_SIGNEES + ADHESIONS_EN_ELABORATION
@@ -161,17 +164,11 @@ def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
             lieu_signature="Cahors, préfecture du Lot",
             trace=trace,
         )
-        etat = {
-            "partie": Signataire.Partie.ETAT,
-            "organisme": "État",
-            "nom": "Michel Prosic",
-            "qualite": "préfet du Lot",
-        }
         services.convention_sign(
             convention=convention,
             version=convention.version,
             date_signature=DATE_COMMUNIQUE,
-            signataires=[etat, *_signataires_communes(communes, epci)],
+            signataires=[prefet, *_signataires_communes(communes, epci)],
             trace=trace,
         )
         conventions += 1
@@ -189,18 +186,12 @@ def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
             date_ouverture=DATE_COMMUNIQUE,  # en élaboration le jour du communiqué, qui le dit
             trace=trace,
         )
-        etat = {
-            "partie": Signataire.Partie.ETAT,
-            "organisme": "État",
-            "nom": "",
-            "qualite": "représentant de l'État dans le Lot",
-        }
         services.convention_sign(
             convention=convention,
             version=convention.version,
             date_signature=premiere_ort[nom_epci],
             precision_signature=Convention.PrecisionSignature.AU_PLUS_TARD,
-            signataires=[etat, *_signataires_communes(communes, epci)],
+            signataires=[signataire_etat(lot), *_signataires_communes(communes, epci)],
             trace=trace,
         )
         conventions += 1
@@ -217,17 +208,11 @@ def charger_exemple_lot(programme: Programme | None = None) -> dict[str, int]:
             duree_annees=DUREE_ORT,
             trace=trace,
         )
-        etat = {
-            "partie": Signataire.Partie.ETAT,
-            "organisme": "État",
-            "nom": "",
-            "qualite": "représentant de l'État dans le Lot",
-        }
         services.convention_sign(
             convention=convention,
             version=convention.version,
             date_signature=jour,
-            signataires=[etat],
+            signataires=[signataire_etat(lot)],
             trace=trace,
         )
         conventions += 1

@@ -9,11 +9,9 @@ moindre problème que verrait un visiteur : ressource bloquée, erreur de consol
 ≥ 400 (sauf celles qu'un test annonce par `@pytest.mark.erreurs_http_permises(403)`).
 """
 
-import hashlib
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -45,32 +43,14 @@ def reglages_statiques_servis() -> dict:
     }
 
 
-def _empreinte_des_sources() -> str:
-    """Chemin, taille et date de chaque fichier que trouvent les « finders » : change dès qu'une source change."""
-    from django.contrib.staticfiles.finders import get_finders
-
-    lignes = []
-    for finder in get_finders():
-        for chemin, stockage in finder.list([]):
-            stat = os.stat(stockage.path(chemin))
-            lignes.append(f"{chemin}\t{stat.st_size}\t{stat.st_mtime_ns}")
-    lignes.append(STOCKAGE_SERVI)
-    return hashlib.sha256("\n".join(sorted(lignes)).encode()).hexdigest()
-
-
 @pytest.fixture(scope="session")
 def statiques_servis():
     """Collecte les fichiers statiques comme `pvd demo` (une à deux minutes la première fois), puis les réutilise."""
-    from django.core.management import call_command
+    from pvd.web.statiques import statiques_collecter
 
-    empreinte = _empreinte_des_sources()
-    temoin = STATIQUES / ".empreinte-des-sources"
-    if not temoin.exists() or temoin.read_text() != empreinte:
-        shutil.rmtree(STATIQUES, ignore_errors=True)
-        STATIQUES.mkdir(parents=True)
-        with override_settings(**reglages_statiques_servis()):
-            call_command("collectstatic", interactive=False, verbosity=0)
-        temoin.write_text(empreinte)
+    STATIQUES.mkdir(parents=True, exist_ok=True)
+    with override_settings(**reglages_statiques_servis()):
+        statiques_collecter()
     return STATIQUES
 
 

@@ -15,6 +15,7 @@ from pvd.programmes.models import Evenement, Laureat
 from pvd.programmes.sources import nombre_contestes
 from pvd.territoires.importation import referentiel_importer
 from pvd.territoires.rapport import accorder, resume_import
+from pvd.web.statiques import statiques_collecter
 
 COMPTE_DEMO = "demo"
 TRACE_DEMO = services.Trace(canal=Evenement.Canal.DEMO)
@@ -35,7 +36,8 @@ class Command(BaseCommand):
                 f"Mode démonstration retenu dans {fichier} : les commandes `pvd` lancées ensuite servent cette base."
             )
         call_command("migrate", verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        if statiques_collecter():
+            self.stdout.write("Fichiers statiques collectés (ils le seront de nouveau s'ils changent).")
         self.stdout.write("Référentiel territorial (COG 2026 et historique 2021)…")
         debut = time.monotonic()
         comptes = referentiel_importer()
