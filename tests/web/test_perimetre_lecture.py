@@ -1,10 +1,11 @@
 """Chaque page qui montre le registre lit par les mêmes fonctions de périmètre que l'API.
 
-Le registre cache, dans le Lot, une lauréate non publiée (Figeac), sa convention d'adhésion signée et son journal,
-tous marqués du nom « Zorglub ». Chaque page du site (la configuration des adresses, parcourue : une page nouvelle
-non classée ici fait échouer le test) et chaque lecture de l'API est demandée par chaque rôle ; aucun rôle hors du
-Lot ne doit y voir le nom « Zorglub », l'identifiant de la convention ni un lien vers elle. L'équipe nationale, qui
-lit tout, doit les voir : la preuve que le test sait les trouver.
+Le registre cache, dans le Lot, une lauréate non publiée (Figeac), sa convention d'adhésion signée, son journal
+et un avenant pour elle seule d'une convention-cadre que l'Aveyron lit (Grand-Figeac avec Capdenac-Gare), tous
+marqués du nom « Zorglub ». Chaque page du site (la configuration des adresses, parcourue : une page nouvelle non
+classée ici fait échouer le test) et chaque lecture de l'API est demandée par chaque rôle hors du Lot (public,
+préfecture, collectivité et partenaire de l'Aveyron) ; aucun ne doit y voir le nom « Zorglub » ni un lien vers
+les conventions cachées. L'équipe nationale, qui lit tout, doit les voir : la preuve que le test sait les trouver.
 """
 
 import io
@@ -24,8 +25,7 @@ TRACE = services.Trace(canal=Evenement.Canal.CLI)
 MARQUE = "zorglub"
 FIGEAC, GRAND_FIGEAC, CAPDENAC = "46102", "200067361", "12052"
 
-# Pages sans donnée du registre (référentiel, formulaires de connexion, pages fixes) ou hors de ce test (l'ouverture
-# de session ProConnect) ; elles sont quand même demandées quand une adresse se construit sans paramètre.
+# Les seules adresses non demandées : l'ouverture de session ProConnect (un fournisseur extérieur, sans registre).
 SANS_REGISTRE = {"oidc_authentication_init", "oidc_authentication_callback", "oidc_logout"}
 
 
