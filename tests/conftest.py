@@ -4,6 +4,7 @@ import importlib
 import io
 
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from pvd.territoires.importation import referentiel_importer
 from pvd.territoires.models import Commune
@@ -130,3 +131,20 @@ def lot(db, lot_a_signer):
     programme = Programme.objects.get(slug="pvd")
     lot_a_signer(programme)
     return programme
+
+
+def _noms_d_url(motifs):
+    for motif in motifs:
+        if isinstance(motif, URLResolver):
+            if motif.namespace in ("admin", "api"):
+                continue  # l'administration est couverte à part, modèle par modèle ; l'API, opération par opération
+            yield from _noms_d_url(motif.url_patterns)
+        elif isinstance(motif, URLPattern) and motif.name:
+            yield motif.name
+
+
+@pytest.fixture
+def noms_des_pages() -> set[str]:
+    """Les noms des adresses du site lus dans sa configuration (hors administration et API) : un test qui doit
+    couvrir chaque page échoue quand une page nouvelle n'y est pas classée."""
+    return set(_noms_d_url(get_resolver().url_patterns))

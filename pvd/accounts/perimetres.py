@@ -9,7 +9,8 @@
 - partenaire : lit (ses départements s'ils sont donnés, sinon tout) ;
 - public : ce qui est publié, rien d'autre.
 
-Lire hors de son périmètre : 404 (l'objet « n'existe pas ») ; écrire hors de son périmètre : 403.
+Lire hors de son périmètre : 404 (l'objet « n'existe pas ») ; écrire hors de son périmètre : 403, sauf un objet
+qu'on ne lit pas (modifier, signer, en faire l'avenant) : 404 et le même message que s'il n'existait pas.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from pvd.territoires.models import Departement
+from pvd.territoires.models import Commune, Departement, Epci
 
 from .models import Profil
 
@@ -31,6 +32,7 @@ class Perimetre:
     departements: frozenset[str] = frozenset()
     epcis: frozenset[str] = frozenset()
     communes: frozenset[str] = frozenset()
+    epcis_des_communes: frozenset[str] = frozenset()  # les EPCI dont ses communes sont membres
 
     @property
     def public(self) -> bool:
@@ -70,6 +72,7 @@ def perimetre_de(utilisateur) -> Perimetre:
             frozenset(departements),
             frozenset(e.siren for e in profil.epcis.all()),
             frozenset(c.code for c in profil.communes.all()),
+            frozenset(c.epci_id for c in profil.communes.all() if c.epci_id),
         )
     utilisateur._perimetre_pvd = perimetre
     return perimetre
@@ -145,6 +148,28 @@ def peut_enregistrer_poste(utilisateur, departement_code: str, laureats) -> bool
         laureat.commune_id in p.communes or (laureat.commune.epci_id and laureat.commune.epci_id in p.epcis)
         for laureat in laureats
     )
+
+
+def peut_employer(utilisateur, employeur: Commune | Epci) -> bool:
+    """L'employeur nommé pour un poste de chef de projet, dans le périmètre du compte : n'importe lequel pour l'équipe
+    nationale ; pour une préfecture, une commune de l'un de ses départements ou un EPCI qui s'étend sur l'un d'eux
+    (et ses communes) ; pour une collectivité, l'une de ses communes (ou une commune de
+    son EPCI), ou son EPCI (ou celui de l'une de ses communes). Les autres n'emploient personne."""
+    p = perimetre_de(utilisateur)
+    if p.role == NATIONAL:
+        return True
+    commune = isinstance(employeur, Commune)
+    if p.role == PREFECTURE:
+        if commune and employeur.departement_id in p.departements:
+            return True
+        # Capdenac-Gare (Aveyron), suivie par le Lot : son EPCI, Grand-Figeac, s'étend sur le Lot.
+        siren = employeur.epci_id if commune else employeur.siren
+        return Epci.objects.filter(siren=siren, departements__in=p.departements).exists()
+    if p.role == COLLECTIVITE:
+        if commune:
+            return employeur.code in p.communes or (employeur.epci_id or "") in p.epcis
+        return employeur.siren in p.epcis or employeur.siren in p.epcis_des_communes
+    return False
 
 
 def peut_ouvrir_poste(utilisateur, departement_code: str) -> bool:

@@ -119,9 +119,14 @@ def _erreur_metier(erreur: ErreurMetier) -> ErreurSaisie:
     return ErreurSaisie("requête", " ".join(erreur.messages))
 
 
-def _convention_ou_404(pk: int) -> Convention:
+def _convention_ou_404(pk: int, request: HttpRequest | None = None) -> Convention:
+    """La convention ; avec `request`, seulement si le compte la lit : hors de son périmètre de lecture, la même
+    réponse que si elle n'existait pas (404), pour une lecture comme pour une écriture."""
     convention = selectors.convention_detail(pk)
-    if convention is None:
+    if convention is None or (
+        request is not None
+        and not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists()
+    ):
         raise HttpError(404, f"Aucune convention n° {pk}.")
     return convention
 
@@ -209,9 +214,7 @@ def conventions(request, filtres: Query[FiltresConventions]):
     openapi_extra={"responses": {200: {"links": LIENS_CONVENTION}}},
 )
 def convention(request, pk: int, response: HttpResponse, au: Jour | None = None):
-    objet = _convention_ou_404(pk)
-    if not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists():
-        raise HttpError(404, f"Aucune convention n° {pk}.")
+    objet = _convention_ou_404(pk, request)
     response["ETag"] = f'"{objet.version}"'
     return ConventionSchema.de(objet, au)
 
@@ -245,7 +248,10 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
         communes.append((commune, c.role))
     parent = None
     if donnees.parent is not None:
-        parent = Convention.objects.filter(pk=donnees.parent).first()
+        # Hors du périmètre de lecture, la convention « n'existe pas » : même réponse que si elle n'existait pas.
+        parent = perimetres.conventions_visibles(
+            request.user, Convention.objects.filter(pk=donnees.parent)
+        ).first()
         if parent is None:
             raise ErreurSaisie("parent", f"aucune convention n° {donnees.parent}.")
     try:
@@ -278,7 +284,7 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
 )
 def convention_modifier(request, pk: int, donnees: ConventionModification, response: HttpResponse):
     trace = _trace(request)
-    objet = _convention_ou_404(pk)
+    objet = _convention_ou_404(pk, request)
     _exiger(perimetres.peut_modifier_convention(request.user, objet))
     version = _version_demandee(request)
     champs = donnees.model_dump(exclude_unset=True)
@@ -309,7 +315,7 @@ def convention_signer(
     document: UploadedFile | None = File(None),
 ):
     trace = _trace(request)
-    objet = _convention_ou_404(pk)
+    objet = _convention_ou_404(pk, request)
     _exiger(perimetres.peut_modifier_convention(request.user, objet))
     version = _version_demandee(request)
     try:

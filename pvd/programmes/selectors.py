@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from pvd.accounts.perimetres import conventions_visibles, laureats_visibles
+from pvd.accounts.perimetres import conventions_visibles, laureats_visibles, lit_le_registre_interne
 from pvd.territoires.models import Appartenance, Commune, Departement, Epci, Region
 
 from .models import Convention, ConventionCommune, Evenement, Laureat, Programme, Signataire
@@ -313,27 +313,46 @@ def compter_conventions(programme: Programme, au: date, departement: str = "") -
     return compte
 
 
-def avancements_de_commune(commune: Commune, au: date, publics: bool = False) -> list:
-    """Pour la page commune : chaque programme dont elle est lauréate, avec ses jalons à la date donnée."""
+def avancements_de_commune(commune: Commune, au: date, utilisateur=None) -> list:
+    """Pour la page commune : chaque programme dont elle est lauréate, avec ses jalons à la date donnée.
+
+    Une lauréate que le compte lit (`accounts.perimetres.laureats_visibles`, comme l'API) se montre telle qu'au
+    registre interne (`interne` : jalons de toutes ses conventions, liens vers elles, chef de projet) ; une autre,
+    publiée, telle que la voit le public ; une autre encore, pas du tout : un agent de l'Aveyron ne voit rien d'une
+    lauréate du Lot non publiée, ni de ses conventions."""
     from .jalons import avancements
 
-    resultats = []
     laureats_commune = Laureat.objects.filter(commune=commune).select_related(
         "programme", "departement_suivi", "commune"
     )
-    if publics:
-        laureats_commune = laureats_commune.publics()
-    for laureat in laureats_commune:
-        resultats += avancements(laureat.programme, [laureat], au, publiques=publics)
+    internes = (
+        set(laureats_visibles(utilisateur, laureats_commune).values_list("pk", flat=True))
+        if lit_le_registre_interne(utilisateur)
+        else set()
+    )
+    resultats = []
+    for laureat in laureats_commune.filter(Q(pk__in=internes) | Q(publie=True)):
+        interne = laureat.pk in internes
+        for avancement in avancements(laureat.programme, [laureat], au, publiques=not interne):
+            avancement.interne = interne
+            resultats.append(avancement)
     return resultats
 
 
-def historique_de_commune(commune: Commune) -> QuerySet[Evenement]:
-    """Les changements de ses fiches de lauréate et des conventions qui la réunissent, les plus récents d'abord."""
-    laureats_ids = [str(pk) for pk in Laureat.objects.filter(commune=commune).values_list("pk", flat=True)]
+def historique_de_commune(commune: Commune, utilisateur) -> QuerySet[Evenement]:
+    """Les changements de ses fiches de lauréate et des conventions qui la réunissent que le compte lit (comme
+    l'API), les plus récents d'abord."""
+    laureats_ids = [
+        str(pk)
+        for pk in laureats_visibles(utilisateur, Laureat.objects.filter(commune=commune)).values_list(
+            "pk", flat=True
+        )
+    ]
     conventions_ids = [
         str(pk)
-        for pk in ConventionCommune.objects.filter(commune=commune).values_list("convention_id", flat=True)
+        for pk in conventions_visibles(
+            utilisateur, Convention.objects.filter(communes__commune=commune)
+        ).values_list("pk", flat=True)
     ]
     return (
         Evenement.objects.filter(

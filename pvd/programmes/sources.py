@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 
+from pvd.accounts.perimetres import laureats_visibles
+
 from .models import DocumentSource, Laureat, Programme, SourceLaureat
 
 
@@ -127,15 +129,16 @@ class SourcesDuLaureat:
     conteste_avec: list[Laureat]  # les autres communes qui portent l'identifiant contesté
 
 
-def sources_du_laureat(laureat: Laureat) -> SourcesDuLaureat:
-    """Pour la page d'une commune : ses sources, ses désaccords, et avec qui elle partage un identifiant contesté."""
+def sources_du_laureat(laureat: Laureat, utilisateur=None) -> SourcesDuLaureat:
+    """Pour la page d'une commune : ses sources, ses désaccords, et avec qui elle partage un identifiant contesté
+    (parmi les lauréats que lit `utilisateur`, comme l'API ; sans compte, les lauréats publiés)."""
     mentions = list(
         laureat.sources.select_related("document", "document__perimetre").order_by("document__date")
     )
     autres = []
     if laureat.identifiant_conteste:
         autres = list(
-            Laureat.objects.filter(programme_id=laureat.programme_id)
+            laureats_visibles(utilisateur, Laureat.objects.filter(programme_id=laureat.programme_id))
             .filter(
                 Q(identifiant_conteste=laureat.identifiant_conteste)
                 | Q(identifiant_national=laureat.identifiant_conteste)

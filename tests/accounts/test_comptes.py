@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from pvd.accounts.models import EvenementSecurite, JetonApi, Profil
 from pvd.accounts.perimetres import perimetre_de
 from pvd.accounts.services import jeton_creer, utilisateur_creer
-from pvd.programmes.models import Convention, Evenement
+from pvd.programmes.models import Convention, ConventionCommune, Evenement
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,9 @@ def test_journal_des_connexions_et_des_refus(client, lot):
     aveyron = Convention.objects.create(
         programme=lot, type="adhesion", epci_id="200067361", departement_suivi_id="12"
     )
+    # Figeac (Lot) y figure : l'agent du Lot la lit, et son écriture est un refus (403) ; une convention qu'il ne
+    # lirait pas lui répondrait 404, comme si elle n'existait pas.
+    ConventionCommune.objects.create(convention=aveyron, commune_id="46102", role="autre")
     client.post(f"/conventions/{aveyron.pk}/publication/", {"publie": "1"})
     client.post("/deconnexion/")
     types = list(EvenementSecurite.objects.order_by("fait_le", "id").values_list("type", flat=True))

@@ -13,7 +13,6 @@ import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from pvd.accounts.services import utilisateur_creer
 from pvd.imports.models import FichierImport
@@ -84,19 +83,8 @@ ECRITURES_API = {
 }
 
 
-def noms_d_url(motifs, prefixe=""):
-    for motif in motifs:
-        if isinstance(motif, URLResolver):
-            if motif.namespace in ("admin", "api"):
-                continue  # l'administration est couverte à part, modèle par modèle ; l'API, opération par opération
-            yield from noms_d_url(motif.url_patterns, prefixe)
-        elif isinstance(motif, URLPattern) and motif.name:
-            yield prefixe + motif.name
-
-
-def test_toute_url_est_classee():
-    noms = set(noms_d_url(get_resolver().url_patterns))
-    non_classees = noms - LECTURE_SEULE - ECRITURES_SITE
+def test_toute_url_est_classee(noms_des_pages):
+    non_classees = noms_des_pages - LECTURE_SEULE - ECRITURES_SITE
     assert non_classees == set(), (
         f"URL à classer (lecture seule ou matrice des droits) : {sorted(non_classees)}"
     )

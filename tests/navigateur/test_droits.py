@@ -23,8 +23,16 @@ def deux_departements(live_server, referentiel, lot_a_signer):
     epci = Epci.objects.filter(departements="12").exclude(departements="46").order_by("siren").first()
     commune = Commune.objects.filter(epci=epci, population__lt=20000).order_by("code").first()
     services.laureat_register(programme=pvd, commune=commune, date_selection=date(2021, 1, 4), trace=trace)
+    # Une commune du Lot y figure (exception confirmée) : l'agent du Lot la lit, sans pouvoir l'écrire (403 qui
+    # dit pourquoi) ; une convention qu'il ne lirait pas lui répondrait 404, comme si elle n'existait pas.
+    figeac = Commune.objects.get(code="46102")
     aveyron = services.convention_create(
-        programme=pvd, type="adhesion", epci=epci, communes=[(commune, "laureate")], trace=trace
+        programme=pvd,
+        type="adhesion",
+        epci=epci,
+        communes=[(commune, "laureate"), (figeac, "autre")],
+        exceptions={figeac.code: "Commune voisine associée au projet."},
+        trace=trace,
     )
     utilisateur_creer(
         email="agent@lot.gouv.fr", role="prefecture", departements=["46"], mot_de_passe=MOT_DE_PASSE

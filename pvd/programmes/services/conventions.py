@@ -105,8 +105,31 @@ class ProjetConvention:
     signataires: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _erreurs_ouverture(date_ouverture: date | None, date_signature: date | None) -> dict[str, list[str]]:
+    """La date d'ouverture (« en élaboration depuis ») : ni dans le futur, ni après la signature. Une convention
+    signée en 2021 « ouverte » en 2030 n'existerait pas avant 2030 : elle disparaîtrait des listes publiques et le
+    jalon de sa commune redeviendrait « non renseigné »."""
+    if date_ouverture is None:
+        return {}
+    if date_signature is not None and date_ouverture > date_signature:
+        return {
+            "date_ouverture": [
+                f"La date d'ouverture ({date_ouverture:%d/%m/%Y}) suit la signature de la convention "
+                f"({date_signature:%d/%m/%Y}) : indiquez une date d'ouverture antérieure ou égale à la signature."
+            ]
+        }
+    if date_ouverture > timezone.localdate():
+        return {
+            "date_ouverture": [
+                f"La date d'ouverture ({date_ouverture:%d/%m/%Y}) est dans le futur : une convention est en "
+                "élaboration depuis aujourd'hui ou une date passée."
+            ]
+        }
+    return {}
+
+
 def _erreurs_creation(programme: Programme, projet: ProjetConvention) -> dict[str, list[str]]:
-    erreurs: dict[str, list[str]] = {}
+    erreurs: dict[str, list[str]] = _erreurs_ouverture(projet.date_ouverture, projet.date_signature)
     type, parent, epci, communes = projet.type, projet.parent, projet.epci, projet.communes
     if type not in Convention.Type.values:
         erreurs["type"] = [f"Type de convention inconnu : « {type} »."]
@@ -333,9 +356,11 @@ CHAMPS_MODIFIABLES = {
 }
 
 
-def _verifier_champs(champs: dict[str, Any]) -> None:
+def _verifier_champs(champs: dict[str, Any], convention: Convention) -> None:
     if champs.get("duree_annees") is not None and not 1 <= int(champs["duree_annees"]) <= 30:
         raise ValidationError({"duree_annees": ["La durée est comprise entre 1 et 30 ans."]})
+    if erreurs := _erreurs_ouverture(champs.get("date_ouverture"), convention.date_signature):
+        raise ValidationError(erreurs)
 
 
 @transaction.atomic
@@ -353,7 +378,7 @@ def convention_update(
             + ", ".join(str(Convention._meta.get_field(champ).verbose_name) for champ in changes)
         ),
         refus="Ce champ ne se modifie pas ici (statut : par la signature ou la résiliation).",
-        verifier=_verifier_champs,
+        verifier=lambda champs: _verifier_champs(champs, convention),
         version=version,
     )
     return convention

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,10 +42,10 @@ from .commun import (
 )
 
 
-def _liens_convention(objet: Convention) -> list[tuple[str, str]]:
-    """… jusqu'à la convention, en passant par celle qu'elle modifie si c'est un avenant."""
+def _liens_convention(objet: Convention, parent_lisible: bool = True) -> list[tuple[str, str]]:
+    """… jusqu'à la convention, en passant par celle qu'elle modifie si c'est un avenant (et si elle se lit)."""
     liens = liens_departement(objet.programme, objet.departement_suivi)
-    if objet.parent:
+    if objet.parent and parent_lisible:
         liens.append((objet.parent.titre, reverse("convention", args=[objet.parent_id])))
     return [*liens, (objet.titre, reverse("convention", args=[objet.pk]))]
 
@@ -62,10 +63,9 @@ def _convention_ou_404(pk: int, request=None) -> Convention:
 
 
 def _convention_a_modifier(request, pk: int) -> Convention:
-    """Écrire : 403 hors du périmètre d'écriture (même si la convention se lit), 404 si elle n'existe pas."""
-    convention = selectors.convention_detail(pk)
-    if convention is None:
-        raise Http404("Cette convention n'existe pas.")
+    """Écrire : 404 si elle n'existe pas ou ne se lit pas (la même réponse : rien ne dit qu'elle existe), 403 hors
+    du périmètre d'écriture si elle se lit."""
+    convention = _convention_ou_404(pk, request)
     exiger(
         perimetres.peut_modifier_convention(request.user, convention),
         f"Cette convention est suivie par la préfecture {convention.departement_suivi.avec_charniere} : "
@@ -78,6 +78,13 @@ def _convention_a_modifier(request, pk: int) -> Convention:
 def convention(request, pk: int):
     objet = _convention_ou_404(pk, request)
     au = selectors.aujourd_hui()
+    # Ses avenants et la convention qu'elle modifie, s'ils se lisent (un avenant pour une commune du Lot seule ne
+    # se lit pas depuis l'Aveyron, même si la convention-cadre, elle, s'y lit).
+    lisibles = perimetres.conventions_visibles(
+        request.user, Convention.objects.filter(Q(parent=objet) | Q(pk=objet.parent_id or 0))
+    ).order_by("date_signature", "id")
+    avenants = [c for c in lisibles if c.parent_id == objet.pk]
+    parent_lisible = any(c.pk == objet.parent_id for c in lisibles)
     autres_departements = [
         lien for lien in objet.communes.all() if lien.commune.departement_id != objet.departement_suivi_id
     ]
@@ -91,8 +98,10 @@ def convention(request, pk: int):
             "autres_departements": autres_departements,
             "fin_estimee": objet.date_fin_estimee,
             "historique": selectors.historique(objet),
+            "avenants": avenants,
+            "parent_lisible": parent_lisible,
             "peut_modifier": perimetres.peut_modifier_convention(request.user, objet),
-            "breadcrumb_data": chemin(*_liens_convention(objet)[:-1], courant=objet.titre),
+            "breadcrumb_data": chemin(*_liens_convention(objet, parent_lisible)[:-1], courant=objet.titre),
         },
     )
 
@@ -384,6 +393,13 @@ def poste_nouveau(request, slug: str, code: str):
             if genre == "epci"
             else Commune.objects.get(code=code_employeur)
         )
+        if not perimetres.peut_employer(request.user, employeur):
+            formulaire.add_error(
+                "employeur",
+                f"{employeur.nom} est hors du périmètre de votre compte : choisissez comme employeur une commune "
+                "ou un EPCI de votre territoire.",
+            )
+            return _page_poste(request, programme, dep, formulaire, retour)
         try:
             services.poste_record(
                 programme=programme,
@@ -403,6 +419,10 @@ def poste_nouveau(request, slug: str, code: str):
         else:
             messages.success(request, "Le poste de chef de projet est enregistré.")
             return redirect(retour)
+    return _page_poste(request, programme, dep, formulaire, retour)
+
+
+def _page_poste(request, programme, dep, formulaire, retour: str):
     return _page_formulaire(
         request,
         f"Chef de projet — {dep.nom}",

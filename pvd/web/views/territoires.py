@@ -103,9 +103,10 @@ def commune(request, code: str):
         raise Http404(f"Aucune commune ne porte le code INSEE « {code} ».")
     dep = objet.departement
     registre_interne = lit_le_registre_interne(request.user)
-    avancements = avancements_de_commune(objet, aujourd_hui(), publics=not registre_interne)
+    # Ce que le compte lit, par les mêmes fonctions de périmètre que l'API (`accounts.perimetres`).
+    avancements = avancements_de_commune(objet, aujourd_hui(), utilisateur=request.user)
     for avancement in avancements:
-        avancement.sources = sources_du_laureat(avancement.laureat)
+        avancement.sources = sources_du_laureat(avancement.laureat, utilisateur=request.user)
     return render(
         request,
         "web/commune.html",
@@ -113,9 +114,7 @@ def commune(request, code: str):
             "title": f"{objet.nom} ({objet.code})",
             "commune": objet,
             "avancements": avancements,
-            "historique": historique_de_commune(objet) if registre_interne else None,
-            # Les liens vers le registre (conventions, pages du programme) : pour ses seuls lecteurs.
-            "registre_interne": registre_interne,
+            "historique": historique_de_commune(objet, request.user) if registre_interne else None,
             "breadcrumb_data": _chemin(
                 ("Départements", reverse("departements")),
                 (f"{dep.nom} ({dep.code})", reverse("departement", args=[dep.code])),

@@ -1,0 +1,251 @@
+"""Chaque page qui montre le registre lit par les mêmes fonctions de périmètre que l'API.
+
+Le registre cache, dans le Lot, une lauréate non publiée (Figeac), sa convention d'adhésion signée, son journal
+et un avenant pour elle seule d'une convention-cadre que l'Aveyron lit (Grand-Figeac avec Capdenac-Gare), tous
+marqués du nom « Zorglub ». Chaque page du site (la configuration des adresses, parcourue : une page nouvelle non
+classée ici fait échouer le test) et chaque lecture de l'API est demandée par chaque rôle hors du Lot (public,
+préfecture, collectivité et partenaire de l'Aveyron) ; aucun ne doit y voir le nom « Zorglub » ni un lien vers
+les conventions cachées. L'équipe nationale, qui lit tout, doit les voir : la preuve que le test sait les trouver.
+"""
+
+import io
+import uuid
+import zipfile
+from datetime import date
+
+import pytest
+
+from pvd.accounts.services import utilisateur_creer
+from pvd.programmes import services
+from pvd.programmes.models import Convention, Evenement, Laureat, Programme
+from pvd.territoires.models import Commune, Epci
+
+pytestmark = pytest.mark.django_db
+TRACE = services.Trace(canal=Evenement.Canal.CLI)
+MARQUE = "zorglub"
+FIGEAC, GRAND_FIGEAC, CAPDENAC = "46102", "200067361", "12052"
+
+# Les seules adresses non demandées : l'ouverture de session ProConnect (un fournisseur extérieur, sans registre).
+SANS_REGISTRE = {"oidc_authentication_init", "oidc_authentication_callback", "oidc_logout"}
+
+
+def adresses(secret) -> dict[str, list[str]]:
+    """Pour chaque nom d'adresse du site, les adresses à demander (GET), autour de l'objet caché et de l'Aveyron."""
+    pk, lau = secret["convention"].pk, secret["laureat"].pk
+    cadre, avenant = secret["cadre"].pk, secret["avenant"].pk
+    telechargements = [
+        f"/donnees/pvd/telechargements/{jeu}.{ext}{suffixe}"
+        for jeu, ext in [
+            ("laureats", "csv"),
+            ("laureats", "xlsx"),
+            ("ort", "csv"),
+            ("conventions", "csv"),
+            ("conventions", "xlsx"),
+            ("geojson", "json"),
+            ("laureats.schema", "json"),
+        ]
+        for suffixe in ("", "?departement=46")
+    ]
+    deux = ("46", "12")
+    return {
+        "accueil": ["/"],
+        "favicon": ["/favicon.ico"],
+        "recherche": ["/recherche/?q=Figeac", f"/recherche/?q={FIGEAC}", "/recherche/?q=Grand-Figeac"],
+        "suggestions": ["/recherche/suggestions/?q=Figeac"],
+        "departements": ["/departements/"],
+        "departement": [f"/departements/{d}/" for d in deux],
+        "epci": [f"/epci/{GRAND_FIGEAC}/"],
+        "commune": [f"/communes/{FIGEAC}/", f"/communes/{CAPDENAC}/"],
+        "tableau-de-bord": ["/programmes/pvd/", "/programmes/pvd/?au=2022-01-01"],
+        "tableau-de-bord-region": ["/programmes/pvd/regions/76/"],
+        "programme-departement": [f"/programmes/pvd/departements/{d}/" for d in deux],
+        "convention-nouvelle": [f"/programmes/pvd/departements/{d}/conventions/nouvelle/" for d in deux],
+        "poste-nouveau": [f"/programmes/pvd/departements/{d}/chefs-de-projet/nouveau/" for d in deux],
+        "communique": [f"/programmes/pvd/departements/{d}/communique/?date=2021-06-01" for d in deux],
+        "departement-publication": [f"/programmes/pvd/departements/{d}/publication/" for d in deux],
+        "identifiants-contestes": ["/programmes/pvd/identifiants-contestes/"],
+        "public-programme": ["/donnees/pvd/"],
+        "public-departement": [f"/donnees/pvd/departements/{d}/" for d in deux],
+        "telechargement": telechargements,
+        "convention": [f"/conventions/{pk}/", f"/conventions/{cadre}/", f"/conventions/{avenant}/"],
+        "convention-document": [f"/conventions/{pk}/document/"],
+        "convention-publication": [f"/conventions/{pk}/publication/"],
+        "convention-modifier": [f"/conventions/{pk}/modifier/"],
+        "convention-ajout-commune": [f"/conventions/{pk}/communes/ajouter/"],
+        "convention-signature": [f"/conventions/{pk}/signature/"],
+        "journal": [
+            "/journal/",
+            "/journal/?format=csv",
+            f"/journal/?objet_type=convention&objet_id={pk}",
+        ],
+        "imports": ["/imports/"],
+        "import-apercu": [f"/imports/{uuid.uuid4()}/"],
+        "import-communique": ["/imports/communique/"],
+        "connexion": ["/connexion/"],
+        "deconnexion": [],  # une déconnexion (POST) ne montre rien, et fermerait la session du test
+        "accessibilite": ["/accessibilite/"],
+        "mentions-legales": ["/mentions-legales/"],
+        "donnees-personnelles": ["/donnees-personnelles/"],
+        "plan-du-site": ["/plan-du-site/"],
+        # L'API : chaque lecture, par le même chemin que ses clients.
+        "api": [
+            "/api/v1/programmes",
+            "/api/v1/programmes/pvd",
+            "/api/v1/laureats?programme=pvd",
+            "/api/v1/laureats?programme=pvd&departement=46",
+            f"/api/v1/laureats/{lau}",
+            "/api/v1/conventions?programme=pvd",
+            "/api/v1/conventions?programme=pvd&departement=46",
+            f"/api/v1/conventions/{pk}",
+            "/api/v1/communes?departement=46&nom=Figeac",
+            f"/api/v1/communes/{FIGEAC}",
+            f"/api/v1/epci/{GRAND_FIGEAC}",
+            "/api/v1/epci?departement=46",
+            "/api/v1/resolve?nom=Figeac",
+        ],
+    }
+
+
+@pytest.fixture
+def secret(db):
+    """Figeac lauréate, non publiée, suivie par le Lot ; son adhésion à Grand-Figeac (Figeac seule, donc rien dans
+    l'Aveyron), signée, non publiée ; son journal : l'inscription, la création, une modification, la signature."""
+    pvd = Programme.objects.get(slug="pvd")
+    figeac = Commune.objects.get(code=FIGEAC)
+    laureat = services.laureat_register(
+        programme=pvd,
+        commune=figeac,
+        date_selection=date(2020, 12, 14),
+        identifiant_national="pvd-46-figeac",
+        source="Note Zorglub",
+        trace=TRACE,
+    )
+    convention = services.convention_create(
+        programme=pvd,
+        type="adhesion",
+        epci=Epci.objects.get(siren=GRAND_FIGEAC),
+        communes=[(figeac, "laureate")],
+        intitule="Convention Zorglub",
+        date_ouverture=date(2021, 3, 1),
+        lieu_signature="Cahors",
+        trace=TRACE,
+    )
+    convention = services.convention_update(
+        convention=convention,
+        version=convention.version,
+        champs={"lieu_signature": "Zorglubville"},
+        trace=TRACE,
+    )
+    convention = services.convention_sign(
+        convention=convention,
+        version=convention.version,
+        date_signature=date(2021, 6, 1),
+        signataires=[{"partie": "etat", "nom": "Anatole Zorglub", "qualite": "préfet du Lot"}],
+        trace=TRACE,
+    )
+    assert convention.departement_suivi_id == "46" and not convention.publie and not laureat.publie
+    # Capdenac-Gare (Aveyron), que lit l'Aveyron, porte un identifiant contesté que Figeac porte aussi : sa page ne
+    # doit pas dire à l'Aveyron qui d'autre le porte.
+    capdenac = services.laureat_register(
+        programme=pvd,
+        commune=Commune.objects.get(code=CAPDENAC),
+        date_selection=date(2020, 12, 14),
+        trace=TRACE,
+    )
+    Laureat.objects.filter(pk=capdenac.pk).update(identifiant_conteste="pvd-46-figeac")
+    # La convention-cadre de Grand-Figeac avec Capdenac-Gare se lit depuis l'Aveyron ; son avenant pour Figeac seule,
+    # non : la page de la convention-cadre ne doit ni le nommer ni y mener.
+    cadre = services.convention_create(
+        programme=pvd,
+        type="cadre_ort",
+        epci=Epci.objects.get(siren=GRAND_FIGEAC),
+        communes=[(capdenac.commune, "laureate")],
+        trace=TRACE,
+    )
+    avenant = services.convention_create(
+        programme=pvd,
+        type="avenant",
+        parent=cadre,
+        epci=cadre.epci,
+        communes=[(figeac, "laureate")],
+        intitule="Avenant Zorglub",
+        trace=TRACE,
+    )
+    aveyron = Epci.objects.filter(departements="12").exclude(departements="46").order_by("siren").first()
+    comptes = {
+        "national": utilisateur_creer(email="anct@test.gouv.fr", role="national"),
+        "prefecture12": utilisateur_creer(
+            email="agent@aveyron.gouv.fr", role="prefecture", departements=["12"]
+        ),
+        "collectivite12": utilisateur_creer(
+            email="cdp@aveyron.test", role="collectivite", epcis=[aveyron.siren]
+        ),
+        "partenaire12": utilisateur_creer(email="partenaire@test.fr", role="partenaire", departements=["12"]),
+        "anonyme": None,
+    }
+    return {
+        "laureat": laureat,
+        "convention": Convention.objects.get(pk=convention.pk),
+        "cadre": cadre,
+        "avenant": avenant,
+        "comptes": comptes,
+    }
+
+
+def texte(reponse) -> str:
+    """Le contenu lisible d'une réponse (un XLSX est une archive : ses feuilles en XML)."""
+    contenu = b"".join(reponse.streaming_content) if reponse.streaming else reponse.content
+    if contenu[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(contenu)) as archive:
+            contenu = b"".join(archive.read(nom) for nom in archive.namelist() if nom.endswith(".xml"))
+    return contenu.decode("utf-8", errors="replace").lower()
+
+
+def fuites(contenu: str, pks: list[int], adresse: str) -> list[str]:
+    """Le nom de l'objet caché (lauréate, conventions, signataire, journal), un lien vers ses conventions ou, depuis
+    la page de Capdenac-Gare, vers Figeac (qui porterait aussi son identifiant contesté)."""
+    motifs = [MARQUE, *(f"/conventions/{pk}/" for pk in pks)]
+    if adresse == f"/communes/{CAPDENAC}/":
+        motifs.append(f"/communes/{FIGEAC}/")
+    return [m for m in motifs if m in contenu]
+
+
+def test_chaque_page_est_classee(secret, noms_des_pages):
+    assert noms_des_pages - set(adresses(secret)) - SANS_REGISTRE == set()
+
+
+@pytest.mark.parametrize("role", ["anonyme", "prefecture12", "collectivite12", "partenaire12"])
+def test_aucune_page_ne_montre_le_registre_hors_du_perimetre(client, secret, role):
+    compte = secret["comptes"][role]
+    if compte is not None:
+        client.force_login(compte)
+    pks = [secret["convention"].pk, secret["avenant"].pk]
+    vues, vus = 0, []
+    for nom, liste in sorted(adresses(secret).items()):
+        for adresse in liste:
+            reponse = client.get(adresse)
+            assert reponse.status_code < 500, (adresse, reponse.status_code)
+            vues += 1
+            if trouve := fuites(texte(reponse), pks, adresse):
+                vus.append(f"{adresse} ({nom}, {reponse.status_code}) : {trouve}")
+    assert vus == [], f"{role} voit l'objet caché sur " + " ; ".join(vus)
+    assert vues > 60
+
+
+def test_l_equipe_nationale_voit_l_objet_cache(client, secret):
+    """La preuve que le test sait trouver l'objet : là où il est, l'équipe nationale le voit."""
+    client.force_login(secret["comptes"]["national"])
+    pk = secret["convention"].pk
+    pks = [pk, secret["avenant"].pk]
+    for adresse in (
+        f"/communes/{FIGEAC}/",
+        f"/communes/{CAPDENAC}/",
+        f"/conventions/{pk}/",
+        f"/conventions/{secret['cadre'].pk}/",
+        "/journal/?format=csv",
+        "/api/v1/conventions?programme=pvd",
+        f"/api/v1/laureats/{secret['laureat'].pk}",
+    ):
+        reponse = client.get(adresse)
+        assert reponse.status_code == 200, adresse
+        assert fuites(texte(reponse), pks, adresse), adresse
