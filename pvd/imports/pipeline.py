@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from pvd.accounts import perimetres
 from pvd.programmes import services
 from pvd.programmes.models import (
     Convention,
@@ -224,6 +225,9 @@ class Plan:
     _porteurs: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)  # identifiant → communes
     _identifiants_registre: dict[str, str] = field(default_factory=dict, repr=False)  # identifiant → commune
     _departements: dict[str, Departement] = field(default_factory=dict, repr=False)
+    auteur: object = (
+        None  # le compte qui importe ; None : la ligne de commande (l'exploitant), qui écrit tout
+    )
 
     def precharger_suivis(self, epcis: list[Epci]) -> None:
         """Les départements de suivi de tous ces EPCI, en deux requêtes (une liste nationale en compte mille)."""
@@ -440,6 +444,7 @@ def preparer(
     choix: dict[str, str] | None = None,
     type_par_defaut: str = Convention.Type.ADHESION,
     date_document: date | None = None,
+    auteur=None,
 ) -> Plan:
     """Lit, reconnaît, résout et valide, sans rien écrire ; le plan dit ce que ferait l'import. La date du document
     (sinon celle que donne son nom, « …-2021-01-22.csv ») borne la sélection des lauréates qu'il est seul à citer :
@@ -474,6 +479,7 @@ def preparer(
         )
         .exclude(empreinte="")
         .first(),
+        auteur=auteur,
     )
     index = obtenir_index()
     code_dep = departement.code if departement else ""
@@ -581,7 +587,58 @@ def _planifier(plan: Plan, type_par_defaut: str) -> None:
         else:
             _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, type_par_defaut)
     plan.conventions_a_creer.extend(groupes.values())
+    _verifier_droits(plan)
     _avertir_ort_sans_adhesion(plan, liens)
+
+
+def _verifier_droits(plan: Plan) -> None:
+    """Chaque écriture prévue l'est-elle par un compte qui peut écrire son département de suivi ? La même question
+    que l'API (`perimetres.peut_ecrire_departement`), ligne par ligne : une ligne qui écrirait chez une autre
+    préfecture (une commune de l'Aveyron suivie par le Lot) est refusée, et rien n'est écrit pour elle. Sans
+    compte (`pvd import`, l'exploitant), tout passe."""
+    if plan.auteur is None:
+        return
+    ecritures: list[tuple[int, str | None, str]] = []  # (ligne, code de la commune, département de suivi)
+    for d in plan.laureats_a_creer:
+        ecritures.append((d["ligne"], d["commune"].code, plan.suivi(d["commune"]).code))
+    for laureat, _, numero in plan.laureats_a_modifier:
+        ecritures.append((numero, laureat.commune_id, laureat.departement_suivi_id))
+    for d in plan.sources_a_ajouter:
+        ecritures.append((d["ligne"], d["laureat"].commune_id, d["laureat"].departement_suivi_id))
+    a_charger = {g.epci_id for g in plan.conventions_a_creer if g.epci_id not in plan._suivis}
+    plan.precharger_suivis(list(Epci.objects.in_bulk(a_charger).values()) if a_charger else [])
+    for groupe in plan.conventions_a_creer:
+        codes = {c.code for c in groupe.communes}
+        for numero in groupe.lignes:
+            ecritures.append((numero, codes, plan._suivis[groupe.epci_id].code))
+    for convention, *_, numero in [*plan.conventions_a_signer, *plan.conventions_a_modifier]:
+        ecritures.append((numero, None, convention.departement_suivi_id))
+    par_numero = {ligne.numero: ligne for ligne in plan.lignes}
+    permis: dict[str, bool] = {}
+    colonne = next((t for t, c in plan.colonnes.items() if c in ("commune", "nom")), None) or next(
+        (t for t, c in plan.colonnes.items() if c == "code"), "commune"
+    )
+    refusees: set[int] = set()
+    for numero, commune, code in ecritures:  # `commune` : un code, ou ceux d'une convention à créer
+        if code not in permis:
+            permis[code] = perimetres.peut_ecrire_departement(plan.auteur, code)
+        if permis[code]:
+            continue
+        ligne = par_numero[numero]
+        if numero not in refusees:  # ce que la ligne aurait fait ne compte plus : seul le refus est montré
+            refusees.add(numero)
+            ligne.messages = [m for m in ligne.messages if not ligne.valide]
+        commune = next((c for c in ligne.communes if not commune or c.code in commune), None)
+        suivi = plan._departements.get(code)
+        prefecture = f"la préfecture {suivi.avec_charniere} ({code})" if suivi else f"le département {code}"
+        nomme = (
+            f"{commune.nom} ({commune.code}) est suivie" if commune else "Cette ligne écrit ce qui est suivi"
+        )
+        ligne.refuser(
+            f"{plan.nom_fichier}, ligne {numero}, colonne « {colonne} » : {nomme} par {prefecture}, pas par la "
+            "vôtre : votre compte ne peut pas l'écrire, et rien ne sera écrit pour cette ligne. Retirez-la du "
+            f"fichier, ou demandez à {prefecture} de l'importer."
+        )
 
 
 def _avertir_ort_sans_adhesion(plan: Plan, liens: dict) -> None:
@@ -1304,6 +1361,7 @@ def importer(
             choix=choix,
             type_par_defaut=type_par_defaut,
             date_document=date_document,
+            auteur=trace.auteur,
         )
         if signature_apercu and plan.signature() != signature_apercu:
             raise ImportRefuse(

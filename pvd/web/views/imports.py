@@ -114,13 +114,28 @@ def apercu_import(request, pk):
                         "programme-departement", slug=plan.programme.slug, code=fichier.departement_id
                     )
                 return redirect("tableau-de-bord", slug=plan.programme.slug)
-            plan = apercu(contenu, fichier.nom, fichier.source, departement=fichier.departement, **options)
+            plan = apercu(
+                contenu,
+                fichier.nom,
+                fichier.source,
+                departement=fichier.departement,
+                auteur=request.user,
+                **options,
+            )
         except (FichierIllisible, ImportRefuse) as e:
             erreur = str(e)
-            if plan is None:
+            # Un import refusé porte son plan (les lignes refusées) : on le montre sans refaire l'aperçu ; sans plan
+            # (le registre a changé depuis l'aperçu), l'aperçu est refait pour montrer le registre d'aujourd'hui.
+            plan = getattr(e, "plan", None)
+            if plan is None and isinstance(e, ImportRefuse):
                 try:
                     plan = apercu(
-                        contenu, fichier.nom, fichier.source, departement=fichier.departement, **options
+                        contenu,
+                        fichier.nom,
+                        fichier.source,
+                        departement=fichier.departement,
+                        auteur=request.user,
+                        **options,
                     )
                 except (FichierIllisible, ImportRefuse):
                     plan = None
