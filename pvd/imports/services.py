@@ -12,6 +12,7 @@ from django.db import transaction
 from pvd.programmes.services import Trace
 from pvd.territoires.models import Departement
 
+from .lecture import lire_tableau
 from .models import CorrespondanceColonnes, FichierImport
 from .pipeline import Plan, importer
 
@@ -25,7 +26,11 @@ def fichier_deposer(
     departement: Departement | None,
     correspondance: dict[str, str] | None = None,
 ) -> FichierImport:
-    """Garde le fichier jusqu'à sa confirmation ; `correspondance` impose ses colonnes (un communiqué lu)."""
+    """Garde le fichier jusqu'à sa confirmation ; `correspondance` impose ses colonnes (un communiqué lu).
+
+    Le fichier est d'abord lu : trop lourd, trop long (`lecture.TAILLE_MAX`, `lecture.LIGNES_MAX`), piégé ou illisible,
+    il est refusé (`FichierIllisible`, message en français) et rien n'est gardé."""
+    lire_tableau(contenu, nom)
     return FichierImport.objects.create(
         nom=nom[:255],
         contenu=contenu,

@@ -275,7 +275,9 @@ class CommuniqueForm(FormulaireDsfr):
 
 
 class ImportForm(FormulaireDsfr):
-    fichier = forms.FileField(label="Fichier", help_text="CSV, XLSX, XLS ou ODS ; 20 Mo au plus.")
+    fichier = forms.FileField(
+        label="Fichier", help_text="CSV, XLSX, XLS ou ODS ; 20 Mo et 50 000 lignes au plus."
+    )
     source = forms.ChoiceField(
         label="Nature du fichier",
         choices=[

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,6 +34,8 @@ from pvd.territoires.rapport import accorder
 from ..forms import ImportForm
 from .commun import chemin, exiger, lecture_requise
 
+LIGNES_PAR_PAGE = 200  # une page légère même pour 50 000 lignes ; les comptes sont ceux du fichier entier
+
 
 def _verifier_droit(utilisateur, departement_code: str) -> None:
     if departement_code:
@@ -54,14 +57,18 @@ def depot(request):
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         _verifier_droit(request.user, d["departement"])
-        fichier = services.fichier_deposer(
-            auteur=request.user,
-            nom=d["fichier"].name,
-            contenu=d["fichier"].read(),
-            source=d["source"],
-            departement=next((dep for dep in departements if dep.code == d["departement"]), None),
-        )
-        return redirect("import-apercu", pk=fichier.pk)
+        try:
+            fichier = services.fichier_deposer(
+                auteur=request.user,
+                nom=d["fichier"].name,
+                contenu=d["fichier"].read(),
+                source=d["source"],
+                departement=next((dep for dep in departements if dep.code == d["departement"]), None),
+            )
+        except FichierIllisible as e:
+            formulaire.add_error("fichier", f"{e} Rien n'a été gardé.")
+        else:
+            return redirect("import-apercu", pk=fichier.pk)
     return render(
         request,
         "web/imports/depot.html",
@@ -146,6 +153,11 @@ def apercu_import(request, pk):
             "title": f"Aperçu de l'import — {fichier.nom}",
             "fichier": fichier,
             "plan": plan,
+            "page": Paginator(plan.lignes, LIGNES_PAR_PAGE).get_page(
+                request.POST.get("page") or request.GET.get("page")
+            )
+            if plan
+            else None,
             "erreur": erreur,
             "titres": titres,
             "correspondance": correspondance or {},
