@@ -1,4 +1,6 @@
-"""Intergiciels de sécurité : jetons d'API, taille des requêtes, journal des refus."""
+"""Intergiciels de sécurité : jetons d'API, taille des requêtes, journal des refus, renouvellement des sessions."""
+
+import time
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -69,4 +71,27 @@ class JournalRefusMiddleware:
             securite_journaliser(
                 EvenementSecurite.Type.REFUS, request, getattr(request, "user", None), detail=request.method
             )
+        return reponse
+
+
+class SessionRenouveleeMiddleware:
+    """Une session expire après `SESSION_COOKIE_AGE` sans activité ; chaque requête la prolonge, mais une page lue
+    n'écrit la session qu'une fois par minute au plus (`TOUS_LES`), pas à chaque requête : pendant qu'un long
+    import écrit (SQLite n'a qu'un écrivain), les pages se lisent sans attendre. Placé juste après
+    `SessionMiddleware`, qui enregistre la session quand elle est modifiée (et seulement alors)."""
+
+    CLE = "_pvd_renouvelee"
+    TOUS_LES = 60  # secondes
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reponse = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None or not session.keys():
+            return reponse  # pas de session, ou une session vide (visiteur, déconnexion) : rien à prolonger
+        maintenant = int(time.time())
+        if session.modified or maintenant - session.get(self.CLE, 0) >= self.TOUS_LES:
+            session[self.CLE] = maintenant
         return reponse
