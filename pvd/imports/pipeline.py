@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -434,7 +435,27 @@ def _communes_de_la_ligne(ligne: Ligne, index: Index, departement: str, choix: d
 # Préparation -----------------------------------------------------------------------------------------------------
 
 
-def preparer(
+@dataclass
+class Lecture:
+    """Le fichier lu, ses colonnes reconnues et ses communes résolues : le plus long d'un import (un tableur de
+    35 000 lignes y passe l'essentiel de son temps), qui ne lit rien du registre du programme. `importer` la fait
+    avant d'ouvrir sa transaction d'écriture, qui reste courte ; `planifier` en tire le plan, autant de fois qu'il
+    le faut, sans la refaire."""
+
+    source: str
+    nom_fichier: str
+    empreinte: str
+    programme: Programme
+    departement: Departement | None
+    colonnes: dict
+    colonnes_ecartees: list[str]
+    lignes: list[Ligne]
+    date_document: date | None
+    type_par_defaut: str
+    auteur: object = None
+
+
+def lire(
     contenu: bytes,
     nom_fichier: str,
     source: str,
@@ -445,10 +466,8 @@ def preparer(
     type_par_defaut: str = Convention.Type.ADHESION,
     date_document: date | None = None,
     auteur=None,
-) -> Plan:
-    """Lit, reconnaît, résout et valide, sans rien écrire ; le plan dit ce que ferait l'import. La date du document
-    (sinon celle que donne son nom, « …-2021-01-22.csv ») borne la sélection des lauréates qu'il est seul à citer :
-    « au plus tard » ce jour-là."""
+) -> Lecture:
+    """Lit le fichier, reconnaît ses colonnes et résout ses communes, sans rien lire du registre ni rien écrire."""
     if source not in SOURCES:
         raise ImportRefuse(f"Source inconnue : « {source} ». Sources : {', '.join(SOURCES)}.")
     programme = Programme.objects.filter(slug=SOURCES[source]["programme"]).first()
@@ -465,7 +484,7 @@ def preparer(
             f"{nom_fichier}, ligne {indice + 1} : aucune colonne de commune reconnue "
             f"(colonnes lues : {', '.join(str(t) for t in entete if str(t).strip())})."
         )
-    plan = Plan(
+    lecture = Lecture(
         source,
         nom_fichier,
         hashlib.sha256(contenu).hexdigest(),
@@ -473,13 +492,10 @@ def preparer(
         departement,
         {str(entete[i]): c for i, c in champs.items()},
         ecartees,
-        date_document=date_document or date_du_nom(nom_fichier),
-        document=DocumentSource.objects.filter(
-            programme=programme, empreinte=hashlib.sha256(contenu).hexdigest()
-        )
-        .exclude(empreinte="")
-        .first(),
-        auteur=auteur,
+        [],
+        date_document or date_du_nom(nom_fichier),
+        type_par_defaut,
+        auteur,
     )
     index = obtenir_index()
     code_dep = departement.code if departement else ""
@@ -488,18 +504,57 @@ def preparer(
             continue
         valeurs = {champ: cellules[i] if i < len(cellules) else "" for i, champ in champs.items()}
         ligne = Ligne(numero, valeurs)
-        plan.lignes.append(ligne)
+        lecture.lignes.append(ligne)
         _communes_de_la_ligne(ligne, index, code_dep, choix or {})
-    codes = {code for ligne in plan.lignes for code in ligne.valeurs.get("_codes", [])}
+    codes = {code for ligne in lecture.lignes for code in ligne.valeurs.get("_codes", [])}
     communes = Commune.objects.in_bulk(list(codes))
     epcis = Epci.objects.in_bulk({c.epci_id for c in communes.values() if c.epci_id})
     for commune in communes.values():  # un objet par EPCI, partagé par ses communes (un import en lit 35 000)
         if commune.epci_id:
             commune.epci = epcis[commune.epci_id]
-    for ligne in plan.lignes:
+    for ligne in lecture.lignes:
         ligne.communes = [communes[code] for code in ligne.valeurs.pop("_codes", [])]
-    _planifier(plan, type_par_defaut)
+    return lecture
+
+
+def planifier(lecture: Lecture) -> Plan:
+    """Le plan d'une lecture, d'après le registre tel qu'il est : sur des copies de ses lignes, pour pouvoir le
+    refaire (dans la transaction d'écriture) sans relire le fichier."""
+    plan = Plan(
+        lecture.source,
+        lecture.nom_fichier,
+        lecture.empreinte,
+        lecture.programme,
+        lecture.departement,
+        dict(lecture.colonnes),
+        list(lecture.colonnes_ecartees),
+        [
+            Ligne(
+                ligne.numero,
+                dict(ligne.valeurs),
+                ligne.statut,
+                list(ligne.messages),
+                list(ligne.communes),
+                list(ligne.candidats),
+                list(ligne.avertissements),
+            )
+            for ligne in lecture.lignes
+        ],
+        date_document=lecture.date_document,
+        document=DocumentSource.objects.filter(programme=lecture.programme, empreinte=lecture.empreinte)
+        .exclude(empreinte="")
+        .first(),
+        auteur=lecture.auteur,
+    )
+    _planifier(plan, lecture.type_par_defaut)
     return plan
+
+
+def preparer(contenu: bytes, nom_fichier: str, source: str, **options) -> Plan:
+    """Lit, reconnaît, résout et valide, sans rien écrire ; le plan dit ce que ferait l'import (options : celles de
+    `lire`). La date du document (sinon celle que donne son nom, « …-2021-01-22.csv ») borne la sélection des
+    lauréates qu'il est seul à citer : « au plus tard » ce jour-là."""
+    return planifier(lire(contenu, nom_fichier, source, **options))
 
 
 def _date(ligne: Ligne, champ: str, libelle: str) -> date | None:
@@ -1349,20 +1404,29 @@ def importer(
     signature_apercu: str | None = None,
     type_par_defaut: str = Convention.Type.ADHESION,
     date_document: date | None = None,
+    dans_la_transaction: Callable[[Plan], None] | None = None,
 ) -> Plan:
-    """Refait le plan et l'écrit en une transaction ; `ImportRefuse` (et rien d'écrit) si une ligne bloque."""
+    """Écrit le fichier en une transaction ; `ImportRefuse` (et rien d'écrit) si une ligne bloque.
+
+    Le fichier est lu et ses communes résolues avant la transaction (`lire`, le plus long) ; la transaction
+    d'écriture ne fait que refaire le plan d'après le registre du moment (`planifier`), le comparer à l'aperçu
+    confirmé, et écrire : sur SQLite, qui n'a qu'un écrivain, les autres écritures n'attendent que ce temps-là.
+    `dans_la_transaction(plan)` : ce qui doit être écrit avec l'import, ou pas du tout (la correspondance des
+    colonnes retenue, le fichier déposé effacé). Ne pas appeler dans une transaction ouverte : elle garderait le
+    verrou pendant la lecture."""
+    lecture = lire(
+        contenu,
+        nom_fichier,
+        source,
+        departement=departement,
+        correspondance=correspondance,
+        choix=choix,
+        type_par_defaut=type_par_defaut,
+        date_document=date_document,
+        auteur=trace.auteur,
+    )
     with transaction.atomic():
-        plan = preparer(
-            contenu,
-            nom_fichier,
-            source,
-            departement=departement,
-            correspondance=correspondance,
-            choix=choix,
-            type_par_defaut=type_par_defaut,
-            date_document=date_document,
-            auteur=trace.auteur,
-        )
+        plan = planifier(lecture)
         if signature_apercu and plan.signature() != signature_apercu:
             raise ImportRefuse(
                 "Le registre a changé depuis l'aperçu (quelqu'un d'autre a écrit) : rien n'a été importé. "
@@ -1393,6 +1457,8 @@ def importer(
             canal=trace.canal,
             comptes=plan.comptes(),
         )
+        if dans_la_transaction is not None:
+            dans_la_transaction(plan)
     return plan
 
 

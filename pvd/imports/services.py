@@ -7,7 +7,7 @@ est celle du pipeline (`pipeline.importer`), qui passe par les services du progr
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Callable
 
 from pvd.programmes.services import Trace
 from pvd.territoires.models import Departement
@@ -52,7 +52,6 @@ def correspondance_retenir(
     )
 
 
-@transaction.atomic
 def tableau_importer(
     contenu: bytes,
     nom_fichier: str,
@@ -61,33 +60,38 @@ def tableau_importer(
     trace: Trace,
     departement: Departement | None = None,
     correspondance: dict[str, str] | None = None,
+    ensuite: Callable[[], None] | None = None,
     **options,
 ) -> Plan:
-    """Importe (`pipeline.importer`, mêmes options) et retient la correspondance des colonnes, d'un bloc."""
-    plan = importer(
+    """Importe (`pipeline.importer`, mêmes options) et retient la correspondance des colonnes, d'un bloc : dans la
+    transaction de l'import, qui ne s'ouvre qu'une fois le fichier lu (`ensuite` : une écriture de plus, la même)."""
+
+    def retenir(plan: Plan) -> None:
+        correspondance_retenir(departement=departement, source=source, correspondance=correspondance)
+        if ensuite is not None:
+            ensuite()
+
+    return importer(
         contenu,
         nom_fichier,
         source,
         trace=trace,
         departement=departement,
         correspondance=correspondance,
+        dans_la_transaction=retenir,
         **options,
     )
-    correspondance_retenir(departement=departement, source=source, correspondance=correspondance)
-    return plan
 
 
-@transaction.atomic
 def fichier_importer(*, fichier: FichierImport, trace: Trace, correspondance, **options) -> Plan:
-    """Importe le fichier déposé, retient sa correspondance et l'efface : confirmé, il n'est plus gardé."""
-    plan = tableau_importer(
+    """Importe le fichier déposé, retient sa correspondance et l'efface, d'un bloc : confirmé, il n'est plus gardé."""
+    return tableau_importer(
         bytes(fichier.contenu),
         fichier.nom,
         fichier.source,
         trace=trace,
         departement=fichier.departement,
         correspondance=correspondance,
+        ensuite=fichier.delete,
         **options,
     )
-    fichier.delete()
-    return plan

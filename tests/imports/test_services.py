@@ -86,3 +86,40 @@ def test_departements_ecrits_comme_peut_ecrire_departement(redacteur, lecteur):
         assert codes == {
             d.code for d in Departement.objects.all() if perimetres.peut_ecrire_departement(compte, d.code)
         }
+
+
+def test_lecture_hors_de_la_transaction_d_ecriture(redacteur, monkeypatch):
+    """Issue 14, point 4 : le fichier est lu et ses communes résolues avant que la transaction d'écriture s'ouvre
+    (sur SQLite, elle prend le verrou d'écriture) ; seuls le plan refait d'après le registre et l'écriture y sont."""
+    from django.db import connection
+
+    from pvd.imports import pipeline
+    from pvd.imports.services import fichier_deposer, fichier_importer
+    from pvd.programmes.services import Trace
+
+    profondeurs: dict[str, set[int]] = {"lecture": set(), "plan": set(), "ecriture": set()}
+
+    def espion(etape, fonction):
+        def appel(*args, **kwargs):
+            profondeurs[etape].add(len(connection.atomic_blocks))
+            return fonction(*args, **kwargs)
+
+        return appel
+
+    monkeypatch.setattr(pipeline, "_communes_de_la_ligne", espion("lecture", pipeline._communes_de_la_ligne))
+    monkeypatch.setattr(pipeline, "_planifier", espion("plan", pipeline._planifier))
+    monkeypatch.setattr(pipeline, "_executer", espion("ecriture", pipeline._executer))
+    depart = len(connection.atomic_blocks)  # la transaction du test lui-même
+    fichier = fichier_deposer(
+        auteur=redacteur,
+        nom="lot.csv",
+        contenu=b"insee_com,lib_com\n46128,Gramat\n46309,Souillac\n",
+        source="anct-pvd",
+        departement=None,
+    )
+    plan = fichier_importer(
+        fichier=fichier, trace=Trace(auteur=redacteur, canal="import"), correspondance=None
+    )
+    assert plan.comptes()["creation"] == 2
+    assert profondeurs["lecture"] == {depart}
+    assert profondeurs["plan"] == {depart + 1} and profondeurs["ecriture"] == {depart + 1}
