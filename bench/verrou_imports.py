@@ -17,6 +17,11 @@ from django.db import OperationalError, connection  # noqa: E402
 
 from pvd.accounts.models import EvenementSecurite  # noqa: E402
 from pvd.imports import pipeline  # noqa: E402
+
+try:
+    from pvd.imports import ecriture
+except ImportError:  # avant la séparation du pipeline
+    ecriture = pipeline
 from pvd.territoires.importation import referentiel_importer  # noqa: E402
 from pvd.territoires.models import Commune  # noqa: E402
 from pvd.territoires.resolution import obtenir_index  # noqa: E402
@@ -66,23 +71,25 @@ def main() -> None:
         return plan
 
     if planifier is not None:
-        pipeline.planifier = planifier_mesure
+        ecriture.planifier = planifier_mesure
     fil = threading.Thread(target=autre_ecrivain)
     fil.start()
     debut = time.perf_counter()
-    plan = pipeline.importer(
+    plan = ecriture.importer(
         contenu,
         "tableur.csv",
         "tableur",
         correspondance={"Commune": "commune", "Code INSEE": "code"},
-        trace=pipeline.TRACE_IMPORT,
+        trace=ecriture.TRACE_IMPORT,
         valides_seulement=True,
     )
     total = time.perf_counter() - debut
-    ecriture = time.perf_counter() - transaction_ecriture.get("debut", debut)
+    duree_ecriture = time.perf_counter() - transaction_ecriture.get("debut", debut)
     fin.set()
     fil.join()
-    print(f"Tableur de 35 000 lignes : import {total:.1f} s, dont transaction d'écriture {ecriture:.1f} s")
+    print(
+        f"Tableur de 35 000 lignes : import {total:.1f} s, dont transaction d'écriture {duree_ecriture:.1f} s"
+    )
     if "plan" in transaction_ecriture:
         print(f"  → dont le plan refait d'après le registre : {transaction_ecriture['plan']:.1f} s")
     print(f"  → {plan.comptes()}")

@@ -2,7 +2,7 @@
 correspondance des colonnes d'un tableur, retenue pour le prochain import du même département.
 
 Le site (dépôt, communiqué lu, confirmation) et `pvd import` passent par ici ; l'écriture du registre elle-même
-est celle du pipeline (`pipeline.importer`), qui passe par les services du programme.
+est celle du pipeline (`ecriture.importer`), qui passe par les services du programme.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from collections.abc import Callable
 from pvd.programmes.services import Trace
 from pvd.territoires.models import Departement
 
+from .ecriture import importer
 from .lecture import lire_tableau
 from .models import CorrespondanceColonnes, FichierImport
-from .pipeline import Plan, importer
+from .pipeline import Plan
 
 
 def fichier_deposer(
@@ -63,7 +64,7 @@ def tableau_importer(
     ensuite: Callable[[], None] | None = None,
     **options,
 ) -> Plan:
-    """Importe (`pipeline.importer`, mêmes options) et retient la correspondance des colonnes, d'un bloc : dans la
+    """Importe (`ecriture.importer`, mêmes options) et retient la correspondance des colonnes, d'un bloc : dans la
     transaction de l'import, qui ne s'ouvre qu'une fois le fichier lu (`ensuite` : une écriture de plus, la même)."""
 
     def retenir(plan: Plan) -> None:

@@ -12,19 +12,15 @@ from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
 from pvd.imports import selectors, services
+from pvd.imports.colonnes import CHAMPS_TABLEUR, colonnes_du_fichier
 from pvd.imports.communiques import (
     COLONNES_PROPOSITION,
     lire_communique,
     proposition_en_tableau,
     texte_du_fichier,
 )
-from pvd.imports.pipeline import (
-    CHAMPS_TABLEUR,
-    LIBELLES_STATUTS,
-    ImportRefuse,
-    apercu,
-    colonnes_du_fichier,
-)
+from pvd.imports.ecriture import apercu
+from pvd.imports.pipeline import LIBELLES_STATUTS, ImportRefuse
 from pvd.programmes.models import Evenement
 from pvd.programmes.services import Trace
 from pvd.territoires.fichiers import FichierIllisible
