@@ -3,6 +3,8 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -95,3 +97,11 @@ class SessionRenouveleeMiddleware:
         if session.modified or maintenant - session.get(self.CLE, 0) >= self.TOUS_LES:
             session[self.CLE] = maintenant
         return reponse
+
+
+@receiver(user_logged_in)
+def _session_ouverte(sender, request, user, **kwargs):
+    """Une connexion enregistre la session de toute façon : elle compte comme son premier renouvellement (la
+    requête suivante n'a pas à l'écrire)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionRenouveleeMiddleware.CLE] = int(time.time())

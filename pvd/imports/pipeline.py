@@ -532,13 +532,15 @@ def _verifier_droits(plan: Plan) -> None:
     compte (`pvd import`, l'exploitant), tout passe."""
     if plan.auteur is None:
         return
-    ecritures: list[tuple[int, str | None, str]] = []  # (ligne, code de la commune, département de suivi)
+    ecritures: list[
+        tuple[int, set[str], str]
+    ] = []  # (ligne, codes des communes touchées, département de suivi)
     for d in plan.laureats_a_creer:
-        ecritures.append((d["ligne"], d["commune"].code, plan.suivi(d["commune"]).code))
+        ecritures.append((d["ligne"], {d["commune"].code}, plan.suivi(d["commune"]).code))
     for laureat, _, numero in plan.laureats_a_modifier:
-        ecritures.append((numero, laureat.commune_id, laureat.departement_suivi_id))
+        ecritures.append((numero, {laureat.commune_id}, laureat.departement_suivi_id))
     for d in plan.sources_a_ajouter:
-        ecritures.append((d["ligne"], d["laureat"].commune_id, d["laureat"].departement_suivi_id))
+        ecritures.append((d["ligne"], {d["laureat"].commune_id}, d["laureat"].departement_suivi_id))
     a_charger = {g.epci_id for g in plan.conventions_a_creer if g.epci_id not in plan._suivis}
     plan.precharger_suivis(list(Epci.objects.in_bulk(a_charger).values()) if a_charger else [])
     for groupe in plan.conventions_a_creer:
@@ -546,23 +548,25 @@ def _verifier_droits(plan: Plan) -> None:
         for numero in groupe.lignes:
             ecritures.append((numero, codes, plan._suivis[groupe.epci_id].code))
     for convention, *_, numero in [*plan.conventions_a_signer, *plan.conventions_a_modifier]:
-        ecritures.append((numero, None, convention.departement_suivi_id))
+        ecritures.append((numero, set(), convention.departement_suivi_id))  # toute commune de la ligne
     par_numero = {ligne.numero: ligne for ligne in plan.lignes}
     permis: dict[str, bool] = {}
     colonne = next((t for t, c in plan.colonnes.items() if c in ("commune", "nom")), None) or next(
         (t for t, c in plan.colonnes.items() if c == "code"), "commune"
     )
     refusees: set[int] = set()
-    for numero, commune, code in ecritures:  # `commune` : un code, ou ceux d'une convention à créer
+    for numero, codes, code in ecritures:
         if code not in permis:
             permis[code] = perimetres.peut_ecrire_departement(plan.auteur, code)
         if permis[code]:
             continue
         ligne = par_numero[numero]
-        if numero not in refusees:  # ce que la ligne aurait fait ne compte plus : seul le refus est montré
-            refusees.add(numero)
-            ligne.messages = [m for m in ligne.messages if not ligne.valide]
-        commune = next((c for c in ligne.communes if not commune or c.code in commune), None)
+        if (
+            numero not in refusees and ligne.valide
+        ):  # ce que la ligne aurait fait ne compte plus : seul le refus
+            ligne.messages = []
+        refusees.add(numero)
+        commune = next((c for c in ligne.communes if not codes or c.code in codes), None)
         suivi = plan._departements.get(code)
         prefecture = f"la préfecture {suivi.avec_charniere} ({code})" if suivi else f"le département {code}"
         nomme = (

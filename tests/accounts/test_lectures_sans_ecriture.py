@@ -50,7 +50,7 @@ def test_base_occupee_la_lecture_par_jeton_passe(client, redacteur, monkeypatch)
 
 def test_session_renouvelee_une_fois_par_minute(client, redacteur):
     client.force_login(redacteur)
-    client.get("/")  # la première requête note le renouvellement
+    client.get("/")  # la connexion a noté le renouvellement
     with CaptureQueriesContext(connection) as requetes:
         assert client.get("/").status_code == 200
         assert client.get("/programmes/pvd/").status_code == 200
