@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et accès"
 
     def ready(self) -> None:
-        from . import journal  # noqa: F401  (journal de sécurité : connexions, échecs)
+        from . import journal, middleware  # noqa: F401  (journal de sécurité ; session renouvelée à la connexion)

@@ -1,8 +1,12 @@
-"""Intergiciels de sécurité : caractères de contrôle, jetons d'API, taille des requêtes, journal des refus."""
+"""Intergiciels de sécurité : caractères de contrôle, jetons d'API, taille des requêtes, journal des refus,
+renouvellement des sessions."""
 
 import re
+import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -56,7 +60,7 @@ class CaracteresDeControleMiddleware:
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": message}, status=400)
-        page = render_to_string("400.html", {"message": message}, request=request)
+        page = render_to_string("400.html", {"message": message})  # sans contexte de requête : aucune lecture
         return HttpResponse(page, status=400)
 
 
@@ -121,3 +125,34 @@ class JournalRefusMiddleware:
                 EvenementSecurite.Type.REFUS, request, getattr(request, "user", None), detail=request.method
             )
         return reponse
+
+
+class SessionRenouveleeMiddleware:
+    """Une session expire après `SESSION_COOKIE_AGE` sans activité ; chaque requête la prolonge, mais une page lue
+    n'écrit la session qu'une fois par minute au plus (`TOUS_LES`), pas à chaque requête : pendant qu'un long
+    import écrit (SQLite n'a qu'un écrivain), les pages se lisent sans attendre. Placé juste après
+    `SessionMiddleware`, qui enregistre la session quand elle est modifiée (et seulement alors)."""
+
+    CLE = "_pvd_renouvelee"
+    TOUS_LES = 60  # secondes
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reponse = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None or not session.keys():
+            return reponse  # pas de session, ou une session vide (visiteur, déconnexion) : rien à prolonger
+        maintenant = int(time.time())
+        if session.modified or maintenant - session.get(self.CLE, 0) >= self.TOUS_LES:
+            session[self.CLE] = maintenant
+        return reponse
+
+
+@receiver(user_logged_in)
+def _session_ouverte(sender, request, user, **kwargs):
+    """Une connexion enregistre la session de toute façon : elle compte comme son premier renouvellement (la
+    requête suivante n'a pas à l'écrire)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SessionRenouveleeMiddleware.CLE] = int(time.time())

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from pvd.territoires.models import Commune, Departement, Epci
 
 from .models import JetonApi, Profil
+
+journal = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -121,8 +126,16 @@ def jeton_creer(*, utilisateur, nom: str = "") -> str:
     return secret
 
 
+USAGE_NOTE_TOUS_LES = timedelta(minutes=1)
+
+
 def jeton_authentifier(secret: str):
-    """L'utilisateur du jeton, ou None (inconnu, révoqué, compte désactivé)."""
+    """L'utilisateur du jeton, ou None (inconnu, révoqué, compte désactivé).
+
+    Une lecture par l'API ne doit pas dépendre d'une écriture : le dernier usage n'est noté qu'une fois par minute au
+    plus (`USAGE_NOTE_TOUS_LES`), hors de toute transaction de la requête (l'intergiciel passe avant la vue), et une
+    base occupée à écrire (un long import sur SQLite) ne fait pas échouer la lecture : l'usage sera noté la fois
+    suivante."""
     jeton = (
         JetonApi.objects.select_related("utilisateur")
         .filter(empreinte=JetonApi.empreinte_de(secret), revoque_le__isnull=True, utilisateur__is_active=True)
@@ -130,7 +143,15 @@ def jeton_authentifier(secret: str):
     )
     if jeton is None:
         return None
-    JetonApi.objects.filter(pk=jeton.pk).update(dernier_usage=timezone.now())
+    maintenant = timezone.now()
+    if jeton.dernier_usage is None or maintenant - jeton.dernier_usage >= USAGE_NOTE_TOUS_LES:
+        try:
+            with (
+                transaction.atomic()
+            ):  # sa propre transaction, courte (un point de sauvegarde si on est dans une autre)
+                JetonApi.objects.filter(pk=jeton.pk).update(dernier_usage=maintenant)
+        except DatabaseError:
+            journal.warning("Dernier usage du jeton %s… non noté : base occupée.", jeton.debut)
     return jeton.utilisateur
 
 

@@ -8,6 +8,8 @@ from pvd.api.erreurs import adresse_inconnue
 admin.site.site_header = "Petites villes de demain — administration"
 admin.site.site_title = "PVD — administration"
 
+handler400 = "pvd.web.views.erreurs.requete_incorrecte"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

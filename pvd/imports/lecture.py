@@ -1,6 +1,6 @@
 """Lire un tableau envoyé par quelqu'un : CSV, XLSX, XLS ou ODS, sans lui faire confiance.
 
-- taille limitée ; une archive (XLSX, ODS) est examinée par son répertoire avant toute décompression : nombre de
+- taille et nombre de lignes limités (`settings.PVD_TAILLE_MAX_FICHIER`, `LIGNES_MAX`), vérifiés avant que le fichier soit gardé ; une archive (XLSX, ODS) est examinée par son répertoire avant toute décompression : nombre de
   membres, taille déclarée, taux de compression (une « bombe » de 1 Mo qui déclare 400 Mo est refusée aussitôt) ;
 - XLSX et ODS lus par python-calamine (Rust, sans exécuter aucune formule, sans interpréter de DTD) ; les cellules
   fusionnées reçoivent la valeur de leur cellule d'origine ; chaque cellule devient du texte, les dates restent des
@@ -23,6 +23,7 @@ from django.conf import settings
 from pvd.config.tailles import en_mo
 from pvd.territoires.fichiers import LIGNES_ENTETE_MAX, FichierIllisible, lire_delimite, restaurer
 
+LIGNES_MAX = 50_000  # la liste nationale en compte 1 700, un tableur national de suivi 35 000
 DECOMPRESSE_MAX = 200 * 1024 * 1024
 MEMBRES_MAX = 5000
 TAUX_MAX = 120
@@ -119,9 +120,27 @@ def lire_tableau(contenu: bytes, nom_fichier: str) -> Tableau:
     else:
         format = "csv"
         lignes = lire_delimite(contenu, nom_fichier).rangees
+    _verifier_lignes(lignes, nom_fichier)
     tableau = Tableau(nom_fichier, format, [])
     tableau.lignes = [[tableau.texte(c) if not isinstance(c, date) else c for c in ligne] for ligne in lignes]
     return tableau
+
+
+def _verifier_lignes(lignes: list[list], nom_fichier: str) -> None:
+    """Au-delà de `LIGNES_MAX` lignes remplies, le fichier est refusé : l'aperçu et l'écriture restent bornés."""
+    if len(lignes) <= LIGNES_MAX:
+        return
+    remplies = sum(1 for ligne in lignes if any(c not in ("", None) for c in ligne))
+    if remplies > LIGNES_MAX:
+        raise FichierIllisible(
+            f"{nom_fichier} : {_nombre(remplies)} lignes remplies, au-delà de la limite de {_nombre(LIGNES_MAX)} "
+            "lignes par import. Découpez le fichier (par département, par exemple) et importez chaque partie."
+        )
+
+
+def _nombre(n: int) -> str:
+    """« 560 000 » : les milliers séparés par une espace fine insécable, à la française."""
+    return f"{n:_}".replace("_", "\u202f")
 
 
 def trouver_entete(tableau: Tableau, reconnaitre) -> int:

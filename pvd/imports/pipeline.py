@@ -1,9 +1,13 @@
 """Le chemin unique de tout import : lire → reconnaître les colonnes → résoudre les communes → valider → aperçu →
-confirmer → écrire en une transaction → compte rendu.
+confirmer → écrire en une transaction → compte rendu. Ce module fait le plan ; la reconnaissance des colonnes et le
+catalogue des sources sont dans `colonnes.py`, l'écriture (appliquer, essayer à blanc, `importer`, `apercu`) dans
+`ecriture.py`.
 
 Contrat :
-- `preparer` n'écrit rien : il rend un `Plan` qui dit, ligne par ligne, ce qui sera créé, modifié, laissé tel quel,
-  ignoré ou refusé (et pourquoi) ; l'aperçu montre exactement ce plan ;
+- `preparer` (`lire` puis `planifier`) n'écrit rien : il rend un `Plan` qui dit, ligne par ligne, ce qui sera créé,
+  modifié, laissé tel quel, ignoré ou refusé (et pourquoi) ; l'aperçu montre exactement ce plan ;
+- chaque écriture prévue est permise par `accounts.perimetres.peut_ecrire_departement` pour l'auteur de l'import
+  (le département de suivi), sinon sa ligne est refusée ;
 - `importer` refait le plan dans la transaction d'écriture et l'applique par les services (règles et journal,
   canal « import ») ; si l'aperçu confirmé ne correspond plus au plan (quelqu'un a écrit entre-temps), rien n'est
   écrit ; une ligne refusée bloque tout, sauf si l'on choisit d'importer les seules lignes valides ;
@@ -22,33 +26,36 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from pvd.accounts import perimetres
 from pvd.programmes import services
 from pvd.programmes.models import (
     Convention,
     ConventionCommune,
     DocumentSource,
-    Evenement,
     Laureat,
     Programme,
-    Signataire,
     SourceLaureat,
 )
 from pvd.programmes.selectors import communes_membres_epci_au, departements_principaux, parmi
-from pvd.programmes.signataires import signataire_etat
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Commune, Departement, Epci
 from pvd.territoires.normalisation import cle
-from pvd.territoires.rapport import accorder
 from pvd.territoires.resolution import RESOLU, Index, obtenir_index
 
+from .colonnes import (  # noqa: F401 (ré-exportés : le site, `pvd import` et les tests les prennent ici)
+    CHAMPS_TABLEUR,
+    DONNEES_PERSONNELLES,
+    SOURCES,
+    colonnes_du_fichier,
+    colonnes_reconnues,
+    ligne_entete,
+    proposer_correspondance,
+)
 from .dates import DateIllisible, lire_date, lire_date_prevue
-from .lecture import Tableau, lire_tableau, trouver_entete
-from .models import ImportRealise
+from .lecture import lire_tableau
 
 CREATION, MODIFICATION, INCHANGE, IGNOREE, REJET, AMBIGU = (
     "creation",
@@ -65,66 +72,6 @@ LIBELLES_STATUTS = {
     IGNOREE: "ignorée",
     REJET: "refusée",
     AMBIGU: "à préciser",
-}
-DONNEES_PERSONNELLES = re.compile(
-    r"\b(maire|maires|elu|elue|elus|prenom|nom du maire|courriel|mail|e mail|email|telephone|tel|portable|mobile|"
-    r"adresse electronique|contact)\b"
-)
-CHAMPS_TABLEUR = {
-    "commune": "commune(s) : nom, ou plusieurs noms dans une même cellule",
-    "code": "code INSEE de la commune",
-    "epci": "intercommunalité",
-    "type": "type de convention (adhésion, ORT, avenant)",
-    "statut": "statut (signée, en cours…)",
-    "date_signature": "date de signature",
-    "date_prevue": "date de signature prévue",
-    "duree": "durée (années)",
-    "identifiant": "identifiant national",
-    "date_selection": "date de sélection",
-}
-SOURCES = {
-    "anct-pvd": {
-        "programme": "pvd",
-        "colonnes": {
-            "insee_com": "code",
-            "lib_com": "nom",
-            "id_pvd": "identifiant",
-            "insee_dep": "departement_lu",
-            "date_signature": "date_adhesion",
-        },
-        "nom": "liste nationale des lauréats PVD (ANCT)",
-        "motif_identifiant": r"pvd(-[0-9A-Za-z]+)+",
-        "exhaustif": True,
-    },
-    "anct-acv": {
-        "programme": "acv",
-        "colonnes": {
-            "insee_com": "code",
-            "lib_com": "nom",
-            "id_acv": "identifiant",
-            "lib_acv": "libelle",
-            "insee_dep": "departement_lu",
-            "date_signature": "date_adhesion",
-        },
-        "nom": "liste nationale des villes ACV (ANCT)",
-        "motif_identifiant": r"acv(-[0-9A-Za-z]+)+",
-        "exhaustif": True,
-    },
-    "ort": {
-        "programme": "pvd",
-        "colonnes": {
-            "commune": "nom",
-            "code commune": "code",
-            "epci": "epci",
-            "signee": "signee",
-            "si signee date de signature": "date_signature",
-            "si non signee date de signature envisagee": "date_prevue",
-            "duree en annees": "duree",
-            "statut de la commune": "statut_commune",
-        },
-        "nom": "fichier de suivi des ORT (ministère)",
-    },
-    "tableur": {"programme": "pvd", "colonnes": {}, "nom": "tableur de la préfecture"},
 }
 SEPARATEURS_COMMUNES = re.compile(r"\s*(?:[,;/\n+]|\bet\b|&)\s*")
 DATE_DANS_LE_NOM = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -224,6 +171,9 @@ class Plan:
     _porteurs: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)  # identifiant → communes
     _identifiants_registre: dict[str, str] = field(default_factory=dict, repr=False)  # identifiant → commune
     _departements: dict[str, Departement] = field(default_factory=dict, repr=False)
+    auteur: object = (
+        None  # le compte qui importe ; None : la ligne de commande (l'exploitant), qui écrit tout
+    )
 
     def precharger_suivis(self, epcis: list[Epci]) -> None:
         """Les départements de suivi de tous ces EPCI, en deux requêtes (une liste nationale en compte mille)."""
@@ -297,72 +247,6 @@ class Plan:
         return hashlib.sha256("|".join(morceaux).encode()).hexdigest()[:16]
 
 
-# Lecture et colonnes -------------------------------------------------------------------------------------------
-
-
-def _colonnes(
-    source: str, entete: list, correspondance: dict[str, str] | None
-) -> tuple[dict[int, str], list[str]]:
-    """Indice de colonne → champ, et les colonnes écartées pour données personnelles."""
-    ecartees = []
-    champs: dict[int, str] = {}
-    connues = {cle(k): v for k, v in SOURCES[source]["colonnes"].items()}
-    voulues = {cle(k): v for k, v in (correspondance or {}).items() if v}
-    for i, titre in enumerate(entete):
-        titre_cle = cle(str(titre))
-        if not titre_cle:
-            continue
-        champ = voulues.get(titre_cle) or connues.get(titre_cle)
-        if DONNEES_PERSONNELLES.search(titre_cle) and champ not in ("commune", "nom"):
-            ecartees.append(str(titre))
-            continue
-        if champ:
-            champs[i] = champ
-    return champs, ecartees
-
-
-def colonnes_du_fichier(contenu: bytes, nom_fichier: str, source: str) -> list[str]:
-    """Les titres de colonnes d'un fichier, pour proposer la correspondance d'un tableur."""
-    tableau = lire_tableau(contenu, nom_fichier)
-    indice = _ligne_entete(tableau, source, {})
-    return [str(t) for t in tableau.lignes[indice] if str(t).strip()]
-
-
-def _ligne_entete(tableau: Tableau, source: str, correspondance: dict) -> int:
-    connues = {cle(k) for k in SOURCES[source]["colonnes"]} | {cle(k) for k in correspondance}
-    if source == "tableur" and not correspondance:
-        return trouver_entete(
-            tableau, lambda cellule: bool(cle(cellule)) and not re.fullmatch(r"[\d ]+", cle(cellule))
-        )
-    return trouver_entete(tableau, lambda cellule: cle(cellule) in connues)
-
-
-def proposer_correspondance(titres: list[str]) -> dict[str, str]:
-    """Devine le champ de chaque colonne d'un tableur d'après son titre (l'utilisateur corrige)."""
-    regles = [
-        ("code", r"\b(insee|code commune|code insee|cog)\b"),
-        ("epci", r"\b(epci|intercommunalite|communaute|cc)\b"),
-        ("date_signature", r"\bdate(s)? (de )?signature\b|\bsignee le\b"),
-        ("date_prevue", r"\bprevue?\b|\benvisagee\b"),
-        ("duree", r"\bduree\b"),
-        ("type", r"\btype\b|\bnature\b"),
-        ("statut", r"\bstatut\b|\betat\b|\bavancement\b"),
-        ("identifiant", r"\bidentifiant\b|\bid pvd\b|\bid\b"),
-        ("date_selection", r"\bselection\b|\blaureat(e)? le\b"),
-        ("commune", r"\bcommunes?\b|\bville(s)?\b|\blaureat(e)?s?\b|\bnom\b"),
-    ]
-    proposition = {}
-    for titre in titres:
-        titre_cle = cle(titre)
-        if DONNEES_PERSONNELLES.search(titre_cle):
-            continue
-        for champ, motif in regles:
-            if re.search(motif, titre_cle) and champ not in proposition.values():
-                proposition[titre] = champ
-                break
-    return proposition
-
-
 # Résolution des communes -----------------------------------------------------------------------------------------
 
 
@@ -430,7 +314,27 @@ def _communes_de_la_ligne(ligne: Ligne, index: Index, departement: str, choix: d
 # Préparation -----------------------------------------------------------------------------------------------------
 
 
-def preparer(
+@dataclass
+class Lecture:
+    """Le fichier lu, ses colonnes reconnues et ses communes résolues : le plus long d'un import (un tableur de
+    35 000 lignes y passe l'essentiel de son temps), qui ne lit rien du registre du programme. `importer` la fait
+    avant d'ouvrir sa transaction d'écriture, qui reste courte ; `planifier` en tire le plan, autant de fois qu'il
+    le faut, sans la refaire."""
+
+    source: str
+    nom_fichier: str
+    empreinte: str
+    programme: Programme
+    departement: Departement | None
+    colonnes: dict
+    colonnes_ecartees: list[str]
+    lignes: list[Ligne]
+    date_document: date | None
+    type_par_defaut: str
+    auteur: object = None
+
+
+def lire(
     contenu: bytes,
     nom_fichier: str,
     source: str,
@@ -440,10 +344,9 @@ def preparer(
     choix: dict[str, str] | None = None,
     type_par_defaut: str = Convention.Type.ADHESION,
     date_document: date | None = None,
-) -> Plan:
-    """Lit, reconnaît, résout et valide, sans rien écrire ; le plan dit ce que ferait l'import. La date du document
-    (sinon celle que donne son nom, « …-2021-01-22.csv ») borne la sélection des lauréates qu'il est seul à citer :
-    « au plus tard » ce jour-là."""
+    auteur=None,
+) -> Lecture:
+    """Lit le fichier, reconnaît ses colonnes et résout ses communes, sans rien lire du registre ni rien écrire."""
     if source not in SOURCES:
         raise ImportRefuse(f"Source inconnue : « {source} ». Sources : {', '.join(SOURCES)}.")
     programme = Programme.objects.filter(slug=SOURCES[source]["programme"]).first()
@@ -452,15 +355,15 @@ def preparer(
     if source == "tableur" and not correspondance:
         raise ImportRefuse("Pour un tableur, indiquez quelle colonne donne quel champ (au moins la commune).")
     tableau = lire_tableau(contenu, nom_fichier)
-    indice = _ligne_entete(tableau, source, correspondance or {})
+    indice = ligne_entete(tableau, source, correspondance or {})
     entete = tableau.lignes[indice]
-    champs, ecartees = _colonnes(source, entete, correspondance)
+    champs, ecartees = colonnes_reconnues(source, entete, correspondance)
     if not {"code", "nom", "commune"} & set(champs.values()):
         raise FichierIllisible(
             f"{nom_fichier}, ligne {indice + 1} : aucune colonne de commune reconnue "
             f"(colonnes lues : {', '.join(str(t) for t in entete if str(t).strip())})."
         )
-    plan = Plan(
+    lecture = Lecture(
         source,
         nom_fichier,
         hashlib.sha256(contenu).hexdigest(),
@@ -468,12 +371,10 @@ def preparer(
         departement,
         {str(entete[i]): c for i, c in champs.items()},
         ecartees,
-        date_document=date_document or date_du_nom(nom_fichier),
-        document=DocumentSource.objects.filter(
-            programme=programme, empreinte=hashlib.sha256(contenu).hexdigest()
-        )
-        .exclude(empreinte="")
-        .first(),
+        [],
+        date_document or date_du_nom(nom_fichier),
+        type_par_defaut,
+        auteur,
     )
     index = obtenir_index()
     code_dep = departement.code if departement else ""
@@ -482,18 +383,57 @@ def preparer(
             continue
         valeurs = {champ: cellules[i] if i < len(cellules) else "" for i, champ in champs.items()}
         ligne = Ligne(numero, valeurs)
-        plan.lignes.append(ligne)
+        lecture.lignes.append(ligne)
         _communes_de_la_ligne(ligne, index, code_dep, choix or {})
-    codes = {code for ligne in plan.lignes for code in ligne.valeurs.get("_codes", [])}
+    codes = {code for ligne in lecture.lignes for code in ligne.valeurs.get("_codes", [])}
     communes = Commune.objects.in_bulk(list(codes))
     epcis = Epci.objects.in_bulk({c.epci_id for c in communes.values() if c.epci_id})
     for commune in communes.values():  # un objet par EPCI, partagé par ses communes (un import en lit 35 000)
         if commune.epci_id:
             commune.epci = epcis[commune.epci_id]
-    for ligne in plan.lignes:
+    for ligne in lecture.lignes:
         ligne.communes = [communes[code] for code in ligne.valeurs.pop("_codes", [])]
-    _planifier(plan, type_par_defaut)
+    return lecture
+
+
+def planifier(lecture: Lecture) -> Plan:
+    """Le plan d'une lecture, d'après le registre tel qu'il est : sur des copies de ses lignes, pour pouvoir le
+    refaire (dans la transaction d'écriture) sans relire le fichier."""
+    plan = Plan(
+        lecture.source,
+        lecture.nom_fichier,
+        lecture.empreinte,
+        lecture.programme,
+        lecture.departement,
+        dict(lecture.colonnes),
+        list(lecture.colonnes_ecartees),
+        [
+            Ligne(
+                ligne.numero,
+                dict(ligne.valeurs),
+                ligne.statut,
+                list(ligne.messages),
+                list(ligne.communes),
+                list(ligne.candidats),
+                list(ligne.avertissements),
+            )
+            for ligne in lecture.lignes
+        ],
+        date_document=lecture.date_document,
+        document=DocumentSource.objects.filter(programme=lecture.programme, empreinte=lecture.empreinte)
+        .exclude(empreinte="")
+        .first(),
+        auteur=lecture.auteur,
+    )
+    _planifier(plan, lecture.type_par_defaut)
     return plan
+
+
+def preparer(contenu: bytes, nom_fichier: str, source: str, **options) -> Plan:
+    """Lit, reconnaît, résout et valide, sans rien écrire ; le plan dit ce que ferait l'import (options : celles de
+    `lire`). La date du document (sinon celle que donne son nom, « …-2021-01-22.csv ») borne la sélection des
+    lauréates qu'il est seul à citer : « au plus tard » ce jour-là."""
+    return planifier(lire(contenu, nom_fichier, source, **options))
 
 
 def _date(ligne: Ligne, champ: str, libelle: str) -> date | None:
@@ -581,7 +521,62 @@ def _planifier(plan: Plan, type_par_defaut: str) -> None:
         else:
             _planifier_tableur(plan, ligne, laureats, liens, groupes, deja_nouveaux, type_par_defaut)
     plan.conventions_a_creer.extend(groupes.values())
+    _verifier_droits(plan)
     _avertir_ort_sans_adhesion(plan, liens)
+
+
+def _verifier_droits(plan: Plan) -> None:
+    """Chaque écriture prévue l'est-elle par un compte qui peut écrire son département de suivi ? La même question
+    que l'API (`perimetres.peut_ecrire_departement`), ligne par ligne : une ligne qui écrirait chez une autre
+    préfecture (une commune de l'Aveyron suivie par le Lot) est refusée, et rien n'est écrit pour elle. Sans
+    compte (`pvd import`, l'exploitant), tout passe."""
+    if plan.auteur is None:
+        return
+    ecritures: list[
+        tuple[int, set[str], str]
+    ] = []  # (ligne, codes des communes touchées, département de suivi)
+    for d in plan.laureats_a_creer:
+        ecritures.append((d["ligne"], {d["commune"].code}, plan.suivi(d["commune"]).code))
+    for laureat, _, numero in plan.laureats_a_modifier:
+        ecritures.append((numero, {laureat.commune_id}, laureat.departement_suivi_id))
+    for d in plan.sources_a_ajouter:
+        ecritures.append((d["ligne"], {d["laureat"].commune_id}, d["laureat"].departement_suivi_id))
+    a_charger = {g.epci_id for g in plan.conventions_a_creer if g.epci_id not in plan._suivis}
+    plan.precharger_suivis(list(Epci.objects.in_bulk(a_charger).values()) if a_charger else [])
+    for groupe in plan.conventions_a_creer:
+        codes = {c.code for c in groupe.communes}
+        for numero in groupe.lignes:
+            ecritures.append((numero, codes, plan._suivis[groupe.epci_id].code))
+    for convention, *_, numero in [*plan.conventions_a_signer, *plan.conventions_a_modifier]:
+        ecritures.append((numero, set(), convention.departement_suivi_id))  # toute commune de la ligne
+    par_numero = {ligne.numero: ligne for ligne in plan.lignes}
+    permis: dict[str, bool] = {}
+    colonne = next((t for t, c in plan.colonnes.items() if c in ("commune", "nom")), None) or next(
+        (t for t, c in plan.colonnes.items() if c == "code"), "commune"
+    )
+    refusees: set[int] = set()
+    for numero, codes, code in ecritures:
+        if code not in permis:
+            permis[code] = perimetres.peut_ecrire_departement(plan.auteur, code)
+        if permis[code]:
+            continue
+        ligne = par_numero[numero]
+        if (
+            numero not in refusees and ligne.valide
+        ):  # ce que la ligne aurait fait ne compte plus : seul le refus
+            ligne.messages = []
+        refusees.add(numero)
+        commune = next((c for c in ligne.communes if not codes or c.code in codes), None)
+        suivi = plan._departements.get(code)
+        prefecture = f"la préfecture {suivi.avec_charniere} ({code})" if suivi else f"le département {code}"
+        nomme = (
+            f"{commune.nom} ({commune.code}) est suivie" if commune else "Cette ligne écrit ce qui est suivi"
+        )
+        ligne.refuser(
+            f"{plan.nom_fichier}, ligne {numero}, colonne « {colonne} » : {nomme} par {prefecture}, pas par la "
+            "vôtre : votre compte ne peut pas l'écrire, et rien ne sera écrit pour cette ligne. Retirez-la du "
+            f"fichier, ou demandez à {prefecture} de l'importer."
+        )
 
 
 def _avertir_ort_sans_adhesion(plan: Plan, liens: dict) -> None:
@@ -732,16 +727,14 @@ def _laureat(
     if existant is None:
         if commune.code in deja_nouveaux:
             return True
-        if commune.obsolete:
-            ligne.refuser(f"{commune.nom} ({commune.code}) n'existe plus dans le COG.")
+        # Les règles des services, demandées tôt pour refuser la ligne dès l'aperçu (jamais réécrites ici).
+        if disparue := services.commune_disparue(commune):
+            ligne.refuser(disparue)
             return False
         exception = ""
-        if plan.programme.population_max and (commune.population or 0) >= plan.programme.population_max:
+        if hors_seuil := services.commune_hors_seuil(plan.programme, commune):
             if not exception_autorisee:
-                ligne.refuser(
-                    f"{commune.nom} compte {commune.population} habitants, au-delà du seuil du programme : "
-                    "inscrivez-la depuis sa fiche, en expliquant l'exception."
-                )
+                ligne.refuser(f"{hors_seuil} Un import ne le peut pas : inscrivez-la depuis sa fiche.")
                 return False
             exception = f"lauréate d'après la {SOURCES[plan.source]['nom']}"
         retenu, conteste = _trier_identifiant(plan, ligne, commune, identifiant)
@@ -1104,243 +1097,14 @@ def _avenant(plan, ligne, commune, signature, prevue, precision, liens, groupes)
     )
 
 
-# Écriture ----------------------------------------------------------------------------------------------------------
+ECRITURE = ("TRACE_IMPORT", "apercu", "importer", "simuler")
 
 
-def _executer(plan: Plan, trace: services.Trace) -> None:
-    """Applique le plan par les services. Une ligne qu'un service refuse ne doit rien laisser, pas même le lauréat
-    créé avant que sa convention soit refusée : on défait alors tout et on rejoue sans les lignes refusées."""
-    while True:
-        point = transaction.savepoint()
-        if not _appliquer(plan, trace):
-            transaction.savepoint_commit(point)
-            return
-        transaction.savepoint_rollback(point)
+def __getattr__(nom: str):
+    """L'écriture vit dans `ecriture.py`, qui prend le plan ici ; ses noms publics restent importables depuis ce
+    module (`from pvd.imports.pipeline import importer`), chargés à la demande pour ne pas s'importer en boucle."""
+    if nom in ECRITURE:
+        from . import ecriture
 
-
-def _appliquer(plan: Plan, trace: services.Trace) -> bool:
-    """Une passe. Les lauréats puis les conventions à créer sont vérifiés d'un bloc par les règles des services, les
-    lignes refusées écartées, le reste écrit d'un coup ; les autres actions (peu nombreuses) passent une à une, chacune
-    dans son point de sauvegarde. Rend vrai s'il faut rejouer : une ligne refusée avait déjà écrit."""
-    lignes = {ligne.numero: ligne for ligne in plan.lignes}
-    ecrites: set[int] = set()
-    a_rejouer = False
-
-    def refuser(numeros: list[int], erreur: ValidationError) -> None:
-        nonlocal a_rejouer
-        for n in numeros:
-            lignes[n].refuser(" ".join(erreur.messages))
-        a_rejouer = a_rejouer or not ecrites.isdisjoint(numeros)
-
-    def tenter(numeros: list[int], action) -> None:
-        if any(not lignes[n].valide for n in numeros):
-            return
-        try:
-            with transaction.atomic():
-                action()
-        except ValidationError as erreur:
-            refuser(numeros, erreur)
-            return
-        ecrites.update(numeros)
-
-    epcis = Epci.objects.in_bulk({g.epci_id for g in plan.conventions_a_creer})
-    plan.precharger_suivis(
-        [*epcis.values(), *(d["commune"].epci for d in plan.laureats_a_creer if d["commune"].epci_id)]
-    )
-    for laureat, champs, numero in plan.laureats_a_modifier:
-        tenter(
-            [numero],
-            lambda lau=laureat, ch=champs: services.laureat_update(laureat=lau, champs=ch, trace=trace),
-        )
-    source = f"Import : {plan.nom_fichier} ({SOURCES[plan.source]['nom']})"
-    # Un refus écarte toute sa ligne, qui peut porter d'autres écritures : on vérifie jusqu'à ce que tout passe.
-    while True:
-        a_inscrire = [d for d in plan.laureats_a_creer if lignes[d["ligne"]].valide]
-        inscriptions = [
-            services.Inscription(
-                commune=d["commune"],
-                date_selection=d["date_selection"],
-                precision_selection=d["precision"],
-                identifiant_national=d["identifiant"],
-                identifiant_conteste=d["conteste"],
-                source=source,
-                departement_suivi=plan.suivi(d["commune"]),
-                exception=d["exception"],
-            )
-            for d in a_inscrire
-        ]
-        refus = services.laureats_verifier(plan.programme, inscriptions)
-        for rang, erreur in refus.items():
-            refuser([a_inscrire[rang]["ligne"]], erreur)
-        if refus:
-            continue
-        groupes = [g for g in plan.conventions_a_creer if all(lignes[n].valide for n in g.lignes)]
-        projets = [_projet(plan, groupe, epcis[groupe.epci_id]) for groupe in groupes]
-        refus = services.conventions_verifier(plan.programme, projets, laureats_prevus=inscriptions)
-        for rang, erreur in refus.items():
-            refuser(groupes[rang].lignes, erreur)
-        if not refus:
-            break
-    if a_rejouer:  # une ligne refusée avait déjà modifié un lauréat
-        return True
-    inscrits = services.laureats_register(programme=plan.programme, inscriptions=inscriptions, trace=trace)
-    services.conventions_create(programme=plan.programme, projets=projets, trace=trace)
-    document = _document(plan)
-    services.sources_ajouter(
-        mentions=[
-            services.Mention(laureat, document, d["ligne"], d["identifiant_donne"], d["departement_lu"])
-            for laureat, d in zip(inscrits, a_inscrire, strict=True)
-        ]
-        + [
-            services.Mention(d["laureat"], document, d["ligne"], d["identifiant"], d["departement_lu"])
-            for d in plan.sources_a_ajouter
-            if lignes[d["ligne"]].valide
-        ],
-        trace=trace,
-    )
-    ecrites.update(d["ligne"] for d in a_inscrire)
-    ecrites.update(n for groupe in groupes for n in groupe.lignes)
-    for convention, signature, duree, numero in plan.conventions_a_signer:
-        tenter([numero], lambda c=convention, s=signature, d=duree: _signer_existante(c, s, d, trace))
-    for convention, champs, numero in plan.conventions_a_modifier:
-        tenter([numero], lambda c=convention, ch=champs: _modifier_existante(c, ch, trace))
-    return a_rejouer
-
-
-def _document(plan: Plan) -> DocumentSource:
-    """Le fichier importé, comme document source : une liste nationale importée entière se dit complète (pour le
-    département choisi, si l'import s'y limite)."""
-    exhaustif = bool(SOURCES[plan.source].get("exhaustif"))
-    return services.document_obtenir(
-        programme=plan.programme,
-        titre=plan.titre_document,
-        date=plan.date_document,
-        empreinte=plan.empreinte,
-        exhaustif=exhaustif,
-        perimetre=plan.departement if exhaustif else None,
-    )
-
-
-def _projet(plan: Plan, groupe: GroupeConvention, epci: Epci) -> services.ProjetConvention:
-    suivi = plan.suivi_epci(epci)
-    return services.ProjetConvention(
-        type=groupe.type,
-        epci=epci,
-        parent=groupe.parent,
-        communes=[(c, ConventionCommune.Role.LAUREATE) for c in groupe.communes],
-        departement_suivi=suivi,
-        date_ouverture=groupe.date_signature,
-        date_signature_prevue=groupe.date_signature or groupe.date_prevue,
-        precision_date_prevue=groupe.precision,
-        duree_annees=groupe.duree,
-        date_signature=groupe.date_signature,
-        signataires=[signataire_etat(suivi)] if groupe.date_signature else [],
-    )
-
-
-def _signer_existante(convention: Convention, signature: date, duree: int | None, trace) -> None:
-    convention.refresh_from_db()
-    if duree and convention.duree_annees != duree:
-        services.convention_update(
-            convention=convention, version=convention.version, champs={"duree_annees": duree}, trace=trace
-        )
-    _signer(convention, signature, trace)
-
-
-def _modifier_existante(convention: Convention, champs: dict, trace) -> None:
-    convention.refresh_from_db()
-    services.convention_update(convention=convention, version=convention.version, champs=champs, trace=trace)
-
-
-class _Simulation(Exception):
-    """Lancée pour défaire l'essai à blanc."""
-
-
-def simuler(plan: Plan) -> Plan:
-    """L'aperçu fidèle : le plan est appliqué pour de bon, puis tout est défait ; les refus des services (règles du
-    programme) apparaissent ainsi ligne par ligne, comme à l'écriture."""
-    try:
-        with transaction.atomic():
-            _executer(plan, TRACE_IMPORT)
-            raise _Simulation
-    except _Simulation:
-        pass
-    return plan
-
-
-def _signer(convention: Convention, signature: date, trace) -> None:
-    deja = convention.signataires.filter(partie=Signataire.Partie.ETAT).exists()
-    services.convention_sign(
-        convention=convention,
-        version=convention.version,
-        date_signature=signature,
-        signataires=[] if deja else [signataire_etat(convention.departement_suivi)],
-        trace=trace,
-    )
-
-
-def importer(
-    contenu: bytes,
-    nom_fichier: str,
-    source: str,
-    *,
-    trace: services.Trace,
-    departement: Departement | None = None,
-    correspondance: dict[str, str] | None = None,
-    choix: dict[str, str] | None = None,
-    valides_seulement: bool = False,
-    signature_apercu: str | None = None,
-    type_par_defaut: str = Convention.Type.ADHESION,
-    date_document: date | None = None,
-) -> Plan:
-    """Refait le plan et l'écrit en une transaction ; `ImportRefuse` (et rien d'écrit) si une ligne bloque."""
-    with transaction.atomic():
-        plan = preparer(
-            contenu,
-            nom_fichier,
-            source,
-            departement=departement,
-            correspondance=correspondance,
-            choix=choix,
-            type_par_defaut=type_par_defaut,
-            date_document=date_document,
-        )
-        if signature_apercu and plan.signature() != signature_apercu:
-            raise ImportRefuse(
-                "Le registre a changé depuis l'aperçu (quelqu'un d'autre a écrit) : rien n'a été importé. "
-                "Relancez l'aperçu, vérifiez-le, puis confirmez."
-            )
-        if plan.refusees and not valides_seulement:
-            raise ImportRefuse(
-                f"{accorder(len(plan.refusees), 'ligne refusée', 'lignes refusées')} ou à préciser : rien n'a été "
-                "importé. Corrigez-les, ou choisissez d'importer les seules lignes valides.",
-                plan=plan,
-            )
-        _executer(plan, trace)
-        if plan.refusees and not valides_seulement:
-            raise ImportRefuse(
-                f"{accorder(len(plan.refusees), 'ligne refusée', 'lignes refusées')} par les règles du programme : "
-                "rien n'a été importé.",
-                plan=plan,
-                detail=" ".join(
-                    f"Ligne {ligne.numero} : {' ; '.join(ligne.messages)}" for ligne in plan.refusees[:3]
-                ),
-            )
-        ImportRealise.objects.create(
-            source=source,
-            nom_fichier=nom_fichier,
-            empreinte=plan.empreinte,
-            departement=departement,
-            auteur=trace.auteur if getattr(trace.auteur, "is_authenticated", False) else None,
-            canal=trace.canal,
-            comptes=plan.comptes(),
-        )
-    return plan
-
-
-TRACE_IMPORT = services.Trace(canal=Evenement.Canal.IMPORT)
-
-
-def apercu(contenu: bytes, nom_fichier: str, source: str, **options) -> Plan:
-    """Le plan, essayé à blanc : ce que montre l'aperçu est ce que fera l'écriture."""
-    return simuler(preparer(contenu, nom_fichier, source, **options))
+        return getattr(ecriture, nom)
+    raise AttributeError(f"module {__name__!r} has no attribute {nom!r}")

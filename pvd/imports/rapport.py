@@ -8,7 +8,8 @@ import shlex
 from pvd.territoires.normalisation import cle
 from pvd.territoires.rapport import accorder
 
-from .pipeline import CHAMPS_TABLEUR, DONNEES_PERSONNELLES, LIBELLES_STATUTS, Plan
+from .colonnes import CHAMPS_TABLEUR, DONNEES_PERSONNELLES
+from .pipeline import LIBELLES_STATUTS, Plan
 
 
 def resume(plan: Plan, ecrit: bool, refus: bool = True) -> str:

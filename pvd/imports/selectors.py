@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pvd.territoires.models import Departement
 
+from .colonnes import proposer_correspondance
 from .models import CorrespondanceColonnes, FichierImport
-from .pipeline import proposer_correspondance
 
 
 def fichier_en_attente(*, pk, auteur) -> FichierImport | None:

@@ -2,18 +2,20 @@
 correspondance des colonnes d'un tableur, retenue pour le prochain import du même département.
 
 Le site (dépôt, communiqué lu, confirmation) et `pvd import` passent par ici ; l'écriture du registre elle-même
-est celle du pipeline (`pipeline.importer`), qui passe par les services du programme.
+est celle du pipeline (`ecriture.importer`), qui passe par les services du programme.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections.abc import Callable
 
 from pvd.programmes.services import Trace
 from pvd.territoires.models import Departement
 
+from .ecriture import importer
+from .lecture import lire_tableau
 from .models import CorrespondanceColonnes, FichierImport
-from .pipeline import Plan, importer
+from .pipeline import Plan
 
 
 def fichier_deposer(
@@ -25,7 +27,11 @@ def fichier_deposer(
     departement: Departement | None,
     correspondance: dict[str, str] | None = None,
 ) -> FichierImport:
-    """Garde le fichier jusqu'à sa confirmation ; `correspondance` impose ses colonnes (un communiqué lu)."""
+    """Garde le fichier jusqu'à sa confirmation ; `correspondance` impose ses colonnes (un communiqué lu).
+
+    Le fichier est d'abord lu : trop lourd, trop long (`settings.PVD_TAILLE_MAX_FICHIER`, `lecture.LIGNES_MAX`), piégé ou illisible,
+    il est refusé (`FichierIllisible`, message en français) et rien n'est gardé."""
+    lire_tableau(contenu, nom)
     return FichierImport.objects.create(
         nom=nom[:255],
         contenu=contenu,
@@ -47,7 +53,6 @@ def correspondance_retenir(
     )
 
 
-@transaction.atomic
 def tableau_importer(
     contenu: bytes,
     nom_fichier: str,
@@ -56,33 +61,38 @@ def tableau_importer(
     trace: Trace,
     departement: Departement | None = None,
     correspondance: dict[str, str] | None = None,
+    ensuite: Callable[[], None] | None = None,
     **options,
 ) -> Plan:
-    """Importe (`pipeline.importer`, mêmes options) et retient la correspondance des colonnes, d'un bloc."""
-    plan = importer(
+    """Importe (`ecriture.importer`, mêmes options) et retient la correspondance des colonnes, d'un bloc : dans la
+    transaction de l'import, qui ne s'ouvre qu'une fois le fichier lu (`ensuite` : une écriture de plus, la même)."""
+
+    def retenir(plan: Plan) -> None:
+        correspondance_retenir(departement=departement, source=source, correspondance=correspondance)
+        if ensuite is not None:
+            ensuite()
+
+    return importer(
         contenu,
         nom_fichier,
         source,
         trace=trace,
         departement=departement,
         correspondance=correspondance,
+        dans_la_transaction=retenir,
         **options,
     )
-    correspondance_retenir(departement=departement, source=source, correspondance=correspondance)
-    return plan
 
 
-@transaction.atomic
 def fichier_importer(*, fichier: FichierImport, trace: Trace, correspondance, **options) -> Plan:
-    """Importe le fichier déposé, retient sa correspondance et l'efface : confirmé, il n'est plus gardé."""
-    plan = tableau_importer(
+    """Importe le fichier déposé, retient sa correspondance et l'efface, d'un bloc : confirmé, il n'est plus gardé."""
+    return tableau_importer(
         bytes(fichier.contenu),
         fichier.nom,
         fichier.source,
         trace=trace,
         departement=fichier.departement,
         correspondance=correspondance,
+        ensuite=fichier.delete,
         **options,
     )
-    fichier.delete()
-    return plan

@@ -281,7 +281,7 @@ class CommuniqueForm(FormulaireDsfr):
 class ImportForm(FormulaireDsfr):
     fichier = forms.FileField(
         label="Fichier",
-        help_text=f"CSV, XLSX, XLS ou ODS ; {en_mo(settings.PVD_TAILLE_MAX_FICHIER)} au plus.",
+        help_text=f"CSV, XLSX, XLS ou ODS ; {en_mo(settings.PVD_TAILLE_MAX_FICHIER)} et 50 000 lignes au plus.",
     )
     source = forms.ChoiceField(
         label="Nature du fichier",

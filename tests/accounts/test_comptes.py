@@ -158,7 +158,8 @@ def test_en_tetes_de_securite(client, db):
 
 def test_sessions_courtes_et_cookies(settings):
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    # Renouvelée au plus une fois par minute (`SessionRenouveleeMiddleware`) plutôt qu'à chaque requête.
+    assert "pvd.accounts.middleware.SessionRenouveleeMiddleware" in settings.MIDDLEWARE
     assert settings.SESSION_COOKIE_HTTPONLY
 
 

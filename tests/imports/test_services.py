@@ -86,3 +86,74 @@ def test_departements_ecrits_comme_peut_ecrire_departement(redacteur, lecteur):
         assert codes == {
             d.code for d in Departement.objects.all() if perimetres.peut_ecrire_departement(compte, d.code)
         }
+
+
+def test_lecture_hors_de_la_transaction_d_ecriture(redacteur, monkeypatch):
+    """Issue 14, point 4 : le fichier est lu et ses communes résolues avant que la transaction d'écriture s'ouvre
+    (sur SQLite, elle prend le verrou d'écriture) ; seuls le plan refait d'après le registre et l'écriture y sont."""
+    from django.db import connection
+
+    from pvd.imports import ecriture, pipeline
+    from pvd.imports.services import fichier_deposer, fichier_importer
+    from pvd.programmes.services import Trace
+
+    profondeurs: dict[str, set[int]] = {"lecture": set(), "plan": set(), "ecriture": set()}
+
+    def espion(etape, fonction):
+        def appel(*args, **kwargs):
+            profondeurs[etape].add(len(connection.atomic_blocks))
+            return fonction(*args, **kwargs)
+
+        return appel
+
+    monkeypatch.setattr(pipeline, "_communes_de_la_ligne", espion("lecture", pipeline._communes_de_la_ligne))
+    monkeypatch.setattr(pipeline, "_planifier", espion("plan", pipeline._planifier))
+    monkeypatch.setattr(ecriture, "_executer", espion("ecriture", ecriture._executer))
+    depart = len(connection.atomic_blocks)  # la transaction du test lui-même
+    fichier = fichier_deposer(
+        auteur=redacteur,
+        nom="lot.csv",
+        contenu=b"insee_com,lib_com\n46128,Gramat\n46309,Souillac\n",
+        source="anct-pvd",
+        departement=None,
+    )
+    plan = fichier_importer(
+        fichier=fichier, trace=Trace(auteur=redacteur, canal="import"), correspondance=None
+    )
+    assert plan.comptes()["creation"] == 2
+    assert profondeurs["lecture"] == {depart}
+    assert profondeurs["plan"] == {depart + 1} and profondeurs["ecriture"] == {depart + 1}
+
+
+def test_pieces_du_pipeline_et_regles_des_services():
+    """Issue 11 : le pipeline en trois pièces (colonnes, plan, écriture), ses noms publics toujours importables
+    depuis `pipeline` ; le seuil de population et la commune disparue sont ceux des services, pas une copie."""
+    from pvd.imports import colonnes, ecriture, pipeline
+    from pvd.programmes.services import commune_hors_seuil
+
+    assert pipeline.importer is ecriture.importer and pipeline.apercu is ecriture.apercu
+    assert pipeline.TRACE_IMPORT is ecriture.TRACE_IMPORT and pipeline.SOURCES is colonnes.SOURCES
+    assert pipeline.proposer_correspondance is colonnes.proposer_correspondance
+    plan = pipeline.apercu(b"Commune\nRodez\n", "seuil.csv", "tableur", correspondance={"Commune": "commune"})
+    rodez = plan.lignes[0]
+    assert rodez.statut == "rejet"
+    assert commune_hors_seuil(plan.programme, rodez.communes[0]) in rodez.messages[0]
+    assert "Un import ne le peut pas : inscrivez-la depuis sa fiche." in rodez.messages[0]
+
+
+def test_ecriture_importable_seule():
+    """`ecriture` importé le premier (sans passer par `pipeline`) ne tourne pas en boucle."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import django; django.setup(); import pvd.imports.ecriture as e; print(e.importer.__name__)"
+    sortie = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "pvd.config.settings.test"},
+        check=False,
+    )
+    assert sortie.returncode == 0, sortie.stderr[-2000:]
+    assert sortie.stdout.strip() == "importer"

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "pvd.accounts.middleware.SessionRenouveleeMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -220,7 +221,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 SESSION_COOKIE_AGE = 12 * 3600  # 12 heures sans activité au plus
-SESSION_SAVE_EVERY_REQUEST = True  # l'échéance court depuis la dernière requête
+SESSION_SAVE_EVERY_REQUEST = False  # l'échéance court depuis la dernière requête, renouvelée au plus
+# une fois par minute (`accounts.middleware.SessionRenouveleeMiddleware`) : lire une page n'écrit pas à chaque fois
 SESSION_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # heures : un quart d'heure de verrouillage après cinq échecs

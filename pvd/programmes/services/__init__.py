@@ -27,6 +27,8 @@ from .journal import ConflitDeVersion, Trace, evenement, journaliser, objet_upda
 from .laureats import (
     Inscription,
     Mention,
+    commune_disparue,
+    commune_hors_seuil,
     document_obtenir,
     laureat_identifiant_trancher,
     laureat_register,
@@ -47,6 +49,8 @@ __all__ = [
     "ProjetConvention",
     "Trace",
     "adhesions_existantes",
+    "commune_disparue",
+    "commune_hors_seuil",
     "convention_add_commune",
     "convention_create",
     "convention_sign",

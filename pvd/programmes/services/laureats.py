@@ -36,6 +36,27 @@ class Inscription:
     identifiant_conteste: str = ""
 
 
+def commune_disparue(commune: Commune) -> str:
+    """La règle « une commune disparue du COG n'est pas inscrite » : son message, ou "" (l'import la demande aussi,
+    pour refuser sa ligne dès l'aperçu)."""
+    if not commune.obsolete:
+        return ""
+    return (
+        f"{commune.nom} ({commune.code}) n'existe plus dans le COG : choisissez la commune qui l'a remplacée."
+    )
+
+
+def commune_hors_seuil(programme: Programme, commune: Commune) -> str:
+    """La règle du seuil de population du programme : son message si la commune le dépasse (une exception
+    expliquée est alors demandée), sinon ""."""
+    if not programme.population_max or (commune.population or 0) < programme.population_max:
+        return ""
+    return (
+        f"{commune.nom} compte {commune.population} habitants, au-delà du seuil du programme "
+        f"({programme.population_max}) : confirmez l'exception en l'expliquant."
+    )
+
+
 def laureats_verifier(programme: Programme, inscriptions: list[Inscription]) -> dict[int, ValidationError]:
     """Les règles d'inscription pour toute une liste, en deux requêtes : rang → erreurs par champ. Une commune ou un
     identifiant pris par une inscription acceptée plus haut dans la liste l'est pour les suivantes."""
@@ -56,20 +77,10 @@ def laureats_verifier(programme: Programme, inscriptions: list[Inscription]) -> 
     for rang, inscription in enumerate(inscriptions):
         commune, identifiant = inscription.commune, inscription.identifiant_national
         erreurs: dict[str, list[str]] = {}
-        if commune.obsolete:
-            erreurs.setdefault("commune", []).append(
-                f"{commune.nom} ({commune.code}) n'existe plus dans le COG : choisissez la commune qui l'a "
-                "remplacée."
-            )
-        if (
-            programme.population_max
-            and (commune.population or 0) >= programme.population_max
-            and not inscription.exception.strip()
-        ):
-            erreurs.setdefault("commune", []).append(
-                f"{commune.nom} compte {commune.population} habitants, au-delà du seuil du programme "
-                f"({programme.population_max}) : confirmez l'exception en l'expliquant."
-            )
+        if disparue := commune_disparue(commune):
+            erreurs.setdefault("commune", []).append(disparue)
+        if (hors_seuil := commune_hors_seuil(programme, commune)) and not inscription.exception.strip():
+            erreurs.setdefault("commune", []).append(hors_seuil)
         if commune.code in deja:
             erreurs.setdefault("commune", []).append(f"{commune.nom} est déjà lauréate de {programme.nom}.")
         if identifiant and identifiant in pris:

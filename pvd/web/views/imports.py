@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,19 +12,15 @@ from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
 from pvd.imports import selectors, services
+from pvd.imports.colonnes import CHAMPS_TABLEUR, colonnes_du_fichier
 from pvd.imports.communiques import (
     COLONNES_PROPOSITION,
     lire_communique,
     proposition_en_tableau,
     texte_du_fichier,
 )
-from pvd.imports.pipeline import (
-    CHAMPS_TABLEUR,
-    LIBELLES_STATUTS,
-    ImportRefuse,
-    apercu,
-    colonnes_du_fichier,
-)
+from pvd.imports.ecriture import apercu
+from pvd.imports.pipeline import LIBELLES_STATUTS, ImportRefuse
 from pvd.programmes.models import Evenement
 from pvd.programmes.services import Trace
 from pvd.territoires.fichiers import FichierIllisible
@@ -32,6 +29,8 @@ from pvd.territoires.rapport import accorder
 
 from ..forms import ImportForm
 from .commun import chemin, exiger, lecture_requise
+
+LIGNES_PAR_PAGE = 200  # une page légère même pour 50 000 lignes ; les comptes sont ceux du fichier entier
 
 
 def _verifier_droit(utilisateur, departement_code: str) -> None:
@@ -54,14 +53,18 @@ def depot(request):
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         _verifier_droit(request.user, d["departement"])
-        fichier = services.fichier_deposer(
-            auteur=request.user,
-            nom=d["fichier"].name,
-            contenu=d["fichier"].read(),
-            source=d["source"],
-            departement=next((dep for dep in departements if dep.code == d["departement"]), None),
-        )
-        return redirect("import-apercu", pk=fichier.pk)
+        try:
+            fichier = services.fichier_deposer(
+                auteur=request.user,
+                nom=d["fichier"].name,
+                contenu=d["fichier"].read(),
+                source=d["source"],
+                departement=next((dep for dep in departements if dep.code == d["departement"]), None),
+            )
+        except FichierIllisible as e:
+            formulaire.add_error("fichier", f"{e} Rien n'a été gardé.")
+        else:
+            return redirect("import-apercu", pk=fichier.pk)
     return render(
         request,
         "web/imports/depot.html",
@@ -114,13 +117,28 @@ def apercu_import(request, pk):
                         "programme-departement", slug=plan.programme.slug, code=fichier.departement_id
                     )
                 return redirect("tableau-de-bord", slug=plan.programme.slug)
-            plan = apercu(contenu, fichier.nom, fichier.source, departement=fichier.departement, **options)
+            plan = apercu(
+                contenu,
+                fichier.nom,
+                fichier.source,
+                departement=fichier.departement,
+                auteur=request.user,
+                **options,
+            )
         except (FichierIllisible, ImportRefuse) as e:
             erreur = str(e)
-            if plan is None:
+            # Un import refusé porte son plan (les lignes refusées) : on le montre sans refaire l'aperçu ; sans plan
+            # (le registre a changé depuis l'aperçu), l'aperçu est refait pour montrer le registre d'aujourd'hui.
+            plan = getattr(e, "plan", None)
+            if plan is None and isinstance(e, ImportRefuse):
                 try:
                     plan = apercu(
-                        contenu, fichier.nom, fichier.source, departement=fichier.departement, **options
+                        contenu,
+                        fichier.nom,
+                        fichier.source,
+                        departement=fichier.departement,
+                        auteur=request.user,
+                        **options,
                     )
                 except (FichierIllisible, ImportRefuse):
                     plan = None
@@ -131,6 +149,11 @@ def apercu_import(request, pk):
             "title": f"Aperçu de l'import — {fichier.nom}",
             "fichier": fichier,
             "plan": plan,
+            "page": Paginator(plan.lignes, LIGNES_PAR_PAGE).get_page(
+                request.POST.get("page") or request.GET.get("page")
+            )
+            if plan
+            else None,
             "erreur": erreur,
             "titres": titres,
             "correspondance": correspondance or {},

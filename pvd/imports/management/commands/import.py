@@ -5,13 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pvd.cli import ecrire_fichier, lire_fichier
-from pvd.imports.pipeline import (
-    SOURCES,
-    TRACE_IMPORT,
-    ImportRefuse,
-    apercu,
-    colonnes_du_fichier,
-)
+from pvd.imports.colonnes import SOURCES, colonnes_du_fichier
+from pvd.imports.ecriture import TRACE_IMPORT, apercu
+from pvd.imports.pipeline import ImportRefuse
 from pvd.imports.rapport import fichier_compte_rendu, proposition_de_colonnes, resume
 from pvd.imports.selectors import correspondance_proposee
 from pvd.imports.services import tableau_importer
