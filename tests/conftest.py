@@ -24,6 +24,7 @@ def rejouer_migrations_de_donnees() -> None:
     for module, fonction in (
         ("pvd.programmes.migrations.0002_programme_pvd", "creer_pvd"),
         ("pvd.programmes.migrations.0005_programme_acv", "creer_acv"),
+        ("pvd.actions.migrations.0002_axes_financeurs_dispositifs", "semer"),
         ("pvd.web.migrations.0001_configurer_dsfr", "configurer"),
     ):
         getattr(importlib.import_module(module), fonction)(apps, None)

@@ -33,6 +33,14 @@ class Profil(models.Model):
     organisme = models.CharField(
         max_length=200, blank=True, help_text="Pour un partenaire : Banque des Territoires…"
     )
+    organisation = models.ForeignKey(
+        "actions.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profils",
+        help_text="Pour un partenaire : l'organisation dont il met à jour les lignes de financement.",
+    )
 
     class Meta:
         verbose_name = "profil"

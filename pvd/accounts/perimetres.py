@@ -9,6 +9,12 @@
 - partenaire : lit (ses départements s'ils sont donnés, sinon tout) ;
 - public : ce qui est publié, rien d'autre.
 
+Plans d'action (`pvd.actions`) : le chef de projet (collectivité) écrit les fiches et les lignes de financement de
+son territoire (conventions de son EPCI ou de ses communes) ; la préfecture lit son département et enregistre les
+décisions de l'État (lignes dont le dispositif est décidé par la préfecture : DETR, DSIL, FNADT, Fonds vert) ; un
+partenaire met à jour les seules lignes que finance son organisation ; l'équipe nationale lit et écrit tout ; le
+public lit les fiches des conventions publiées, jamais les lignes encore envisagées.
+
 Lire hors de son périmètre : 404 (l'objet « n'existe pas ») ; écrire hors de son périmètre : 403, sauf un objet
 qu'on ne lit pas (modifier, signer, en faire l'avenant) : 404 et le même message que s'il n'existait pas.
 """
@@ -33,6 +39,9 @@ class Perimetre:
     epcis: frozenset[str] = frozenset()
     communes: frozenset[str] = frozenset()
     epcis_des_communes: frozenset[str] = frozenset()  # les EPCI dont ses communes sont membres
+    organisation: int | None = (
+        None  # un partenaire : l'organisation dont il met à jour les lignes de financement
+    )
 
     @property
     def public(self) -> bool:
@@ -73,6 +82,7 @@ def perimetre_de(utilisateur) -> Perimetre:
             frozenset(e.siren for e in profil.epcis.all()),
             frozenset(c.code for c in profil.communes.all()),
             frozenset(c.epci_id for c in profil.communes.all() if c.epci_id),
+            profil.organisation_id,
         )
     utilisateur._perimetre_pvd = perimetre
     return perimetre
@@ -182,3 +192,48 @@ def peut_ouvrir_poste(utilisateur, departement_code: str) -> bool:
 
 def est_administrateur_national(utilisateur) -> bool:
     return perimetre_de(utilisateur).role == NATIONAL
+
+
+# Plans d'action ----------------------------------------------------------------------------------------------------
+
+
+def fiches_visibles(utilisateur, qs: QuerySet) -> QuerySet:
+    """Les fiches actions lisibles : celles des conventions lisibles (le public : des conventions publiées)."""
+    p = perimetre_de(utilisateur)
+    if p.public:
+        return qs.filter(convention__publie=True)
+    if p.tout:
+        return qs
+    return qs.filter(
+        Q(convention__departement_suivi_id__in=p.departements)
+        | Q(convention__communes__commune__departement_id__in=p.departements)
+    ).distinct()
+
+
+def peut_ecrire_plan(utilisateur, convention) -> bool:
+    """Créer et modifier les fiches d'un plan d'action et leurs lignes : l'équipe nationale, ou la collectivité dont
+    l'EPCI signe la convention ou dont une commune y figure (`communes` préchargées de préférence)."""
+    p = perimetre_de(utilisateur)
+    if p.role == NATIONAL:
+        return True
+    if p.role != COLLECTIVITE:
+        return False
+    return convention.epci_id in p.epcis or any(
+        lien.commune_id in p.communes for lien in convention.communes.all()
+    )
+
+
+def peut_modifier_ligne(utilisateur, ligne) -> bool:
+    """Modifier une ligne de financement : qui écrit le plan, ou le partenaire dont l'organisation la finance."""
+    p = perimetre_de(utilisateur)
+    if p.role == PARTENAIRE and p.organisation is not None and ligne.financeur_id == p.organisation:
+        return True
+    return peut_ecrire_plan(utilisateur, ligne.fiche.convention)
+
+
+def peut_decider_ligne(utilisateur, ligne) -> bool:
+    """Enregistrer la décision d'une ligne (accordée, refusée, versée) : pour un dispositif décidé par la préfecture,
+    la préfecture de suivi de la convention (ou l'équipe nationale) ; sinon, qui peut modifier la ligne."""
+    if ligne.dispositif_id and ligne.dispositif.decision_prefecture:
+        return peut_ecrire_departement(utilisateur, ligne.fiche.convention.departement_suivi_id)
+    return peut_modifier_ligne(utilisateur, ligne)

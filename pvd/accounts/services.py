@@ -80,6 +80,19 @@ def utilisateur_creer(
 
 
 @transaction.atomic
+def profil_organisation_definir(*, utilisateur, organisation) -> Profil:
+    """Rattache un partenaire à son organisation (`actions.Organisation`) : il met à jour les lignes de financement
+    qu'elle porte, et seulement celles-là."""
+    profil = Profil.objects.filter(utilisateur=utilisateur).first()
+    if profil is None or profil.role != Profil.Role.PARTENAIRE:
+        raise ValidationError({"organisation": ["Seul un compte partenaire se rattache à une organisation."]})
+    profil.organisation = organisation
+    profil.save(update_fields=["organisation"])
+    utilisateur.__dict__.pop("_perimetre_pvd", None)
+    return profil
+
+
+@transaction.atomic
 @transaction.atomic
 def compte_demo_creer(*, identifiant: str, mot_de_passe: str):
     """Le compte d'une démonstration locale (`pvd demo`) : un administrateur national, avec l'administration

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
+from .actions import router as routeur_actions
 from .erreurs import REFUS_COMMUNS, REFUS_DES_ECRITURES, LecteurSain, brancher
 from .pagination import paginer
 from .programmes import router as routeur_programmes
@@ -77,6 +78,7 @@ api = ApiPvd(
 )
 brancher(api)
 api.add_router("", routeur_programmes)
+api.add_router("", routeur_actions)
 
 
 @api.get(

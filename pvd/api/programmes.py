@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as ErreurMetier
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Status
@@ -24,10 +23,11 @@ from pydantic import ValidationError as ErreurSchema
 from pvd.accounts import perimetres
 from pvd.programmes import selectors, services
 from pvd.programmes.jalons import avancements
-from pvd.programmes.models import Convention, Evenement, Laureat, Programme
+from pvd.programmes.models import Convention, Laureat, Programme
 from pvd.programmes.selectors import departement_principal
 from pvd.territoires.models import Commune, Epci
 
+from . import communs
 from .auth import AUTH_ECRITURE
 from .erreurs import ErreurSaisie
 from .pagination import paginer
@@ -71,52 +71,12 @@ def _au(jour: date | None) -> date:
     return jour or selectors.aujourd_hui()
 
 
-def _public(request: HttpRequest) -> bool:
-    """Sans compte (ou sans rôle), l'API ne sert que les données publiées ; sinon, le périmètre du compte."""
-    return not perimetres.lit_le_registre_interne(request.user)
-
-
 SIGNATAIRES = TypeAdapter(list[SignataireSaisi])
-
-
-def _programme(slug: str) -> Programme:
-    programme = selectors.programme_par_slug(slug[:50])
-    if programme is None:
-        raise HttpError(404, f"Aucun programme « {slug[:50]} ».")
-    return programme
-
-
-def _version_demandee(request: HttpRequest) -> int:
-    entete = request.headers.get("If-Match")
-    if not entete:
-        raise HttpError(428, "En-tête If-Match obligatoire : renvoyez l'ETag reçu avec la convention.")
-    texte = entete.removeprefix("W/").strip().strip('"')
-    if not (texte.isascii() and texte.isdigit() and len(texte) < 10):
-        raise HttpError(
-            400, 'En-tête If-Match illisible : renvoyez l\'ETag reçu avec la convention (par exemple "3").'
-        )
-    return int(texte)
-
-
-def _trace(request: HttpRequest) -> services.Trace:
-    return services.Trace(auteur=request.user, canal=Evenement.Canal.API)
 
 
 def _exiger(autorise: bool, message: str = "Cette action sort du périmètre de votre compte.") -> None:
     if not autorise:
         raise HttpError(403, message)
-
-
-def _erreur_metier(erreur: ErreurMetier) -> ErreurSaisie:
-    """Le refus d'une règle du registre : 422, champ par champ (`__all__` quand la règle porte sur l'ensemble)."""
-    if hasattr(erreur, "error_dict"):
-        return ErreurSaisie(
-            erreurs=[
-                ("requête" if champ == NON_FIELD_ERRORS else champ, " ".join(msgs))
-                for champ, msgs in erreur.message_dict.items()
-            ]
-        )
-    return ErreurSaisie("requête", " ".join(erreur.messages))
 
 
 def _convention_ou_404(pk: int, request: HttpRequest | None = None) -> Convention:
@@ -146,7 +106,7 @@ def _ecrire_version(pk: int, response: HttpResponse, ecriture) -> Status:
     except services.ConflitDeVersion:
         return _convention_rendue(pk, response, 412)
     except ErreurMetier as erreur:
-        raise _erreur_metier(erreur) from erreur
+        raise communs.erreur_metier(erreur) from erreur
     return _convention_rendue(pk, response, 200)
 
 
@@ -157,15 +117,15 @@ def programmes(request):
 
 @router.get("/programmes/{slug}", response={200: ProgrammeSchema, 404: Erreur}, summary="Un programme")
 def programme(request, slug: str):
-    return _programme(slug)
+    return communs.programme(slug)
 
 
 @router.get("/laureats", response={200: PageLaureats, 404: Erreur, 422: ErreurValidation}, summary="Lauréats")
 def laureats(request, filtres: Query[FiltresLaureats]):
     """Les lauréats à une date (`au`), filtrés par département de suivi, avec leurs jalons déduits."""
-    programme = _programme(filtres.programme)
+    programme = communs.programme(filtres.programme)
     au = _au(filtres.au)
-    public = _public(request)
+    public = communs.public(request)
     qs = selectors.laureats(
         programme, au, departement=(filtres.departement or "").upper(), utilisateur=request.user
     )
@@ -178,7 +138,7 @@ def laureats(request, filtres: Query[FiltresLaureats]):
     "/laureats/{pk}", response={200: LaureatSchema, 404: Erreur, 422: ErreurValidation}, summary="Un lauréat"
 )
 def laureat(request, pk: int, au: Jour | None = None):
-    public = _public(request)
+    public = communs.public(request)
     objet = Laureat.objects.select_related("programme", "commune", "commune__epci").filter(pk=pk).first()
     if (
         objet is None
@@ -194,7 +154,7 @@ def laureat(request, pk: int, au: Jour | None = None):
 )
 def conventions(request, filtres: Query[FiltresConventions]):
     """Les conventions existant à une date (`au`), avec leur statut à cette date."""
-    programme = _programme(filtres.programme)
+    programme = communs.programme(filtres.programme)
     au = _au(filtres.au)
     qs = selectors.conventions(
         programme,
@@ -228,11 +188,11 @@ def convention(request, pk: int, response: HttpResponse, au: Jour | None = None)
     openapi_extra={"responses": {201: {"links": LIENS_CONVENTION}}},
 )
 def convention_creer(request, donnees: ConventionCreation, response: HttpResponse):
-    trace = _trace(request)
+    trace = communs.trace(request)
     _exiger(
         perimetres.lit_le_registre_interne(request.user), "Votre compte n'a pas de rôle dans le programme."
     )
-    programme = _programme(donnees.programme)
+    programme = communs.programme(donnees.programme)
     epci = Epci.objects.filter(siren=donnees.epci).first()
     if epci is None:
         raise ErreurSaisie("epci", f"aucun EPCI ne porte le SIREN « {donnees.epci} ».")
@@ -270,7 +230,7 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
             trace=trace,
         )
     except ErreurMetier as erreur:
-        raise _erreur_metier(erreur) from erreur
+        raise communs.erreur_metier(erreur) from erreur
     return _convention_rendue(objet.pk, response, 201)
 
 
@@ -283,10 +243,10 @@ def convention_creer(request, donnees: ConventionCreation, response: HttpRespons
     openapi_extra={"responses": {200: {"links": LIENS_CONVENTION}}},
 )
 def convention_modifier(request, pk: int, donnees: ConventionModification, response: HttpResponse):
-    trace = _trace(request)
+    trace = communs.trace(request)
     objet = _convention_ou_404(pk, request)
     _exiger(perimetres.peut_modifier_convention(request.user, objet))
-    version = _version_demandee(request)
+    version = communs.version_demandee(request, "la convention")
     champs = donnees.model_dump(exclude_unset=True)
     return _ecrire_version(
         pk,
@@ -314,10 +274,10 @@ def convention_signer(
     lieu_signature: str | None = Form(None, max_length=200),
     document: UploadedFile | None = File(None),
 ):
-    trace = _trace(request)
+    trace = communs.trace(request)
     objet = _convention_ou_404(pk, request)
     _exiger(perimetres.peut_modifier_convention(request.user, objet))
-    version = _version_demandee(request)
+    version = communs.version_demandee(request, "la convention")
     try:
         propres = [s.model_dump() for s in SIGNATAIRES.validate_json(signataires)]
     except ErreurSchema as erreur:

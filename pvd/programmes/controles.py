@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from .jalons import Avancement, Etat, avancements
+from .jalons import Avancement, Etat, avancements, echeances_ajoutees
 from .models import Convention, ConventionCommune, Laureat, Programme, Signataire
 from .selectors import communes_membres_epcis_au, conventions, laureats
 from .sources import desaccords, identifiants_contestes
@@ -61,11 +61,12 @@ def controler(
     utilisateur=None,
     deja_calcules: list[Avancement] | None = None,
     conventions_lues: list[Convention] | None = None,
+    echeances_lues: list | None = None,
 ) -> Rapport:
     """Le contrôle, pour `pvd check` comme pour la liste « À faire » du département (une seule règle) ;
     `utilisateur` : seulement son périmètre ; `deja_calcules` : les jalons que la page a déjà lus. Un nombre fixe de
     requêtes quel que soit le nombre de conventions ; `conventions_lues` : celles que la page a déjà lues (par
-    `selectors.conventions`, avec les mêmes filtres)."""
+    `selectors.conventions`, avec les mêmes filtres) ; `echeances_lues` : les échéances ajoutées qu'elle a lues."""
     rapport = Rapport(programme, au, departement)
     if deja_calcules is None:
         liste = list(laureats(programme, au, departement=departement, utilisateur=utilisateur))
@@ -150,6 +151,9 @@ def controler(
                 + " ; ".join(c.reperes for c in doubles)
                 + ". Une commune n'a qu'une convention d'adhésion : résiliez ou corrigez celle en trop."
             )
+    if echeances_lues is None:
+        echeances_lues = echeances_ajoutees(programme, au, departement, utilisateur)
+    rapport.retards += [e.texte for e in echeances_lues if e.en_retard]
     rapport.desaccords = [d.texte for d in desaccords(programme, departement)]
     for identifiant, porteurs in identifiants_contestes(programme, departement).items():
         rapport.identifiants_contestes.append(texte_identifiant_conteste(identifiant, porteurs))

@@ -262,6 +262,30 @@ def _qualifier(jalon: Jalon, au: date) -> None:
 HORIZON_A_FAIRE = timedelta(days=180)
 
 
+@dataclass
+class EcheanceAjoutee:
+    """Une échéance qu'une application du dessus ajoute aux jalons (une action du plan d'action passée sa fin
+    prévue) : ce qu'en montrent la liste « à faire » et `pvd check`."""
+
+    echeance: date
+    texte: str
+    objet: object = None  # pour le lien de la page (`get_absolute_url`)
+    en_retard: bool = True
+
+
+# Les fonctions (programme, au, departement, utilisateur) → [EcheanceAjoutee] qu'inscrivent à leur démarrage
+# (`AppConfig.ready`) les applications du dessus : `programmes` ne les importe pas.
+ECHEANCES_AJOUTEES: list = []
+
+
+def echeances_ajoutees(programme: Programme, au: date, departement: str = "", utilisateur=None) -> list:
+    """Les échéances des applications inscrites, par date : une même règle pour la page et pour `pvd check`."""
+    return sorted(
+        (e for source in ECHEANCES_AJOUTEES for e in source(programme, au, departement, utilisateur)),
+        key=lambda e: (e.echeance, e.texte),
+    )
+
+
 def a_faire(lignes: list[Avancement], au: date) -> list[tuple]:
     """La liste « à faire » d'un département : les jalons en retard, et ceux à venir ou en cours dont l'échéance tombe
     dans les six mois (`HORIZON_A_FAIRE`), par échéance puis par commune ; chaque élément est (lauréat, jalon)."""

@@ -620,10 +620,12 @@ class Evenement(models.Model):
         """« lauréat », « convention »… : le nom du modèle en français, jamais son code (`laureat`)."""
         from django.apps import apps
 
-        try:
-            return str(apps.get_model("programmes", objet_type)._meta.verbose_name)
-        except LookupError:
-            return objet_type
+        for app in ("programmes", "actions"):
+            try:
+                return str(apps.get_model(app, objet_type)._meta.verbose_name)
+            except LookupError:
+                continue
+        return objet_type
 
     @property
     def objet_libelle(self) -> str:

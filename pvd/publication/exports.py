@@ -23,7 +23,7 @@ from pvd.programmes.models import Convention, Laureat, Programme
 from pvd.programmes.selectors import conventions, laureats
 from pvd.territoires.fichiers import neutraliser
 
-JEUX = ("laureats", "ort", "conventions", "geojson")
+JEUX = ("laureats", "ort", "conventions", "fiches_actions", "lignes_financement", "geojson")
 
 
 @dataclass(frozen=True)
@@ -375,7 +375,15 @@ def produire(
     if jeu == "geojson":
         contenu = geojson_laureats(programme, au, departement, publics)
         return json.dumps(contenu, ensure_ascii=False, indent=1).encode("utf-8"), None
-    fabriques = {"laureats": jeu_laureats, "ort": jeu_ort, "conventions": jeu_conventions}
+    from .plans import jeu_fiches_actions, jeu_lignes_financement
+
+    fabriques = {
+        "laureats": jeu_laureats,
+        "ort": jeu_ort,
+        "conventions": jeu_conventions,
+        "fiches_actions": jeu_fiches_actions,
+        "lignes_financement": jeu_lignes_financement,
+    }
     options = {"avec_noms": avec_noms} if jeu == "conventions" else {}
     table = fabriques[jeu](programme, au, departement, publics, **options)
     return (en_xlsx(table) if format == "xlsx" else en_csv(table)), table.schema()

@@ -4,6 +4,7 @@ from django.urls import path
 
 from .forms import ConnexionForm
 from .views import (
+    actions,
     conventions,
     identifiants,
     imports,
@@ -81,6 +82,26 @@ urlpatterns = [
         name="convention-ajout-commune",
     ),
     path("conventions/<int:pk>/signature/", conventions.convention_signature, name="convention-signature"),
+    path("conventions/<int:pk>/plan-d-action/", actions.plan_d_action, name="plan-d-action"),
+    path(
+        "conventions/<int:pk>/plan-d-action/nouvelle-fiche/",
+        actions.fiche_nouvelle,
+        name="fiche-action-nouvelle",
+    ),
+    path("fiches-actions/<int:pk>/", actions.fiche, name="fiche-action"),
+    path("fiches-actions/<int:pk>/modifier/", actions.fiche_modifier, name="fiche-action-modifier"),
+    path("fiches-actions/<int:pk>/etat/", actions.fiche_etat, name="fiche-action-etat"),
+    path(
+        "fiches-actions/<int:pk>/financements/nouveau/",
+        actions.ligne_nouvelle,
+        name="ligne-financement-nouvelle",
+    ),
+    path("financements/<int:pk>/modifier/", actions.ligne_modifier, name="ligne-financement-modifier"),
+    path(
+        "donnees/<slug:slug>/conventions/<int:pk>/plan-d-action/",
+        actions.plan_public,
+        name="public-plan-d-action",
+    ),
     path("journal/", journal.journal, name="journal"),
     path("imports/", imports.depot, name="imports"),
     path("imports/<uuid:pk>/", imports.apercu_import, name="import-apercu"),

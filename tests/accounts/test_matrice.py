@@ -14,7 +14,9 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from pvd.accounts.services import utilisateur_creer
+from pvd.accounts.services import profil_organisation_definir, utilisateur_creer
+from pvd.actions import services as actions
+from pvd.actions.models import Axe, ChangementEtat, Dispositif, FicheAction, LigneFinancement, Organisation
 from pvd.imports.models import FichierImport
 from pvd.programmes import services
 from pvd.programmes.models import (
@@ -60,6 +62,9 @@ LECTURE_SEULE = {
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "oidc_logout",
+    "plan-d-action",
+    "fiche-action",
+    "public-plan-d-action",
 }
 ECRITURES_SITE = {
     "convention-nouvelle",
@@ -74,12 +79,19 @@ ECRITURES_SITE = {
     "import-apercu",
     "import-communique",
     "identifiants-contestes",
+    "fiche-action-nouvelle",
+    "fiche-action-modifier",
+    "fiche-action-etat",
+    "ligne-financement-nouvelle",
+    "ligne-financement-modifier",
 }
 # L'API se classe par opération (méthode, chemin), lue dans sa description OpenAPI.
 ECRITURES_API = {
     ("post", "/api/v1/conventions"): "api:convention_creer",
     ("patch", "/api/v1/conventions/{pk}"): "api:convention_modifier",
     ("post", "/api/v1/conventions/{pk}/signature"): "api:convention_signer",
+    ("post", "/api/v1/fiches-actions"): "api:fiche_creer",
+    ("patch", "/api/v1/fiches-actions/{pk}"): "api:fiche_modifier",
 }
 
 
@@ -112,6 +124,10 @@ def empreinte_de_la_base() -> tuple:
         Laureat.objects.filter(publie=True).count(),
         Convention.objects.filter(publie=True).count(),
         sorted(Convention.objects.values_list("id", "version", "statut", "lieu_signature")),
+        sorted(FicheAction.objects.values_list("id", "version", "numero", "intitule", "etat")),
+        ChangementEtat.objects.count(),
+        sorted(LigneFinancement.objects.values_list("id", "version", "montant", "statut")),
+        Organisation.objects.count(),
     )
 
 
@@ -137,6 +153,32 @@ def monde(db):
             communes=[(laureat.commune, "laureate") for laureat in laureats],
             trace=TRACE,
         )
+        cadre = services.convention_create(
+            programme=pvd,
+            type="cadre_ort",
+            epci=objet.epci,
+            communes=[(laureat.commune, "laureate") for laureat in laureats],
+            trace=TRACE,
+        )
+        fiche = actions.fiche_create(
+            convention=cadre,
+            numero="1.1",
+            intitule="Place",
+            axe=Axe.objects.get(code="habitat"),
+            maitre_ouvrage=laureats[0].commune,
+            communes=[laureats[0].commune],
+            trace=TRACE,
+        )
+        actions.ligne_create(
+            fiche=fiche,
+            financeur=Organisation.objects.get(nom="État"),
+            dispositif=Dispositif.objects.get(code="detr"),
+            montant="1000",
+            statut="sollicitee",
+            date_demande=date(2024, 1, 5),
+            trace=TRACE,
+        )
+        objet.fiche_matrice = fiche
         return objet, laureats
 
     lot, laureats_lot = convention("200066371", ["46128", "46309"])  # Cauvaldor : Gramat, Souillac
@@ -159,6 +201,10 @@ def monde(db):
         "partenaire": utilisateur_creer(email="partenaire@test.fr", role="partenaire"),
         "anonyme": None,
     }
+    # Le partenaire finance des lignes (Banque des Territoires), mais pas celles que la matrice modifie.
+    profil_organisation_definir(
+        utilisateur=comptes["partenaire"], organisation=Organisation.objects.get(nom="Banque des Territoires")
+    )
     return {"46": (lot, laureats_lot), "12": (aveyron, laureats_12), "comptes": comptes}
 
 
@@ -275,6 +321,78 @@ def requete(client, nom, convention, laureats):
             },
             headers={"If-Match": f'"{convention.version}"'},
         )
+    fiche = getattr(convention, "fiche_matrice", None) or FicheAction.objects.get(
+        convention__epci_id=convention.epci_id, numero="1.1"
+    )
+    fiche.refresh_from_db()
+    if nom == "fiche-action-nouvelle":
+        return client.post(
+            f"/conventions/{fiche.convention_id}/plan-d-action/nouvelle-fiche/",
+            {
+                "numero": "9.9",
+                "intitule": "Nouvelle",
+                "axe": fiche.axe_id,
+                "maitre_ouvrage": f"epci:{convention.epci_id}",
+                "precision_debut": "jour",
+                "precision_fin": "jour",
+            },
+        )
+    if nom == "fiche-action-modifier":
+        return client.post(
+            f"/fiches-actions/{fiche.pk}/modifier/",
+            {
+                "version": fiche.version,
+                "numero": "1.1",
+                "intitule": "Place modifiée",
+                "axe": fiche.axe_id,
+                "maitre_ouvrage": f"commune:{fiche.maitre_ouvrage.commune_id}",
+                "precision_debut": "jour",
+                "precision_fin": "jour",
+            },
+        )
+    if nom == "fiche-action-etat":
+        return client.post(
+            f"/fiches-actions/{fiche.pk}/etat/", {"version": fiche.version, "etat": "programmee"}
+        )
+    if nom == "ligne-financement-nouvelle":
+        return client.post(
+            f"/fiches-actions/{fiche.pk}/financements/nouveau/",
+            {"financeur": f"organisation:{fiche.maitre_ouvrage_id}", "montant": "500", "statut": "envisagee"},
+        )
+    if nom == "ligne-financement-modifier":  # la décision de l'État sur la DETR sollicitée
+        ligne = LigneFinancement.objects.get(fiche=fiche)
+        return client.post(
+            f"/financements/{ligne.pk}/modifier/",
+            {
+                "version": ligne.version,
+                "financeur": f"organisation:{ligne.financeur_id}",
+                "dispositif": ligne.dispositif_id,
+                "montant": "1000",
+                "statut": "accordee",
+                "date_demande": "2024-01-05",
+                "date_decision": "2024-03-01",
+                "reference_decision": "DETR-1",
+            },
+        )
+    if nom == "api:fiche_creer":
+        return client.post(
+            "/api/v1/fiches-actions",
+            {
+                "convention": fiche.convention_id,
+                "numero": "9.9",
+                "intitule": "Nouvelle",
+                "axe": "habitat",
+                "maitre_ouvrage": {"epci": convention.epci_id},
+            },
+            content_type="application/json",
+        )
+    if nom == "api:fiche_modifier":
+        return client.patch(
+            f"/api/v1/fiches-actions/{fiche.pk}",
+            {"intitule": "Place modifiée"},
+            content_type="application/json",
+            headers={"If-Match": f'"{fiche.version}"'},
+        )
     raise AssertionError(nom)
 
 
@@ -283,6 +401,18 @@ def autorise(role: str, nom: str, departement: str) -> bool:
         return role == "national"
     if role == "national":
         return True
+    plan = {
+        "fiche-action-nouvelle",
+        "fiche-action-modifier",
+        "fiche-action-etat",
+        "ligne-financement-nouvelle",
+        "api:fiche_creer",
+        "api:fiche_modifier",
+    }
+    if nom in plan:  # le plan d'action : le chef de projet de son territoire (Cauvaldor, dans le Lot)
+        return role == "collectivite" and departement == "46"
+    if nom == "ligne-financement-modifier":  # une décision de DETR : la préfecture de suivi
+        return role == f"prefecture{departement}"
     if role == f"prefecture{departement}":
         return True
     if role == "collectivite":

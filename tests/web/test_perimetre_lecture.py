@@ -1,11 +1,12 @@
 """Chaque page qui montre le registre lit par les mêmes fonctions de périmètre que l'API.
 
-Le registre cache, dans le Lot, une lauréate non publiée (Figeac), sa convention d'adhésion signée, son journal
-et un avenant pour elle seule d'une convention-cadre que l'Aveyron lit (Grand-Figeac avec Capdenac-Gare), tous
-marqués du nom « Zorglub ». Chaque page du site (la configuration des adresses, parcourue : une page nouvelle non
-classée ici fait échouer le test) et chaque lecture de l'API est demandée par chaque rôle hors du Lot (public,
-préfecture, collectivité et partenaire de l'Aveyron) ; aucun ne doit y voir le nom « Zorglub » ni un lien vers
-les conventions cachées. L'équipe nationale, qui lit tout, doit les voir : la preuve que le test sait les trouver.
+Le registre cache, dans le Lot, une lauréate non publiée (Figeac), sa convention d'adhésion signée, son journal, un
+avenant pour elle seule d'une convention-cadre que l'Aveyron lit (Grand-Figeac avec Capdenac-Gare) et le plan
+d'action de sa propre convention-cadre (une fiche, une ligne de financement), tous marqués du nom « Zorglub ».
+Chaque page du site (la configuration des adresses, parcourue : une page nouvelle non classée ici fait échouer le
+test) et chaque lecture de l'API est demandée par chaque rôle hors du Lot (public, préfecture, collectivité et
+partenaire de l'Aveyron) ; aucun ne doit y voir le nom « Zorglub » ni un lien vers les conventions cachées.
+L'équipe nationale, qui lit tout, doit les voir : la preuve que le test sait les trouver.
 """
 
 import io
@@ -16,6 +17,8 @@ from datetime import date
 import pytest
 
 from pvd.accounts.services import utilisateur_creer
+from pvd.actions import services as actions
+from pvd.actions.models import Axe, Dispositif, Organisation
 from pvd.programmes import services
 from pvd.programmes.models import Convention, Evenement, Laureat, Programme
 from pvd.territoires.models import Commune, Epci
@@ -33,6 +36,7 @@ def adresses(secret) -> dict[str, list[str]]:
     """Pour chaque nom d'adresse du site, les adresses à demander (GET), autour de l'objet caché et de l'Aveyron."""
     pk, lau = secret["convention"].pk, secret["laureat"].pk
     cadre, avenant = secret["cadre"].pk, secret["avenant"].pk
+    plan, fiche, ligne = secret["plan"].pk, secret["fiche"].pk, secret["ligne"].pk
     telechargements = [
         f"/donnees/pvd/telechargements/{jeu}.{ext}{suffixe}"
         for jeu, ext in [
@@ -73,6 +77,14 @@ def adresses(secret) -> dict[str, list[str]]:
         "convention-modifier": [f"/conventions/{pk}/modifier/"],
         "convention-ajout-commune": [f"/conventions/{pk}/communes/ajouter/"],
         "convention-signature": [f"/conventions/{pk}/signature/"],
+        "plan-d-action": [f"/conventions/{c}/plan-d-action/" for c in (plan, cadre)],
+        "fiche-action-nouvelle": [f"/conventions/{plan}/plan-d-action/nouvelle-fiche/"],
+        "fiche-action": [f"/fiches-actions/{fiche}/"],
+        "fiche-action-modifier": [f"/fiches-actions/{fiche}/modifier/"],
+        "fiche-action-etat": [f"/fiches-actions/{fiche}/etat/"],
+        "ligne-financement-nouvelle": [f"/fiches-actions/{fiche}/financements/nouveau/"],
+        "ligne-financement-modifier": [f"/financements/{ligne}/modifier/"],
+        "public-plan-d-action": [f"/donnees/pvd/conventions/{c}/plan-d-action/" for c in (plan, cadre)],
         "journal": [
             "/journal/",
             "/journal/?format=csv",
@@ -102,6 +114,9 @@ def adresses(secret) -> dict[str, list[str]]:
             f"/api/v1/epci/{GRAND_FIGEAC}",
             "/api/v1/epci?departement=46",
             "/api/v1/resolve?nom=Figeac",
+            "/api/v1/fiches-actions",
+            f"/api/v1/fiches-actions?convention={plan}",
+            f"/api/v1/fiches-actions/{fiche}",
         ],
     }
 
@@ -171,6 +186,36 @@ def secret(db):
         intitule="Avenant Zorglub",
         trace=TRACE,
     )
+    # Un plan d'action caché : la convention-cadre de Figeac seule (Lot, non publiée), une fiche et son financement.
+    plan = services.convention_create(
+        programme=pvd,
+        type="cadre_ort",
+        epci=Epci.objects.get(siren=GRAND_FIGEAC),
+        communes=[(figeac, "laureate")],
+        intitule="Cadre Zorglub",
+        trace=TRACE,
+    )
+    fiche = actions.fiche_create(
+        convention=plan,
+        numero="1.1",
+        intitule="Place Zorglub",
+        axe=Axe.objects.get(code="formes-urbaines-patrimoine", programme=None),
+        maitre_ouvrage=actions.organisation_obtenir(commune=figeac, trace=TRACE),
+        communes=[figeac],
+        cout_ht="100000",
+        trace=TRACE,
+    )
+    ligne = actions.ligne_create(
+        fiche=fiche,
+        financeur=Organisation.objects.get(nom="État"),
+        dispositif=Dispositif.objects.get(code="detr"),
+        montant="30000",
+        statut="accordee",
+        date_demande=date(2023, 1, 10),
+        date_decision=date(2023, 4, 1),
+        reference_decision="Arrêté Zorglub",
+        trace=TRACE,
+    )
     aveyron = Epci.objects.filter(departements="12").exclude(departements="46").order_by("siren").first()
     comptes = {
         "national": utilisateur_creer(email="anct@test.gouv.fr", role="national"),
@@ -188,6 +233,9 @@ def secret(db):
         "convention": Convention.objects.get(pk=convention.pk),
         "cadre": cadre,
         "avenant": avenant,
+        "plan": plan,
+        "fiche": fiche,
+        "ligne": ligne,
         "comptes": comptes,
     }
 
@@ -219,7 +267,7 @@ def test_aucune_page_ne_montre_le_registre_hors_du_perimetre(client, secret, rol
     compte = secret["comptes"][role]
     if compte is not None:
         client.force_login(compte)
-    pks = [secret["convention"].pk, secret["avenant"].pk]
+    pks = [secret["convention"].pk, secret["avenant"].pk, secret["plan"].pk]
     vues, vus = 0, []
     for nom, liste in sorted(adresses(secret).items()):
         for adresse in liste:
@@ -236,7 +284,7 @@ def test_l_equipe_nationale_voit_l_objet_cache(client, secret):
     """La preuve que le test sait trouver l'objet : là où il est, l'équipe nationale le voit."""
     client.force_login(secret["comptes"]["national"])
     pk = secret["convention"].pk
-    pks = [pk, secret["avenant"].pk]
+    pks = [pk, secret["avenant"].pk, secret["plan"].pk]
     for adresse in (
         f"/communes/{FIGEAC}/",
         f"/communes/{CAPDENAC}/",
@@ -245,6 +293,9 @@ def test_l_equipe_nationale_voit_l_objet_cache(client, secret):
         "/journal/?format=csv",
         "/api/v1/conventions?programme=pvd",
         f"/api/v1/laureats/{secret['laureat'].pk}",
+        f"/conventions/{secret['plan'].pk}/plan-d-action/",
+        f"/fiches-actions/{secret['fiche'].pk}/",
+        f"/api/v1/fiches-actions/{secret['fiche'].pk}",
     ):
         reponse = client.get(adresse)
         assert reponse.status_code == 200, adresse

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "pvd.accounts",
     "pvd.territoires",
     "pvd.programmes",
+    "pvd.actions",
     "pvd.publication",
     "pvd.exploitation",
     "pvd.imports",

@@ -64,6 +64,7 @@ def departement(request, slug: str, code: str):
     liste_conventions = list(
         selectors.conventions(programme, au, departement=dep.code, utilisateur=request.user)
     )
+    echeances = jalons.echeances_ajoutees(programme, au, dep.code, request.user)
     # Les incohérences de `pvd check`, par la même fonction : la page n'en cache aucune.
     incoherences = controler(
         programme,
@@ -72,6 +73,7 @@ def departement(request, slug: str, code: str):
         utilisateur=request.user,
         deja_calcules=lignes,
         conventions_lues=liste_conventions,
+        echeances_lues=echeances,
     ).incoherences
     a_faire = jalons.a_faire(lignes, au)
     conventions_par_epci: dict[Epci, list] = {}
@@ -89,6 +91,7 @@ def departement(request, slug: str, code: str):
             "formulaire_date": formulaire,
             "lignes": lignes,
             "a_faire": a_faire,
+            "echeances_ajoutees": echeances,
             "incoherences": incoherences,
             "conventions_par_epci": conventions_par_epci,
             "registre_interne": True,

@@ -26,6 +26,8 @@ TELECHARGEMENTS = [
     ("laureats", "Communes lauréates (présentation de l'ANCT)"),
     ("ort", "Opérations de revitalisation de territoire (présentation du ministère)"),
     ("conventions", "Conventions, communes et qualités des signataires"),
+    ("fiches_actions", "Fiches actions des conventions-cadres publiées"),
+    ("lignes_financement", "Lignes de financement des fiches actions (hors demandes envisagées)"),
 ]
 
 
@@ -118,7 +120,7 @@ def telechargement(request, slug: str, jeu: str, extension: str):
     programme = programme_ou_404(slug)
     schema_demande = jeu.endswith(".schema")
     jeu = jeu.removesuffix(".schema")
-    tableaux = {"laureats", "ort", "conventions"}
+    tableaux = {"laureats", "ort", "conventions", "fiches_actions", "lignes_financement"}
     valide = (
         (schema_demande and jeu in tableaux and extension == "json")
         or (not schema_demande and jeu in tableaux and extension in ("csv", "xlsx"))

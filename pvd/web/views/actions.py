@@ -1,0 +1,442 @@
+"""Pages du plan d'action : le plan d'une convention-cadre (fiches par axe, coûts, financement par financeur, états),
+la page d'une fiche (plan de financement qui s'additionne, indicateurs, étapes, historique), et les formulaires qui
+écrivent par les services de `pvd.actions` (fiche, état daté, ligne de financement), sous verrou de version.
+
+Le registre interne demande une connexion ; le plan publié d'une convention publiée se lit aussi sans compte
+(`plan_public`), sans les lignes encore envisagées.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from pvd.accounts import perimetres
+from pvd.actions import regles, selectors, services
+from pvd.actions.models import FicheAction, Organisation, StatutLigne
+from pvd.programmes import selectors as registre
+from pvd.programmes.models import Convention
+from pvd.territoires.models import Commune, Epci
+
+from ..forms_actions import EtatForm, FicheForm, FicheModifierForm, LigneForm, LigneModifierForm
+from .commun import (
+    chemin,
+    erreurs_dans_formulaire,
+    exiger,
+    jour_demande,
+    lecture_requise,
+    liens_departement,
+    programme_ou_404,
+    trace_page,
+)
+
+CHAMPS_FICHE = [
+    "numero",
+    "intitule",
+    "axe",
+    "description",
+    "date_debut",
+    "precision_debut",
+    "date_fin",
+    "precision_fin",
+    "cout_ht",
+    "cout_ttc",
+    "derogation_participation",
+    "source",
+]
+CHAMPS_LIGNE = [
+    "dispositif",
+    "montant",
+    "statut",
+    "date_demande",
+    "date_decision",
+    "reference_decision",
+    "date_versement",
+]
+
+
+def _cadre_ou_404(request, pk: int) -> Convention:
+    convention = registre.convention_detail(pk)
+    if (
+        convention is None
+        or convention.type != Convention.Type.CADRE_ORT
+        or not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists()
+    ):
+        raise Http404("Ce plan d'action n'existe pas, ou pas dans votre périmètre.")
+    return convention
+
+
+def _fiche_ou_404(request, pk: int) -> FicheAction:
+    fiche = selectors.fiche_detail(pk)
+    if (
+        fiche is None
+        or not perimetres.fiches_visibles(request.user, FicheAction.objects.filter(pk=pk)).exists()
+    ):
+        raise Http404("Cette fiche action n'existe pas, ou pas dans votre périmètre.")
+    return fiche
+
+
+def _liens_plan(convention: Convention) -> list[tuple[str, str]]:
+    return [
+        *liens_departement(convention.programme, convention.departement_suivi),
+        (convention.titre, reverse("convention", args=[convention.pk])),
+        ("Plan d'action", reverse("plan-d-action", args=[convention.pk])),
+    ]
+
+
+def _liens_fiche(fiche: FicheAction) -> list[tuple[str, str]]:
+    return [
+        *_liens_plan(fiche.convention),
+        (f"Fiche {fiche.numero}", reverse("fiche-action", args=[fiche.pk])),
+    ]
+
+
+def _refus_ecriture(convention: Convention) -> str:
+    return (
+        f"Le plan d'action de {convention.titre} s'écrit par le chef de projet de son territoire : votre compte ne "
+        "permet pas de le modifier."
+    )
+
+
+@lecture_requise
+def plan_d_action(request, pk: int):
+    convention = _cadre_ou_404(request, pk)
+    au, _ = jour_demande(request)
+    return render(
+        request,
+        "web/actions/plan.html",
+        {
+            "title": f"Plan d'action — {convention.titre}",
+            "convention": convention,
+            "plan": selectors.plan_d_action(convention, au),
+            "au": au,
+            "peut_ecrire": perimetres.peut_ecrire_plan(request.user, convention),
+            "breadcrumb_data": chemin(*_liens_plan(convention)[:-1], courant="Plan d'action"),
+        },
+    )
+
+
+def plan_public(request, slug: str, pk: int):
+    """Le plan d'une convention-cadre publiée, pour tous : jamais les lignes encore envisagées."""
+    programme = programme_ou_404(slug)
+    convention = registre.convention_detail(pk)
+    if convention is None or convention.programme_id != programme.pk or not convention.publie:
+        raise Http404("Ce plan d'action n'est pas publié.")
+    if convention.type != Convention.Type.CADRE_ORT:
+        raise Http404("Seule une convention-cadre a un plan d'action.")
+    au, _ = jour_demande(request)
+    return render(
+        request,
+        "web/actions/plan.html",
+        {
+            "title": f"Plan d'action — {convention.titre}",
+            "convention": convention,
+            "plan": selectors.plan_d_action(convention, au, publique=True),
+            "au": au,
+            "public": True,
+            "breadcrumb_data": chemin(
+                (f"{programme.nom} — données publiques", reverse("public-programme", args=[programme.slug])),
+                courant=f"Plan d'action — {convention.titre}",
+            ),
+        },
+    )
+
+
+@lecture_requise
+def fiche(request, pk: int):
+    objet = _fiche_ou_404(request, pk)
+    au, _ = jour_demande(request)
+    plan = regles.plan(objet, au)
+    lignes = [
+        (
+            ligne,
+            statut,
+            perimetres.peut_modifier_ligne(request.user, ligne)
+            or perimetres.peut_decider_ligne(request.user, ligne),
+        )
+        for ligne, statut in plan.lignes
+    ]
+    return render(
+        request,
+        "web/actions/fiche.html",
+        {
+            "title": f"Fiche action {objet.numero} — {objet.intitule}",
+            "fiche": objet,
+            "au": au,
+            "etat": objet.etat_au(au),
+            "plan": plan,
+            "lignes": lignes,
+            "statuts": dict(StatutLigne.choices),
+            "avertissements": regles.avertissements(objet, au, plan),
+            "historique": selectors.historique_de_fiche(objet)[:50],
+            "peut_ecrire": perimetres.peut_ecrire_plan(request.user, objet.convention),
+            "breadcrumb_data": chemin(*_liens_fiche(objet)[:-1], courant=f"Fiche {objet.numero}"),
+        },
+    )
+
+
+def _page(request, titre: str, formulaire, retour: str, fil: dict, **contexte):
+    return render(
+        request,
+        "web/actions/formulaire.html",
+        {"title": titre, "formulaire": formulaire, "retour": retour, "breadcrumb_data": fil, **contexte},
+    )
+
+
+def _designation(formulaire, champ: str):
+    """Ce que le formulaire désigne (commune, EPCI, organisation, ou une nouvelle à décrire), lu sans écrire."""
+    saisie = formulaire.organisation_saisie(champ)
+    if isinstance(saisie, dict):
+        return saisie
+    genre, cle = saisie
+    if genre == "commune":
+        return Commune.objects.filter(code=cle).first()
+    if genre == "epci":
+        return Epci.objects.filter(siren=cle).first()
+    return Organisation.objects.filter(pk=cle).first()
+
+
+def _ecrire(request, formulaire, ecriture, succes: str, titre: str, retour: str, fil: dict):
+    """Une écriture depuis un formulaire : réussie, le message et le retour ; devancée par une autre personne, la
+    page de conflit (saisie gardée, version actuelle reprise) ; refusée par une règle, None et l'erreur posée."""
+    try:
+        ecriture()
+    except services.ConflitDeVersion as erreur:
+        donnees = formulaire.data.copy()
+        donnees["version"] = erreur.actuelle.version
+        formulaire.data = donnees
+        return _page(
+            request, titre, formulaire, retour, fil, conflit=str(erreur), bouton="Enregistrer quand même"
+        )
+    except ValidationError as erreur:
+        erreurs_dans_formulaire(formulaire, erreur)
+        return None
+    messages.success(request, succes)
+    return redirect(retour)
+
+
+def _choix_fiche(convention: Convention) -> dict:
+    return {
+        "convention": convention,
+        "axes": selectors.axes_du_programme(convention.programme_id),
+        "organisations": selectors.organisations(),
+    }
+
+
+def _valeur_mo(objet: FicheAction) -> str:
+    mo = objet.maitre_ouvrage
+    if mo.commune_id:
+        return f"commune:{mo.commune_id}"
+    if mo.epci_id:
+        return f"epci:{mo.epci_id}"
+    return f"organisation:{mo.pk}"
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def fiche_nouvelle(request, pk: int):
+    convention = _cadre_ou_404(request, pk)
+    exiger(perimetres.peut_ecrire_plan(request.user, convention), _refus_ecriture(convention))
+    formulaire = FicheForm(request.POST or None, **_choix_fiche(convention))
+    retour = reverse("plan-d-action", args=[pk])
+    titre = f"Nouvelle fiche action — {convention.titre}"
+    fil = chemin(*_liens_plan(convention), courant="Nouvelle fiche")
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        try:
+            objet = services.fiche_create(
+                convention=convention,
+                maitre_ouvrage=_designation(formulaire, "maitre_ouvrage"),
+                communes=list(Commune.objects.filter(code__in=d["communes"])),
+                partenaires=list(d["partenaires"]),
+                trace=trace_page(request),
+                **{c: d[c] for c in CHAMPS_FICHE},
+            )
+        except ValidationError as erreur:
+            erreurs_dans_formulaire(formulaire, erreur)
+        else:
+            messages.success(request, f"Fiche action {objet.numero} ajoutée au plan d'action.")
+            return redirect("fiche-action", objet.pk)
+    return _page(request, titre, formulaire, retour, fil, bouton="Créer la fiche")
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def fiche_modifier(request, pk: int):
+    objet = _fiche_ou_404(request, pk)
+    exiger(perimetres.peut_ecrire_plan(request.user, objet.convention), _refus_ecriture(objet.convention))
+    initial = {c: getattr(objet, c) for c in CHAMPS_FICHE} | {
+        "version": objet.version,
+        "maitre_ouvrage": _valeur_mo(objet),
+        "communes": [c.code for c in objet.communes.all()],
+        "partenaires": list(objet.partenaires.all()),
+    }
+    formulaire = FicheModifierForm(request.POST or None, initial=initial, **_choix_fiche(objet.convention))
+    retour = reverse("fiche-action", args=[pk])
+    titre = f"Modifier la fiche action {objet.numero}"
+    fil = chemin(*_liens_fiche(objet), courant="Modifier")
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        reponse = _ecrire(
+            request,
+            formulaire,
+            lambda: services.fiche_update(
+                fiche=objet,
+                version=d["version"],
+                champs={c: d[c] for c in CHAMPS_FICHE}
+                | {"maitre_ouvrage": _designation(formulaire, "maitre_ouvrage")},
+                communes=list(Commune.objects.filter(code__in=d["communes"])),
+                partenaires=list(d["partenaires"]),
+                trace=trace_page(request),
+            ),
+            "Modifications enregistrées.",
+            titre,
+            retour,
+            fil,
+        )
+        if reponse:
+            return reponse
+    return _page(request, titre, formulaire, retour, fil, bouton="Enregistrer")
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def fiche_etat(request, pk: int):
+    objet = _fiche_ou_404(request, pk)
+    exiger(perimetres.peut_ecrire_plan(request.user, objet.convention), _refus_ecriture(objet.convention))
+    formulaire = EtatForm(request.POST or None, initial={"version": objet.version, "etat": objet.etat})
+    retour = reverse("fiche-action", args=[pk])
+    titre = f"Changer l'état de la fiche action {objet.numero}"
+    fil = chemin(*_liens_fiche(objet), courant="Changer l'état")
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        reponse = _ecrire(
+            request,
+            formulaire,
+            lambda: services.fiche_etat_changer(
+                fiche=objet,
+                version=d["version"],
+                etat=d["etat"],
+                jour=d["jour"],
+                motif=d["motif"],
+                date_fin_reelle=d["date_fin_reelle"],
+                trace=trace_page(request),
+            ),
+            "État enregistré.",
+            titre,
+            retour,
+            fil,
+        )
+        if reponse:
+            return reponse
+    return _page(request, titre, formulaire, retour, fil, bouton="Enregistrer")
+
+
+def _decision_demandee(d: dict, ligne=None) -> bool:
+    """La saisie enregistre-t-elle une décision (accordée, refusée, versée, ou ses dates et sa référence) ?"""
+    if d["statut"] in (StatutLigne.ACCORDEE, StatutLigne.REFUSEE, StatutLigne.VERSEE) and (
+        ligne is None or d["statut"] != ligne.statut
+    ):
+        return True
+    return ligne is not None and any(d[c] != getattr(ligne, c) for c in LigneForm.CHAMPS_DECISION)
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def ligne_nouvelle(request, pk: int):
+    objet = _fiche_ou_404(request, pk)
+    exiger(perimetres.peut_ecrire_plan(request.user, objet.convention), _refus_ecriture(objet.convention))
+    formulaire = LigneForm(
+        request.POST or None,
+        organisations=list(selectors.organisations()),
+        maitre_ouvrage=objet.maitre_ouvrage,
+    )
+    retour = reverse("fiche-action", args=[pk])
+    titre = f"Nouvelle ligne de financement — fiche action {objet.numero}"
+    fil = chemin(*_liens_fiche(objet), courant="Nouvelle ligne de financement")
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        dispositif = d["dispositif"]
+        exiger(
+            not (dispositif and dispositif.decision_prefecture and _decision_demandee(d))
+            or perimetres.peut_ecrire_departement(request.user, objet.convention.departement_suivi_id),
+            "La décision d'une subvention de l'État (DETR, DSIL, FNADT, Fonds vert…) s'enregistre par la préfecture.",
+        )
+        reponse = _ecrire(
+            request,
+            formulaire,
+            lambda: services.ligne_create(
+                fiche=objet,
+                financeur=_designation(formulaire, "financeur"),
+                trace=trace_page(request),
+                **{c: d[c] for c in CHAMPS_LIGNE},
+            ),
+            "Ligne de financement ajoutée.",
+            titre,
+            retour,
+            fil,
+        )
+        if reponse:
+            return reponse
+    return _page(request, titre, formulaire, retour, fil, bouton="Ajouter la ligne")
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def ligne_modifier(request, pk: int):
+    ligne = selectors.ligne_detail(pk)
+    if (
+        ligne is None
+        or not perimetres.fiches_visibles(
+            request.user, FicheAction.objects.filter(pk=ligne.fiche_id)
+        ).exists()
+    ):
+        raise Http404("Cette ligne de financement n'existe pas, ou pas dans votre périmètre.")
+    peut_modifier = perimetres.peut_modifier_ligne(request.user, ligne)
+    peut_decider = perimetres.peut_decider_ligne(request.user, ligne)
+    exiger(
+        peut_modifier or peut_decider, "Votre compte ne permet pas de modifier cette ligne de financement."
+    )
+    fiche_ = ligne.fiche
+    initial = {c: getattr(ligne, c) for c in CHAMPS_LIGNE} | {
+        "version": ligne.version,
+        "financeur": f"organisation:{ligne.financeur_id}",
+    }
+    formulaire = LigneModifierForm(
+        request.POST or None,
+        initial=initial,
+        organisations=list(selectors.organisations()),
+        maitre_ouvrage=fiche_.maitre_ouvrage,
+    )
+    retour = reverse("fiche-action", args=[fiche_.pk])
+    titre = f"Modifier la ligne {ligne.financeur.nom} — fiche action {fiche_.numero}"
+    fil = chemin(*_liens_fiche(fiche_), courant="Modifier une ligne de financement")
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        champs = {c: d[c] for c in CHAMPS_LIGNE} | {"financeur": _designation(formulaire, "financeur")}
+        decision = _decision_demandee(d, ligne)
+        autres = {c for c in CHAMPS_LIGNE if c not in LigneForm.CHAMPS_DECISION and c != "statut"}
+        changement_hors_decision = any(d[c] != getattr(ligne, c) for c in autres) or (
+            champs["financeur"] != ligne.financeur
+        )
+        exiger(not decision or peut_decider, "La décision de cette ligne s'enregistre par la préfecture.")
+        exiger(
+            not changement_hors_decision or peut_modifier,
+            "Vous n'enregistrez que la décision de cette ligne.",
+        )
+        reponse = _ecrire(
+            request,
+            formulaire,
+            lambda: services.ligne_update(
+                ligne=ligne, version=d["version"], champs=champs, trace=trace_page(request)
+            ),
+            "Ligne de financement enregistrée.",
+            titre,
+            retour,
+            fil,
+        )
+        if reponse:
+            return reponse
+    return _page(request, titre, formulaire, retour, fil, bouton="Enregistrer")
