@@ -171,8 +171,6 @@ class LigneForm(OrganisationOuNouvelle, FormulaireDsfr):
     reference_decision = forms.CharField(label="Référence de la décision", required=False, max_length=200)
     date_versement = forms.DateField(label="Date du versement", required=False, widget=DATE)
 
-    CHAMPS_DECISION = ("date_decision", "reference_decision", "date_versement")
-
     def __init__(self, *args, organisations, maitre_ouvrage: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dispositif"].queryset = Dispositif.objects.filter(actif=True).order_by("ordre", "nom")

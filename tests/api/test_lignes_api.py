@@ -240,3 +240,41 @@ def test_filtre_d_etat_des_fiches_a_une_date_par_la_base(cdp, fiche, django_asse
     # Une seule requête de plus que sans filtre : la sous-requête est dans celle de la page.
     with django_assert_max_num_queries(19):
         assert cdp.get("/api/v1/fiches-actions?etat=engagee").json()["total"] == 1
+
+
+def test_changer_le_dispositif_d_une_ligne_decidee_est_une_decision(cdp, fiche):
+    """Sans quoi un chef de projet ferait d'une ligne qu'il a dite accordée une DETR accordée."""
+    reponse = cdp.post(
+        "/api/v1/lignes-financement",
+        {
+            "fiche": fiche.pk,
+            "financeur": {"organisation": Organisation.objects.get(nom="État").pk},
+            "montant": "1000",
+            "statut": "accordee",
+            "date_decision": "2024-05-02",
+        },
+        content_type=JSON,
+    )
+    assert reponse.status_code == 201, reponse.content
+    refus = cdp.patch(
+        f"/api/v1/lignes-financement/{reponse.json()['id']}",
+        {"dispositif": "detr"},
+        content_type=JSON,
+        headers={"If-Match": '"1"'},
+    )
+    assert refus.status_code == 403 and "préfecture" in refus.json()["detail"]
+    assert (
+        cdp.post(
+            "/api/v1/lignes-financement",
+            {
+                "fiche": fiche.pk,
+                "financeur": {"organisation": Organisation.objects.get(nom="État").pk},
+                "dispositif": "detr",
+                "montant": "1000",
+                "statut": "accordee",
+                "date_decision": "2024-05-02",
+            },
+            content_type=JSON,
+        ).status_code
+        == 403
+    )
