@@ -225,13 +225,17 @@ TERRITOIRES = {
 }
 
 
+def fiches_existantes_au(qs: QuerySet[FicheAction], jour: date) -> QuerySet[FicheAction]:
+    return qs.filter(cree_le__lt=_avant_la_fin_du(jour))
+
+
 def fiches_de_la_portee(
     programme: Programme, jour: date, region: str = "", departement: str = "", utilisateur=None
 ) -> QuerySet[FicheAction]:
     """Les fiches du programme qui existaient à la date, dans la portée (un département de suivi, ou ceux d'une
     région) et le périmètre du compte, sans doublon : un filtre de périmètre qui joint les communes d'une convention
     devient une sous-requête, pour que les sommes ne comptent pas deux fois une fiche."""
-    qs = FicheAction.objects.filter(convention__programme=programme, cree_le__lt=_avant_la_fin_du(jour))
+    qs = fiches_existantes_au(FicheAction.objects.filter(convention__programme=programme), jour)
     if departement:
         qs = qs.filter(convention__departement_suivi_id=departement)
     elif region:
@@ -386,8 +390,9 @@ def tableau_plans(
 
 
 def echeances_des_demandes(programme: Programme, au: date, departement: str = "", utilisateur=None) -> list:
-    """Les lignes sollicitées qui attendent une décision, pour la liste « à faire » (à leur date de demande : la plus
-    ancienne d'abord) ; une requête. Ce ne sont pas des retards : `pvd check` ne les compte pas."""
+    """Les lignes sollicitées qui attendent une décision depuis le plus longtemps (`LIMITE_LISTES` au plus : le
+    tableau de bord des plans les compte toutes), pour la liste « à faire », à leur date de demande ; une requête. Ce
+    ne sont pas des retards : `pvd check` ne les compte pas."""
     qs = FicheAction.objects.filter(convention__programme=programme, cree_le__lt=_avant_la_fin_du(au))
     if departement:
         qs = qs.filter(convention__departement_suivi_id=departement)
@@ -397,7 +402,7 @@ def echeances_des_demandes(programme: Programme, au: date, departement: str = ""
         lignes_de(qs, au, publique=False)
         .filter(statut_au=StatutLigne.SOLLICITEE)
         .select_related("fiche__convention__epci", "financeur", "dispositif")
-        .order_by(F("date_demande").asc(nulls_first=True), "pk")
+        .order_by(F("date_demande").asc(nulls_first=True), "pk")[:LIMITE_LISTES]
     )
     return [
         EcheanceAjoutee(

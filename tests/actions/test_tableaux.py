@@ -263,3 +263,47 @@ def test_les_demandes_en_attente_rejoignent_la_liste_a_faire(plan, national):
     echeances = echeances_des_demandes(programme, date(2023, 3, 1), "46", national)
     assert [e.echeance for e in echeances] == [date(2023, 2, 1)] * 2
     assert echeances_des_demandes(programme, date(2023, 1, 19), "46", national) == []
+
+
+def _export_de_reference(programme, jour):
+    """Les deux jeux de données ouvertes calculés par les règles des modèles, fiche par fiche (l'oracle de l'export
+    en SQL)."""
+    from pvd.actions.selectors import fiches as fiches_prechargees
+
+    qs = FicheAction.objects.filter(convention__programme=programme).publiques()
+    liste = [f for f in fiches_prechargees(qs).order_by("convention_id", "numero", "pk") if f.etat_au(jour)]
+    fiches = [
+        (
+            f.pk,
+            f.etat_au(jour),
+            f.en_retard_au(jour),
+            regles.plan(f, jour, publique=True).total,
+            [c.code for c in f.communes.all()],
+        )
+        for f in liste
+    ]
+    lignes = [
+        (ligne.pk, ligne.montant, statut, ligne.financeur_id == f.maitre_ouvrage_id)
+        for f in liste
+        for ligne, statut in regles.plan(f, jour, publique=True).lignes
+    ]
+    return fiches, lignes
+
+
+@pytest.mark.parametrize("jour", [date(2023, 1, 15), date(2023, 3, 1), date(2024, 1, 1), date(2025, 6, 1)])
+def test_l_export_en_sql_dit_ce_que_disent_les_modeles(plan, jour):
+    from pvd.publication.plans import jeu_fiches_actions, jeu_lignes_financement
+
+    publication_definir(objets=[plan], publie=True, trace=TRACE)
+    fiches, lignes = _export_de_reference(plan.programme, jour)
+    jeu = jeu_fiches_actions(plan.programme, jour)
+    noms = [c.nom for c in jeu.colonnes]
+    lus = [dict(zip(noms, rang, strict=True)) for rang in jeu.lignes]
+    assert [
+        (r["id_fiche"], r["etat"], r["en_retard"], r["financement_total"], r["communes_insee"].split(" ; "))
+        for r in lus
+    ] == fiches
+    jeu = jeu_lignes_financement(plan.programme, jour)
+    noms = [c.nom for c in jeu.colonnes]
+    lus = [dict(zip(noms, rang, strict=True)) for rang in jeu.lignes]
+    assert [(r["id_ligne"], r["montant"], r["statut"], r["autofinancement"]) for r in lus] == lignes
