@@ -30,7 +30,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
@@ -45,7 +44,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Cast, Coalesce, Left
 from django.utils import timezone
 
 from pvd.accounts import perimetres
@@ -57,9 +56,11 @@ from .models import (
     ETATS_CLOS,
     Axe,
     ChangementEtat,
+    Dispositif,
     Etat,
     FicheAction,
     LigneFinancement,
+    Organisation,
     Precision,
     StatutLigne,
     debut_de_periode,
@@ -124,15 +125,22 @@ def statut_au_sql(jour: date):
 
 def annee_sql():
     """L'année d'une ligne, pour les montants par année : celle de la décision si elle est prise à la date, sinon
-    celle de la demande (vide pour une ligne envisagée ou une demande non datée)."""
-    return Case(
-        When(
-            statut_au__in=[StatutLigne.ACCORDEE, StatutLigne.VERSEE, StatutLigne.REFUSEE],
-            then=ExtractYear("date_decision"),
+    celle de la demande (vide pour une ligne envisagée ou une demande non datée). Les quatre premiers caractères de
+    la date écrite « AAAA-MM-JJ » (SQLite et PostgreSQL l'écrivent ainsi) : l'extraction de l'année, sous SQLite,
+    appellerait Python pour chaque ligne."""
+    return Left(
+        Cast(
+            Case(
+                When(
+                    statut_au__in=[StatutLigne.ACCORDEE, StatutLigne.VERSEE, StatutLigne.REFUSEE],
+                    then=F("date_decision"),
+                ),
+                When(statut_au=StatutLigne.SOLLICITEE, then=F("date_demande")),
+                default=None,
+            ),
+            CharField(),
         ),
-        When(statut_au=StatutLigne.SOLLICITEE, then=ExtractYear("date_demande")),
-        default=None,
-        output_field=IntegerField(),
+        4,
     )
 
 
@@ -229,29 +237,54 @@ def fiches_existantes_au(qs: QuerySet[FicheAction], jour: date) -> QuerySet[Fich
     return qs.filter(cree_le__lt=_avant_la_fin_du(jour))
 
 
+def _filtre_portee(programme: Programme, jour: date, region: str, departement: str, chemin: str = "") -> Q:
+    """Les fiches du programme qui existaient à la date, dans un département de suivi ou une région (`chemin` : le
+    chemin vers la fiche)."""
+    filtre = Q(
+        **{f"{chemin}convention__programme": programme, f"{chemin}cree_le__lt": _avant_la_fin_du(jour)}
+    )
+    if departement:
+        filtre &= Q(**{f"{chemin}convention__departement_suivi_id": departement})
+    elif region:
+        filtre &= Q(**{f"{chemin}convention__departement_suivi__region_id": region})
+    return filtre
+
+
 def fiches_de_la_portee(
     programme: Programme, jour: date, region: str = "", departement: str = "", utilisateur=None
 ) -> QuerySet[FicheAction]:
     """Les fiches du programme qui existaient à la date, dans la portée (un département de suivi, ou ceux d'une
     région) et le périmètre du compte, sans doublon : un filtre de périmètre qui joint les communes d'une convention
     devient une sous-requête, pour que les sommes ne comptent pas deux fois une fiche."""
-    qs = fiches_existantes_au(FicheAction.objects.filter(convention__programme=programme), jour)
-    if departement:
-        qs = qs.filter(convention__departement_suivi_id=departement)
-    elif region:
-        qs = qs.filter(convention__departement_suivi__region_id=region)
+    qs = FicheAction.objects.filter(_filtre_portee(programme, jour, region, departement))
     visibles = perimetres.fiches_visibles(utilisateur, qs)
     if visibles.query.distinct:
         return FicheAction.objects.filter(pk__in=visibles.order_by().values("pk"))
     return visibles
 
 
-def lignes_de(fiches_qs: QuerySet[FicheAction], jour: date, publique: bool) -> QuerySet[LigneFinancement]:
-    """Les lignes de ces fiches qui existaient à la date, avec leur statut d'alors (`statut_au`) ; pour le public,
-    jamais une ligne encore envisagée."""
-    qs = LigneFinancement.objects.filter(
-        fiche__in=fiches_qs.order_by().values("pk"), cree_le__lt=_avant_la_fin_du(jour)
-    ).annotate(statut_au=statut_au_sql(jour))
+def lignes_de_la_portee(
+    programme: Programme, jour: date, region: str = "", departement: str = "", utilisateur=None
+) -> QuerySet[LigneFinancement]:
+    """Les lignes des fiches de `fiches_de_la_portee` : par une jointure quand le périmètre se dit sur la fiche
+    (deux fois plus rapide sous SQLite), sinon par la sous-requête des fiches."""
+    filtre = perimetres.filtre_des_fiches_visibles(utilisateur, chemin="fiche__")
+    if filtre is None:
+        fiches_qs = fiches_de_la_portee(programme, jour, region, departement, utilisateur)
+        return LigneFinancement.objects.filter(fiche__in=fiches_qs.order_by().values("pk"))
+    return LigneFinancement.objects.filter(
+        filtre, _filtre_portee(programme, jour, region, departement, "fiche__")
+    )
+
+
+def lignes_des_fiches(fiches_qs: QuerySet[FicheAction]) -> QuerySet[LigneFinancement]:
+    return LigneFinancement.objects.filter(fiche__in=fiches_qs.order_by().values("pk"))
+
+
+def lignes_de(lignes: QuerySet[LigneFinancement], jour: date, publique: bool) -> QuerySet[LigneFinancement]:
+    """Celles de ces lignes qui existaient à la date, avec leur statut d'alors (`statut_au`) ; pour le public, jamais
+    une ligne encore envisagée."""
+    qs = lignes.filter(cree_le__lt=_avant_la_fin_du(jour)).annotate(statut_au=statut_au_sql(jour))
     return qs.exclude(statut_au=StatutLigne.ENVISAGEE) if publique else qs
 
 
@@ -266,6 +299,7 @@ def tableau_plans(
     publique = perimetres.perimetre_de(utilisateur).public
     portee = "departement" if departement else "region" if region else "national"
     fiches_qs = fiches_de_la_portee(programme, jour, region, departement, utilisateur)
+    lignes = lignes_de(lignes_de_la_portee(programme, jour, region, departement, utilisateur), jour, publique)
     code_territoire, nom_territoire = TERRITOIRES[portee]
 
     # 1. Les fiches par territoire, axe, état à la date et fin passée : tous les comptes en découlent.
@@ -302,54 +336,59 @@ def tableau_plans(
             compte.cout += cout
         etats[groupe["etat_au"]] += nombre
 
-    lignes = lignes_de(fiches_qs, jour, publique)
-    # 2. Les montants par financeur (l'autofinancement à part : le maître d'ouvrage de la fiche) et par dispositif.
-    autofinancement = Montants()
+    # 2. Les montants par axe, année, financeur (l'autofinancement à part : le financeur est le maître d'ouvrage de
+    # la fiche), dispositif et statut à la date : une seule lecture des lignes ; 3. les noms des financeurs lus.
+    groupes = list(
+        _montants_par(
+            lignes.annotate(
+                annee=annee_sql(),
+                financeur_tiers=Case(
+                    When(financeur_id=F("fiche__maitre_ouvrage_id"), then=None),
+                    default=F("financeur_id"),
+                    output_field=IntegerField(),
+                ),
+            ),
+            "fiche__axe_id",
+            "annee",
+            "financeur_tiers",
+            "dispositif_id",
+        )
+    )
+    noms = {
+        pk: (nom, nature)
+        for pk, nom, nature in Organisation.objects.filter(
+            pk__in={g["financeur_tiers"] for g in groupes if g["financeur_tiers"]}
+        ).values_list("pk", "nom", "nature")
+    }
+    noms_dispositifs = dict(Dispositif.objects.values_list("pk", "nom"))
+    autofinancement, totaux = Montants(), Montants()
     financeurs: dict[int, LigneMontants] = {}
     dispositifs: dict[int | None, LigneMontants] = {}
-    totaux = Montants()
+    annees: dict[str, LigneMontants] = {}
     etat_engage = partenaires_engage = ZERO
-    for groupe in _montants_par(
-        lignes.annotate(
-            auto=Case(
-                When(financeur_id=F("fiche__maitre_ouvrage_id"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        ),
-        "auto",
-        "financeur_id",
-        "financeur__nom",
-        "financeur__nature",
-        "dispositif_id",
-        "dispositif__nom",
-    ):
+    for groupe in groupes:
         statut, somme = groupe["statut_au"], groupe["somme"] or ZERO
         totaux.ajouter(statut, somme)
+        axes[groupe["fiche__axe_id"]].montants.ajouter(statut, somme)
+        annee = groupe["annee"] or ""
+        annees.setdefault(annee, LigneMontants(annee or "Non datée", code=annee)).montants.ajouter(
+            statut, somme
+        )
+        dispositif = groupe["dispositif_id"]
         dispositifs.setdefault(
-            groupe["dispositif_id"], LigneMontants(groupe["dispositif__nom"] or "Sans dispositif")
+            dispositif, LigneMontants(noms_dispositifs.get(dispositif, "Sans dispositif"))
         ).montants.ajouter(statut, somme)
-        if groupe["auto"]:
+        tiers = groupe["financeur_tiers"]
+        if tiers is None:
             autofinancement.ajouter(statut, somme)
             continue
-        financeurs.setdefault(
-            groupe["financeur_id"], LigneMontants(groupe["financeur__nom"], code=groupe["financeur__nature"])
-        ).montants.ajouter(statut, somme)
+        nom, nature = noms[tiers]
+        financeurs.setdefault(tiers, LigneMontants(nom, code=nature)).montants.ajouter(statut, somme)
         if statut in (StatutLigne.ACCORDEE, StatutLigne.VERSEE):
-            if groupe["financeur__nature"] == "etat":
+            if nature == "etat":
                 etat_engage += somme
             else:
                 partenaires_engage += somme
-
-    # 3. Les montants par axe et par année.
-    annees: dict[int | None, LigneMontants] = {}
-    for groupe in _montants_par(lignes.annotate(annee=annee_sql()), "fiche__axe_id", "annee"):
-        statut, somme = groupe["statut_au"], groupe["somme"] or ZERO
-        axes[groupe["fiche__axe_id"]].montants.ajouter(statut, somme)
-        annee = groupe["annee"]
-        annees.setdefault(
-            annee, LigneMontants(str(annee) if annee else "Non datée", code=str(annee or ""))
-        ).montants.ajouter(statut, somme)
 
     # 4 et 5. Les listes « à faire » : les actions passées leur fin, les lignes qui attendent une décision.
     retards = list(
@@ -399,7 +438,7 @@ def echeances_des_demandes(programme: Programme, au: date, departement: str = ""
     if utilisateur is not None:
         qs = perimetres.fiches_visibles(utilisateur, qs)
     attente = (
-        lignes_de(qs, au, publique=False)
+        lignes_de(lignes_des_fiches(qs), au, publique=False)
         .filter(statut_au=StatutLigne.SOLLICITEE)
         .select_related("fiche__convention__epci", "financeur", "dispositif")
         .order_by(F("date_demande").asc(nulls_first=True), "pk")[:LIMITE_LISTES]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Sum, Value, When
 
 from pvd.actions.models import ETATS_CLOS, FicheAction, StatutLigne
-from pvd.actions.tableaux import etat_au_sql, fiches_existantes_au, fin_passee_q, lignes_de
+from pvd.actions.tableaux import etat_au_sql, fiches_existantes_au, fin_passee_q, lignes_de, lignes_des_fiches
 from pvd.programmes.models import Programme
 
 from .exports import Colonne, Jeu
@@ -74,7 +74,7 @@ def jeu_fiches_actions(programme: Programme, au: date, departement: str = "", pu
     # SQLite rend une somme sans ses centimes nuls (« 400 ») : au centime, comme les montants.
     totaux = {
         fiche_id: Decimal(total).quantize(CENTIME)
-        for fiche_id, total in lignes_de(fiches_qs, au, publique=True)
+        for fiche_id, total in lignes_de(lignes_des_fiches(fiches_qs), au, publique=True)
         .exclude(statut_au=StatutLigne.REFUSEE)
         .order_by()
         .values_list("fiche_id")
@@ -196,7 +196,7 @@ def jeu_lignes_financement(
     )
     decidee = Q(statut_au__in=[StatutLigne.ACCORDEE, StatutLigne.VERSEE, StatutLigne.REFUSEE])
     lus = (
-        lignes_de(_fiches(programme, au, departement, publics), au, publique=True)
+        lignes_de(lignes_des_fiches(_fiches(programme, au, departement, publics)), au, publique=True)
         .annotate(
             autofinancement=Case(
                 When(financeur_id=F("fiche__maitre_ouvrage_id"), then=Value(True)),
