@@ -292,10 +292,28 @@ def _montants_par(lignes: QuerySet, *champs: str):
     return lignes.order_by().values(*champs, "statut_au").annotate(somme=Sum("montant"))
 
 
+def _listes_a_faire(fiches_qs, lignes, jour: date) -> tuple[list[FicheAction], list[LigneFinancement]]:
+    """Les plus anciennes (`LIMITE_LISTES`) des actions en retard et des demandes en attente de décision."""
+    retards = list(
+        fiches_qs.filter(fin_passee_q(jour))
+        .annotate(etat_au=etat_au_sql(jour))
+        .exclude(etat_au__in=list(ETATS_CLOS))
+        .select_related("convention__epci", "axe")
+        .order_by("date_fin", "pk")[:LIMITE_LISTES]
+    )
+    en_attente = list(
+        lignes.filter(statut_au=StatutLigne.SOLLICITEE)
+        .select_related("fiche__convention__epci", "financeur", "dispositif")
+        .order_by(F("date_demande").asc(nulls_first=True), "pk")[:LIMITE_LISTES]
+    )
+    return retards, en_attente
+
+
 def tableau_plans(
     programme: Programme, jour: date, region: str = "", departement: str = "", utilisateur=None
 ) -> TableauPlans:
-    """Le tableau de bord des plans d'action à la date ; sept requêtes, quel que soit le nombre de fiches."""
+    """Le tableau de bord des plans d'action à la date ; cinq requêtes (sept pour un département, avec ses listes
+    « à faire »), quel que soit le nombre de fiches."""
     publique = perimetres.perimetre_de(utilisateur).public
     portee = "departement" if departement else "region" if region else "national"
     fiches_qs = fiches_de_la_portee(programme, jour, region, departement, utilisateur)
@@ -390,19 +408,11 @@ def tableau_plans(
             else:
                 partenaires_engage += somme
 
-    # 4 et 5. Les listes « à faire » : les actions passées leur fin, les lignes qui attendent une décision.
-    retards = list(
-        fiches_qs.filter(fin_passee_q(jour))
-        .annotate(etat_au=etat_au_sql(jour))
-        .exclude(etat_au__in=list(ETATS_CLOS))
-        .select_related("convention__epci", "axe")
-        .order_by("date_fin", "pk")[:LIMITE_LISTES]
-    )
-    en_attente = list(
-        lignes.filter(statut_au=StatutLigne.SOLLICITEE)
-        .select_related("fiche__convention__epci", "financeur", "dispositif")
-        .order_by(F("date_demande").asc(nulls_first=True), "pk")[:LIMITE_LISTES]
-    )
+    # 4 et 5. Les listes « à faire » d'un département : les actions passées leur fin, les lignes qui attendent une
+    # décision. Au-dessus, les comptes suffisent (ces deux lectures coûteraient un tiers du tableau national).
+    retards, en_attente = [], []
+    if departement:
+        retards, en_attente = _listes_a_faire(fiches_qs, lignes, jour)
 
     ordre = list(Etat.values)
     return TableauPlans(

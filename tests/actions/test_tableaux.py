@@ -162,9 +162,11 @@ def test_chiffres_d_un_plan_au_1er_janvier_2024(plan, national):
     urbain, habitat = _axe(t, "formes-urbaines-patrimoine"), _axe(t, "habitat")
     assert (urbain.compte.nombre, urbain.montants.engage, urbain.montants.envisagee) == (1, 70000, 10000)
     assert (habitat.compte.nombre, habitat.compte.en_retard, habitat.montants.sollicitee) == (1, 1, 20000)
+    assert [(r.code, r.compte.nombre) for r in t.par_territoire] == [("76", 2)]
+    assert t.retards == [] and t.en_attente == []  # les listes « à faire » : celles d'un département
+    t = tableau_plans(plan.programme, date(2024, 1, 1), departement="46", utilisateur=national)
     assert [f.numero for f in t.retards] == ["2.1"]
     assert [ligne.montant for ligne in t.en_attente] == [Decimal("20000")]
-    assert [(r.code, r.compte.nombre) for r in t.par_territoire] == [("76", 2)]
 
 
 def test_chiffres_d_un_plan_au_1er_juin_2025(plan, national):

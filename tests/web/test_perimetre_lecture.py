@@ -302,8 +302,6 @@ def test_l_equipe_nationale_voit_l_objet_cache(client, secret):
         "/api/v1/conventions?programme=pvd",
         f"/api/v1/laureats/{secret['laureat'].pk}",
         f"/conventions/{secret['plan'].pk}/plan-d-action/",
-        "/programmes/pvd/plans/",
-        "/programmes/pvd/plans/regions/76/",
         "/programmes/pvd/departements/46/plans/",
         f"/fiches-actions/{secret['fiche'].pk}/",
         f"/api/v1/fiches-actions/{secret['fiche'].pk}",

@@ -74,7 +74,8 @@ def test_chaque_role_lit_les_tableaux(client, cadre, compte):
         reponse = client.get(adresse)
         assert reponse.status_code == 200, adresse
         contenu = reponse.content.decode()
-        assert "Halle de Gramat" in contenu  # la liste « à faire » : en retard, une demande en attente
+        # La liste « à faire » d'un département : en retard, une demande en attente.
+        assert ("Halle de Gramat" in contenu) == ("departements" in adresse)
         assert "31\u202f415 €" in contenu  # envisagé : le registre interne le montre
         # Chaque graphique a son tableau : légende, en-têtes de colonne et de ligne.
         assert contenu.count("<bar-chart") == 4 and contenu.count("<caption>") >= 6
