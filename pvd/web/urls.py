@@ -10,6 +10,7 @@ from .views import (
     imports,
     journal,
     pages,
+    plans,
     programmes,
     public,
     publication,
@@ -36,6 +37,14 @@ urlpatterns = [
         programmes.departement,
         name="programme-departement",
     ),
+    path("programmes/<slug:slug>/plans/", plans.plans, name="plans"),
+    path("programmes/<slug:slug>/plans/regions/<str:region>/", plans.plans, name="plans-region"),
+    path(
+        "programmes/<slug:slug>/departements/<str:code>/plans/",
+        plans.plans_departement,
+        name="plans-departement",
+    ),
+    path("donnees/<slug:slug>/plans/", plans.plans_public, name="public-plans"),
     path(
         "programmes/<slug:slug>/departements/<str:code>/conventions/nouvelle/",
         conventions.convention_nouvelle,

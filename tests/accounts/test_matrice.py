@@ -76,6 +76,10 @@ LECTURE_SEULE = {
     "plan-d-action",
     "fiche-action",
     "public-plan-d-action",
+    "plans",
+    "plans-region",
+    "plans-departement",
+    "public-plans",
 }
 ECRITURES_SITE = {
     "convention-nouvelle",

@@ -64,6 +64,13 @@ def adresses(secret) -> dict[str, list[str]]:
         "tableau-de-bord": ["/programmes/pvd/", "/programmes/pvd/?au=2022-01-01"],
         "tableau-de-bord-region": ["/programmes/pvd/regions/76/"],
         "programme-departement": [f"/programmes/pvd/departements/{d}/" for d in deux],
+        "plans": ["/programmes/pvd/plans/", "/programmes/pvd/plans/?au=2024-06-01"],
+        "plans-region": [
+            "/programmes/pvd/plans/regions/76/",
+            "/programmes/pvd/plans/regions/76/?au=2024-06-01",
+        ],
+        "plans-departement": [f"/programmes/pvd/departements/{d}/plans/" for d in deux],
+        "public-plans": ["/donnees/pvd/plans/", "/donnees/pvd/plans/?au=2024-06-01"],
         "convention-nouvelle": [f"/programmes/pvd/departements/{d}/conventions/nouvelle/" for d in deux],
         "poste-nouveau": [f"/programmes/pvd/departements/{d}/chefs-de-projet/nouveau/" for d in deux],
         "communique": [f"/programmes/pvd/departements/{d}/communique/?date=2021-06-01" for d in deux],
@@ -213,6 +220,7 @@ def secret(db):
         maitre_ouvrage=actions.organisation_obtenir(commune=figeac, trace=TRACE),
         communes=[figeac],
         cout_ht="100000",
+        date_fin=date(2023, 12, 31),  # en retard : les listes « à faire » des tableaux de bord la nommeraient
         trace=TRACE,
     )
     ligne = actions.ligne_create(
@@ -308,6 +316,7 @@ def test_l_equipe_nationale_voit_l_objet_cache(client, secret):
         "/api/v1/conventions?programme=pvd",
         f"/api/v1/laureats/{secret['laureat'].pk}",
         f"/conventions/{secret['plan'].pk}/plan-d-action/",
+        "/programmes/pvd/departements/46/plans/",
         f"/fiches-actions/{secret['fiche'].pk}/",
         f"/api/v1/fiches-actions/{secret['fiche'].pk}",
         f"/api/v1/lignes-financement/{secret['ligne'].pk}",
