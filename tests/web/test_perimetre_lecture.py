@@ -47,6 +47,13 @@ def adresses(secret) -> dict[str, list[str]]:
             ("conventions", "xlsx"),
             ("geojson", "json"),
             ("laureats.schema", "json"),
+            ("fiches_actions", "csv"),
+            ("lignes_financement", "csv"),
+            ("subventions_scdl", "csv"),
+            ("subventions_scdl", "xlsx"),
+            ("subventions_scdl.schema", "json"),
+            ("projets", "csv"),
+            ("projets.schema", "json"),
         ]
         for suffixe in ("", "?departement=46")
     ]
