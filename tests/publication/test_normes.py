@@ -217,3 +217,12 @@ def test_export_national_en_requetes_fixes(pvd, django_assert_max_num_queries):
         produire("subventions_scdl", "csv", programme=pvd, au=AUJOURD_HUI)
     with django_assert_max_num_queries(8):
         produire("projets", "csv", programme=pvd, au=AUJOURD_HUI)
+
+
+def test_pvd_export_ecrit_le_schema_publie_a_cote(pvd, tmp_path):
+    from django.core.management import call_command
+
+    sortie = tmp_path / "subventions.csv"
+    call_command("export", "subventions_scdl", output=str(sortie))
+    assert sortie.read_bytes().startswith(b"nomAttribuant,idAttribuant,dateConvention")
+    assert json.loads((tmp_path / "subventions.schema.json").read_text()) == schema_publie("subventions_scdl")
