@@ -136,6 +136,11 @@ class Annexe:
             lignes.append(
                 "Version publique : les demandes de financement encore envisagées n'y figurent pas."
             )
+        else:
+            lignes.append(
+                "Version de travail : les montants comprennent les demandes envisagées et sollicitées, pas encore "
+                "décidées, comme le plan d'action du registre."
+            )
         return lignes
 
     def as_dict(self) -> dict:

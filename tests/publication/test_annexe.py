@@ -149,7 +149,7 @@ def test_le_docx_se_relit_et_ses_totaux_s_additionnent(cadre):
     assert financeurs[0] == ["Financeur", "Montant", "Part du financement"]
     recap, fin = financeurs[1:-1], financeurs[-1]
     assert sum(montant(ligne[1]) for ligne in recap) == montant(fin[1]) == montant(total[6])
-    assert "Coûts non renseignés" in texte
+    assert "Coûts non renseignés" in texte and "Version de travail" in texte
 
 
 def test_le_pdf_se_relit_avec_ses_totaux(cadre):

@@ -226,3 +226,18 @@ def test_pvd_export_ecrit_le_schema_publie_a_cote(pvd, tmp_path):
     call_command("export", "subventions_scdl", output=str(sortie))
     assert sortie.read_bytes().startswith(b"nomAttribuant,idAttribuant,dateConvention")
     assert json.loads((tmp_path / "subventions.schema.json").read_text()) == schema_publie("subventions_scdl")
+
+
+def test_une_fiche_existe_des_son_jour_de_creation_heure_de_paris(pvd):
+    """Créée le 31 mai à 23 h 30 à Paris (21 h 30 UTC, mais le 1er juin à 0 h 30 à Tokyo) : dans l'export au 31 mai,
+    pas au 30."""
+    from zoneinfo import ZoneInfo
+
+    from pvd.actions.models import FicheAction
+
+    FicheAction.objects.filter(numero="1.2").update(
+        cree_le=datetime(2024, 5, 31, 23, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    )
+    noms = lambda au: [ligne["nom"] for ligne in _lignes(produire("projets", "csv", programme=pvd, au=au)[0])]  # noqa: E731
+    assert "Étude de revitalisation" in noms(date(2024, 5, 31))
+    assert "Étude de revitalisation" not in noms(date(2024, 5, 30))
