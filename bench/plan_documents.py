@@ -19,7 +19,6 @@ preparer_django()
 
 from django.db import transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
-
 from registre_national import generer  # noqa: E402
 
 from pvd.actions.models import Axe, Dispositif, FicheAction, LigneFinancement, Organisation  # noqa: E402
@@ -107,7 +106,11 @@ def plans(programme: Programme, nombre: int) -> None:
         if fiche.pk % 2:
             lignes.append(
                 LigneFinancement(
-                    fiche=fiche, financeur=bdt, dispositif=pret, montant=round(cout * 0.2), statut="sollicitee"
+                    fiche=fiche,
+                    financeur=bdt,
+                    dispositif=pret,
+                    montant=round(cout * 0.2),
+                    statut="sollicitee",
                 )
             )
     LigneFinancement.objects.bulk_create(lignes, batch_size=5000)

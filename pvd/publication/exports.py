@@ -72,6 +72,8 @@ class Jeu:
 
 
 def _cellule_csv(valeur) -> str:
+    if valeur.__class__ is str:  # le cas le plus fréquent d'abord : un export national en écrit des millions
+        return neutraliser(valeur)
     if valeur is None:
         return ""
     if isinstance(valeur, bool):

@@ -105,6 +105,11 @@ def _uuid(cle: str) -> str:
     return str(uuid.uuid5(ESPACE_UUID, cle))
 
 
+@cache
+def _uuid_commune(code: str) -> str:
+    return _uuid(f"commune:{code}")
+
+
 def _horodatage(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -264,7 +269,7 @@ def jeu_projets(programme: Programme, au: date, departement: str = "", publics: 
     for fiche in fiches:
         phase, statut = _phase(changements[fiche["pk"]], fiche, au)
         cout = fiche["cout_ttc"] if fiche["cout_ttc"] is not None else fiche["cout_ht"]
-        ids = [_uuid(f"commune:{code}") for code in communes[fiche["pk"]]]
+        ids = [_uuid_commune(code) for code in communes[fiche["pk"]]]
         if fiche["maitre_ouvrage__epci_id"]:
             ids.append(_uuid(f"epci:{fiche['maitre_ouvrage__epci_id']}"))
         jeu.lignes.append(
