@@ -58,6 +58,7 @@ bench: install-test
 	$(PY) bench/imports.py
 	$(PY) bench/lecture_communiques.py
 	$(PY) bench/demo_nationale.py
+	$(PY) bench/plan_documents.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
