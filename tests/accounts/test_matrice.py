@@ -65,6 +65,8 @@ LECTURE_SEULE = {
     "plan-d-action",
     "fiche-action",
     "public-plan-d-action",
+    "plan-d-action-annexe",
+    "public-plan-d-action-annexe",
 }
 ECRITURES_SITE = {
     "convention-nouvelle",

@@ -111,3 +111,16 @@ def test_l_annexe_en_requetes_fixes(client, cadre, django_assert_max_num_queries
     publication_definir(objets=[cadre], publie=True, trace=TRACE)
     with django_assert_max_num_queries(12):
         assert client.get(f"/donnees/pvd/conventions/{cadre.pk}/plan-d-action/annexe.docx").status_code == 200
+
+
+def test_sans_weasyprint_le_pdf_dit_quoi_faire(client, cadre, monkeypatch):
+    from pvd.publication import annexe
+    from pvd.publication.rendus import ExportIndisponible
+
+    def indisponible(_):
+        raise ExportIndisponible("L'export PDF est indisponible : exportez en DOCX.")
+
+    monkeypatch.setattr(annexe, "en_pdf", indisponible)
+    publication_definir(objets=[cadre], publie=True, trace=TRACE)
+    reponse = client.get(f"/donnees/pvd/conventions/{cadre.pk}/plan-d-action/annexe.pdf")
+    assert reponse.status_code == 503 and "exportez en DOCX" in reponse.content.decode()
