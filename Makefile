@@ -59,6 +59,7 @@ bench: install-test
 	$(PY) bench/lecture_communiques.py
 	$(PY) bench/demo_nationale.py
 	$(PY) bench/plans.py
+	$(PY) bench/plan_documents.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

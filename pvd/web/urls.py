@@ -93,6 +93,11 @@ urlpatterns = [
     path("conventions/<int:pk>/signature/", conventions.convention_signature, name="convention-signature"),
     path("conventions/<int:pk>/plan-d-action/", actions.plan_d_action, name="plan-d-action"),
     path(
+        "conventions/<int:pk>/plan-d-action/annexe.<str:format>",
+        actions.plan_annexe,
+        name="plan-d-action-annexe",
+    ),
+    path(
         "conventions/<int:pk>/plan-d-action/nouvelle-fiche/",
         actions.fiche_nouvelle,
         name="fiche-action-nouvelle",
@@ -121,6 +126,11 @@ urlpatterns = [
         "donnees/<slug:slug>/conventions/<int:pk>/plan-d-action/",
         actions.plan_public,
         name="public-plan-d-action",
+    ),
+    path(
+        "donnees/<slug:slug>/conventions/<int:pk>/plan-d-action/annexe.<str:format>",
+        actions.plan_public_annexe,
+        name="public-plan-d-action-annexe",
     ),
     path("journal/", journal.journal, name="journal"),
     path("imports/", imports.depot, name="imports"),

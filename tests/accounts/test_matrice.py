@@ -80,6 +80,8 @@ LECTURE_SEULE = {
     "plans-region",
     "plans-departement",
     "public-plans",
+    "plan-d-action-annexe",
+    "public-plan-d-action-annexe",
 }
 ECRITURES_SITE = {
     "convention-nouvelle",
