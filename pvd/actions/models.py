@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from pvd.programmes.dates import date_longue
+from pvd.programmes.dates import date_longue, fin_du_jour
 from pvd.programmes.models import Convention, Programme
 from pvd.territoires.models import Commune, Epci
 
@@ -229,26 +229,15 @@ ETATS_CLOS = {Etat.REALISEE, Etat.ABANDONNEE}
 
 class FicheActionQuerySet(models.QuerySet):
     def existantes_au(self, jour: date):
-        return self.filter(cree_le__date__lte=jour)
+        return self.filter(cree_le__lt=fin_du_jour(jour))
 
     def publiques(self):
         """Les fiches d'une convention publiée (une convention-cadre est un document public)."""
         return self.filter(convention__publie=True)
 
     def avec_etat_au(self, jour: date):
-        """Chaque fiche annotée de son état à la date (`etat_au_jour`), lu dans la base : le dernier changement
-        d'état daté au plus tard ce jour-là (à égalité de date, le dernier enregistré), sinon « à l'étude » — la
-        même règle que `FicheAction.etat_au`, pour filtrer par état sans lire les fiches."""
-        dernier = ChangementEtat.objects.filter(fiche=models.OuterRef("pk"), date__lte=jour).order_by(
-            "-date", "-pk"
-        )
-        return self.annotate(
-            etat_au_jour=Coalesce(
-                models.Subquery(dernier.values("etat")[:1]),
-                models.Value(Etat.A_L_ETUDE.value),
-                output_field=models.CharField(),
-            )
-        )
+        """Chaque fiche annotée de son état à la date (`etat_au_jour`), lu dans la base (`etat_au_sql`)."""
+        return self.annotate(etat_au_jour=etat_au_sql(jour))
 
 
 class FicheAction(models.Model):
@@ -472,28 +461,11 @@ class StatutLigne(models.TextChoices):
 
 class LigneFinancementQuerySet(models.QuerySet):
     def existantes_au(self, jour: date):
-        return self.filter(cree_le__date__lte=jour)
+        return self.filter(cree_le__lt=fin_du_jour(jour))
 
     def avec_statut_au(self, jour: date):
-        """Chaque ligne annotée de son statut à la date (`statut_au_jour`), tiré de ses dates dans la base : la même
-        règle que `LigneFinancement.statut_au` (versée à son versement, accordée ou refusée à sa décision, sollicitée
-        à sa demande, envisagée avant)."""
-        return self.annotate(
-            statut_au_jour=models.Case(
-                models.When(Q(statut="versee", date_versement__lte=jour), then=models.Value("versee")),
-                models.When(Q(statut="refusee", date_decision__lte=jour), then=models.Value("refusee")),
-                models.When(
-                    Q(statut__in=["accordee", "versee"], date_decision__lte=jour),
-                    then=models.Value("accordee"),
-                ),
-                models.When(
-                    ~Q(statut="envisagee") & (Q(date_demande__isnull=True) | Q(date_demande__lte=jour)),
-                    then=models.Value("sollicitee"),
-                ),
-                default=models.Value("envisagee"),
-                output_field=models.CharField(),
-            )
-        )
+        """Chaque ligne annotée de son statut à la date (`statut_au_jour`), lu dans la base (`statut_au_sql`)."""
+        return self.annotate(statut_au_jour=statut_au_sql(jour))
 
 
 class LigneFinancement(models.Model):
@@ -551,3 +523,42 @@ class LigneFinancement(models.Model):
         if self.statut != StatutLigne.ENVISAGEE and (self.date_demande is None or self.date_demande <= jour):
             return StatutLigne.SOLLICITEE
         return StatutLigne.ENVISAGEE
+
+
+# Les règles « au » écrites en expressions de base de données, pour filtrer et compter sans lire les objets ; les
+# tests les vérifient contre `FicheAction.etat_au` et `LigneFinancement.statut_au`.
+
+
+def etat_au_sql(jour: date, chemin: str = ""):
+    """L'état d'une fiche à la date (`chemin` : vers la fiche depuis la requête, vide pour une fiche) : son dernier
+    changement d'état daté au plus tard ce jour-là (à égalité de date, le dernier enregistré), sinon « à l'étude »."""
+    dernier = (
+        ChangementEtat.objects.filter(fiche=models.OuterRef(f"{chemin}pk"), date__lte=jour)
+        .order_by("-date", "-pk")
+        .values("etat")[:1]
+    )
+    return Coalesce(
+        models.Subquery(dernier, output_field=models.CharField()), models.Value(Etat.A_L_ETUDE.value)
+    )
+
+
+def statut_au_sql(jour: date):
+    """Le statut d'une ligne de financement à la date : versée à son versement, accordée ou refusée à sa décision,
+    sollicitée à sa demande, envisagée avant."""
+    decidee = Q(date_decision__lte=jour)
+    return models.Case(
+        models.When(
+            Q(statut=StatutLigne.VERSEE, date_versement__lte=jour), then=models.Value(StatutLigne.VERSEE)
+        ),
+        models.When(Q(statut=StatutLigne.REFUSEE) & decidee, then=models.Value(StatutLigne.REFUSEE)),
+        models.When(
+            Q(statut__in=[StatutLigne.ACCORDEE, StatutLigne.VERSEE]) & decidee,
+            then=models.Value(StatutLigne.ACCORDEE),
+        ),
+        models.When(
+            ~Q(statut=StatutLigne.ENVISAGEE) & (Q(date_demande__isnull=True) | Q(date_demande__lte=jour)),
+            then=models.Value(StatutLigne.SOLLICITEE),
+        ),
+        default=models.Value(StatutLigne.ENVISAGEE),
+        output_field=models.CharField(),
+    )

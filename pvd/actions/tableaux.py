@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -36,10 +36,8 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -48,14 +46,13 @@ from django.db.models.functions import Cast, Coalesce, Left
 from django.utils import timezone
 
 from pvd.accounts import perimetres
-from pvd.programmes.dates import date_longue
+from pvd.programmes.dates import date_longue, fin_du_jour
 from pvd.programmes.jalons import EcheanceAjoutee
 from pvd.programmes.models import Programme
 
 from .models import (
     ETATS_CLOS,
     Axe,
-    ChangementEtat,
     Dispositif,
     Etat,
     FicheAction,
@@ -64,6 +61,8 @@ from .models import (
     Precision,
     StatutLigne,
     debut_de_periode,
+    etat_au_sql,
+    statut_au_sql,
 )
 from .regles import euros
 
@@ -73,23 +72,6 @@ MONTANT_SQL = DecimalField(max_digits=16, decimal_places=2)
 
 
 # Les règles des modèles, en expressions SQL ------------------------------------------------------------------------
-
-
-def _avant_la_fin_du(jour: date) -> datetime:
-    """Minuit le lendemain de `jour`, heure de Paris : `cree_le` avant cet instant ⇔ créée au plus tard ce jour."""
-    return timezone.make_aware(datetime.combine(jour + timedelta(days=1), time.min))
-
-
-def etat_au_sql(jour: date, chemin: str = ""):
-    """L'état de la fiche (`chemin` : le chemin vers la fiche depuis la requête, vide pour une fiche) à la date."""
-    dernier = (
-        ChangementEtat.objects.filter(fiche=OuterRef(f"{chemin}pk" if chemin else "pk"), date__lte=jour)
-        .order_by("-date", "-pk")
-        .values("etat")[:1]
-    )
-    return Coalesce(Subquery(dernier, output_field=CharField()), Value(Etat.A_L_ETUDE))
-
-
 def fin_passee_q(jour: date, chemin: str = "") -> Q:
     """La fin prévue (fin de sa période) est passée à la date : pour chaque précision, la date gardée est avant le
     début de la période qui contient `jour`."""
@@ -102,25 +84,6 @@ def fin_passee_q(jour: date, chemin: str = "") -> Q:
             }
         )
     return q & Q(**{f"{chemin}date_fin__isnull": False})
-
-
-def statut_au_sql(jour: date):
-    """Le statut d'une ligne de financement à la date (la règle de `LigneFinancement.statut_au`)."""
-    decidee_avant = Q(date_decision__isnull=False, date_decision__lte=jour)
-    return Case(
-        When(Q(statut=StatutLigne.VERSEE, date_versement__lte=jour), then=Value(StatutLigne.VERSEE)),
-        When(Q(statut=StatutLigne.REFUSEE) & decidee_avant, then=Value(StatutLigne.REFUSEE)),
-        When(
-            Q(statut__in=[StatutLigne.ACCORDEE, StatutLigne.VERSEE]) & decidee_avant,
-            then=Value(StatutLigne.ACCORDEE),
-        ),
-        When(
-            ~Q(statut=StatutLigne.ENVISAGEE) & (Q(date_demande__isnull=True) | Q(date_demande__lte=jour)),
-            then=Value(StatutLigne.SOLLICITEE),
-        ),
-        default=Value(StatutLigne.ENVISAGEE),
-        output_field=CharField(),
-    )
 
 
 def annee_sql():
@@ -233,16 +196,10 @@ TERRITOIRES = {
 }
 
 
-def fiches_existantes_au(qs: QuerySet[FicheAction], jour: date) -> QuerySet[FicheAction]:
-    return qs.filter(cree_le__lt=_avant_la_fin_du(jour))
-
-
 def _filtre_portee(programme: Programme, jour: date, region: str, departement: str, chemin: str = "") -> Q:
     """Les fiches du programme qui existaient à la date, dans un département de suivi ou une région (`chemin` : le
     chemin vers la fiche)."""
-    filtre = Q(
-        **{f"{chemin}convention__programme": programme, f"{chemin}cree_le__lt": _avant_la_fin_du(jour)}
-    )
+    filtre = Q(**{f"{chemin}convention__programme": programme, f"{chemin}cree_le__lt": fin_du_jour(jour)})
     if departement:
         filtre &= Q(**{f"{chemin}convention__departement_suivi_id": departement})
     elif region:
@@ -284,7 +241,7 @@ def lignes_des_fiches(fiches_qs: QuerySet[FicheAction]) -> QuerySet[LigneFinance
 def lignes_de(lignes: QuerySet[LigneFinancement], jour: date, publique: bool) -> QuerySet[LigneFinancement]:
     """Celles de ces lignes qui existaient à la date, avec leur statut d'alors (`statut_au`) ; pour le public, jamais
     une ligne encore envisagée."""
-    qs = lignes.filter(cree_le__lt=_avant_la_fin_du(jour)).annotate(statut_au=statut_au_sql(jour))
+    qs = lignes.existantes_au(jour).annotate(statut_au=statut_au_sql(jour))
     return qs.exclude(statut_au=StatutLigne.ENVISAGEE) if publique else qs
 
 
@@ -442,7 +399,7 @@ def echeances_des_demandes(programme: Programme, au: date, departement: str = ""
     """Les lignes sollicitées qui attendent une décision depuis le plus longtemps (`LIMITE_LISTES` au plus : le
     tableau de bord des plans les compte toutes), pour la liste « à faire », à leur date de demande ; une requête. Ce
     ne sont pas des retards : `pvd check` ne les compte pas."""
-    qs = FicheAction.objects.filter(convention__programme=programme, cree_le__lt=_avant_la_fin_du(au))
+    qs = FicheAction.objects.filter(convention__programme=programme).existantes_au(au)
     if departement:
         qs = qs.filter(convention__departement_suivi_id=departement)
     if utilisateur is not None:

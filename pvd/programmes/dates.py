@@ -2,7 +2,9 @@
 d'une convention, sans jamais tomber sur un jour qui n'existe pas), écrire une date ou une durée en français."""
 
 import calendar
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 MOIS = [
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -53,3 +55,9 @@ def duree_en_francais(jours: int) -> str:
         return f"{mois} mois"
     texte = f"{annees} an{'s' if annees > 1 else ''}"
     return f"{texte} et {mois} mois" if mois else texte
+
+
+def fin_du_jour(jour: date) -> datetime:
+    """Minuit qui suit `jour`, à l'heure du site : `cree_le < fin_du_jour(jour)` ⇔ enregistré au plus tard ce
+    jour-là, sans convertir chaque ligne en date locale (une fonction Python par ligne sur SQLite)."""
+    return timezone.make_aware(datetime.combine(jour + timedelta(days=1), time.min))

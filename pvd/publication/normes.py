@@ -23,13 +23,12 @@ import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
 from django.db.models import F
-from django.utils import timezone
 
 from pvd.actions.models import (
     ETATS_CLOS,
@@ -41,7 +40,7 @@ from pvd.actions.models import (
     StatutLigne,
     fin_de_periode,
 )
-from pvd.programmes.dates import ajouter_annees
+from pvd.programmes.dates import ajouter_annees, fin_du_jour
 from pvd.programmes.models import Programme
 
 from .exports import Colonne, Jeu
@@ -84,16 +83,10 @@ def _jeu(nom: str, titre: str) -> JeuNormalise:
     return JeuNormalise(nom, titre, colonnes, schema_source=schema)
 
 
-def _fin_du_jour(au: date) -> datetime:
-    """Minuit suivant `au`, heure de Paris : `cree_le < _fin_du_jour(au)` dit la même chose que `existantes_au(au)`
-    (`cree_le__date__lte`), sans convertir chaque ligne en date locale (une fonction Python par ligne en SQLite)."""
-    return timezone.make_aware(datetime.combine(au + timedelta(days=1), time.min))
-
-
 def _fiches(programme: Programme, au: date, departement: str, publics: bool):
     """Les fiches exportées : celles du programme qui existaient à la date, des conventions publiées (par défaut),
     du département de suivi s'il est donné."""
-    qs = FicheAction.objects.filter(convention__programme=programme, cree_le__lt=_fin_du_jour(au))
+    qs = FicheAction.objects.filter(convention__programme=programme).existantes_au(au)
     if publics:
         qs = qs.publiques()
     if departement:
@@ -153,7 +146,7 @@ def jeu_subventions_scdl(programme: Programme, au: date, departement: str = "", 
     )
     lignes = (
         LigneFinancement.objects.filter(
-            cree_le__lt=_fin_du_jour(au),
+            cree_le__lt=fin_du_jour(au),
             fiche__in=_fiches(programme, au, departement, publics),
             statut__in=[StatutLigne.ACCORDEE, StatutLigne.VERSEE],
             date_decision__lte=au,

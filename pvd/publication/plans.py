@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Sum, Value, When
 
-from pvd.actions.models import ETATS_CLOS, FicheAction, StatutLigne
-from pvd.actions.tableaux import etat_au_sql, fiches_existantes_au, fin_passee_q, lignes_de, lignes_des_fiches
+from pvd.actions.models import ETATS_CLOS, FicheAction, StatutLigne, etat_au_sql
+from pvd.actions.tableaux import fin_passee_q, lignes_de, lignes_des_fiches
 from pvd.programmes.models import Programme
 
 from .exports import Colonne, Jeu
@@ -23,7 +23,7 @@ CENTIME = Decimal("0.01")
 
 
 def _fiches(programme: Programme, au: date, departement: str, publics: bool) -> QuerySet[FicheAction]:
-    qs = fiches_existantes_au(FicheAction.objects.filter(convention__programme=programme), au)
+    qs = FicheAction.objects.filter(convention__programme=programme).existantes_au(au)
     if publics:
         qs = qs.publiques()
     if departement:
