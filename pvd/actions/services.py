@@ -60,8 +60,9 @@ TRANSITIONS_LIGNE = {
 }
 
 
-class ConflitDeVersion(Exception):
-    """Quelqu'un a modifié la fiche ou la ligne entre la lecture et l'enregistrement."""
+class ConflitDeVersion(registre.ConflitDeVersion):
+    """Quelqu'un a modifié la fiche ou la ligne entre la lecture et l'enregistrement (le même refus que pour une
+    convention, que pages et API traitent de même)."""
 
     def __init__(self, actuelle: FicheAction | LigneFinancement) -> None:
         self.actuelle = actuelle
@@ -70,9 +71,10 @@ class ConflitDeVersion(Exception):
             if isinstance(actuelle, FicheAction)
             else ("Cette ligne de financement a été modifiée")
         )
-        super().__init__(
+        Exception.__init__(
+            self,
             f"{quoi} par quelqu'un d'autre pendant que vous la modifiiez (version {actuelle.version}). Vos "
-            "changements n'ont pas été enregistrés : relisez la version actuelle, puis refaites vos modifications."
+            "changements n'ont pas été enregistrés : relisez la version actuelle, puis refaites vos modifications.",
         )
 
 

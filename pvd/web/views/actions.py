@@ -39,6 +39,7 @@ from ..forms_actions import (
 )
 from .commun import (
     chemin,
+    ecrire_sous_version,
     erreurs_dans_formulaire,
     exiger,
     jour_demande,
@@ -250,22 +251,17 @@ def _designation(formulaire, champ: str):
 
 
 def _ecrire(request, formulaire, ecriture, succes: str, titre: str, retour: str, fil: dict):
-    """Une écriture depuis un formulaire : réussie, le message et le retour ; devancée par une autre personne, la
-    page de conflit (saisie gardée, version actuelle reprise) ; refusée par une règle, None et l'erreur posée."""
-    try:
-        ecriture()
-    except services.ConflitDeVersion as erreur:
+    """Une écriture sous verrou de version ; devancée, la page garde la saisie et prend la version actuelle."""
+
+    def conflit(erreur):
         donnees = formulaire.data.copy()
         donnees["version"] = erreur.actuelle.version
         formulaire.data = donnees
         return _page(
             request, titre, formulaire, retour, fil, conflit=str(erreur), bouton="Enregistrer quand même"
         )
-    except ValidationError as erreur:
-        erreurs_dans_formulaire(formulaire, erreur)
-        return None
-    messages.success(request, succes)
-    return redirect(retour)
+
+    return ecrire_sous_version(request, formulaire, ecriture, succes, retour, conflit)
 
 
 def _choix_fiche(convention: Convention) -> dict:

@@ -1,6 +1,7 @@
 """Ce que toutes les pages du site partagent : l'accès au registre interne, le refus d'écrire hors périmètre, la
 trace d'une écriture faite depuis une page, la date demandée (`?au=`), le programme de l'adresse, le fil d'Ariane,
-le nom d'un fichier téléchargé et les erreurs d'un service posées sur un formulaire.
+le nom d'un fichier téléchargé, les erreurs d'un service posées sur un formulaire et l'écriture sous verrou de
+version depuis un formulaire.
 
 Les modules de pages importent d'ici, jamais les uns des autres.
 """
@@ -9,9 +10,11 @@ from datetime import date
 from functools import wraps
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from pvd.accounts import perimetres
@@ -98,3 +101,20 @@ def erreurs_dans_formulaire(formulaire, erreur: ValidationError) -> None:
             formulaire.add_error(champ if champ in formulaire.fields else None, messages_champ)
     else:
         formulaire.add_error(None, erreur.messages)
+
+
+def ecrire_sous_version(
+    request, formulaire, ecriture, succes: str, retour: str, conflit
+) -> HttpResponse | None:
+    """Une écriture sous verrou de version depuis un formulaire : enregistrée, le message `succes` et le retour ;
+    devancée par une autre personne, la page de conflit de la page appelante (`conflit(erreur)`) ; refusée par une
+    règle, None et l'erreur posée sur son champ."""
+    try:
+        ecriture()
+    except services.ConflitDeVersion as erreur:
+        return conflit(erreur)
+    except ValidationError as erreur:
+        erreurs_dans_formulaire(formulaire, erreur)
+        return None
+    messages.success(request, succes)
+    return redirect(retour)

@@ -33,6 +33,7 @@ from ..forms import (
 from .commun import (
     chemin,
     departement_ou_404,
+    ecrire_sous_version,
     erreurs_dans_formulaire,
     exiger,
     lecture_requise,
@@ -243,17 +244,14 @@ def _conflit(
 
 
 def _ecrire_sous_version(request, formulaire, ecriture, succes: str, titre: str, retour: str, fil: dict):
-    """Une écriture sous verrou de version depuis un formulaire : enregistrée, le message `succes` et le retour ;
-    devancée, la page de conflit ; refusée par une règle, None et l'erreur posée sur son champ."""
-    try:
-        ecriture()
-    except services.ConflitDeVersion as erreur:
-        return _conflit(request, formulaire, erreur, titre, retour, fil)
-    except ValidationError as erreur:
-        erreurs_dans_formulaire(formulaire, erreur)
-        return None
-    messages.success(request, succes)
-    return redirect(retour)
+    return ecrire_sous_version(
+        request,
+        formulaire,
+        ecriture,
+        succes,
+        retour,
+        lambda e: _conflit(request, formulaire, e, titre, retour, fil),
+    )
 
 
 @lecture_requise
