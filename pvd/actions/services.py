@@ -52,6 +52,8 @@ from .models import (
 
 Trace = registre.Trace
 
+STATUTS_LIGNE = frozenset(StatutLigne.values)  # lus une fois : un import en vérifie des dizaines de milliers
+PRECISIONS = frozenset(Precision.values)
 TRANSITIONS_LIGNE = {
     StatutLigne.ENVISAGEE: {StatutLigne.SOLLICITEE, StatutLigne.ACCORDEE, StatutLigne.REFUSEE},
     StatutLigne.SOLLICITEE: {StatutLigne.ACCORDEE, StatutLigne.REFUSEE, StatutLigne.ENVISAGEE},
@@ -223,7 +225,7 @@ def _verifier_fiche(
     if debut and fin and fin < debut:
         erreurs["date_fin"] = ["La fin prévue précède le début prévu : corrigez l'une des deux dates."]
     for champ in ("precision_debut", "precision_fin"):
-        if valeurs.get(champ, Precision.JOUR) not in Precision.values:
+        if valeurs.get(champ, Precision.JOUR) not in PRECISIONS:
             erreurs[champ] = ["Précision inconnue : jour, mois, trimestre ou année."]
     ht, ttc = valeurs.get("cout_ht"), valeurs.get("cout_ttc")
     if ht is not None and ttc is not None and ttc < ht:
@@ -251,7 +253,7 @@ def _normaliser(valeurs: dict[str, Any]) -> dict[str, Any]:
         if champ in valeurs:
             valeurs[champ] = (valeurs[champ] or "").strip()
     for champ, precision in (("date_debut", "precision_debut"), ("date_fin", "precision_fin")):
-        if valeurs.get(champ) and valeurs.get(precision, Precision.JOUR) in Precision.values:
+        if valeurs.get(champ) and valeurs.get(precision, Precision.JOUR) in PRECISIONS:
             valeurs[champ] = debut_de_periode(valeurs[champ], valeurs.get(precision, Precision.JOUR))
     return valeurs
 
@@ -569,7 +571,7 @@ def valeur_indicateur_ajouter(
 def _verifier_ligne(valeurs: dict[str, Any], actuel: str | None) -> None:
     erreurs: dict[str, list[str]] = {}
     statut = valeurs["statut"]
-    if statut not in StatutLigne.values:
+    if statut not in STATUTS_LIGNE:
         erreurs["statut"] = ["Statut inconnu."]
     elif actuel is not None and statut != actuel and statut not in TRANSITIONS_LIGNE[StatutLigne(actuel)]:
         erreurs["statut"] = [
@@ -693,6 +695,7 @@ def lignes_verifier(projets: list[ProjetLigne]) -> dict[int, ValidationError]:
             valeurs = {"statut": StatutLigne.ENVISAGEE} | projet.champs
             valeurs["montant"] = montant_lu(valeurs.get("montant"), "montant", obligatoire=True)
             _verifier_ligne(valeurs, None)
+            projet.champs["montant"] = valeurs["montant"]  # lu une fois, écrit tel quel
         except ValidationError as erreur:
             refus[rang] = erreur
     return refus
@@ -713,10 +716,7 @@ def lignes_create(*, projets: list[ProjetLigne], trace: Trace) -> list[LigneFina
             **(
                 {"statut": StatutLigne.ENVISAGEE}
                 | p.champs
-                | {
-                    "montant": montant_lu(p.champs["montant"], "montant", obligatoire=True),
-                    "reference_decision": (p.champs.get("reference_decision") or "").strip(),
-                }
+                | {"reference_decision": (p.champs.get("reference_decision") or "").strip()}
             ),
         )
         for p in projets

@@ -416,3 +416,36 @@ def test_pvd_import_maquette(cadre, tmp_path, capsys):
     call_command("import", str(chemin), "--source", "maquette", "--convention", str(cadre.pk))
     assert "Import réalisé" in capsys.readouterr().out
     assert FicheAction.objects.count() == 3
+
+
+# Le site ---------------------------------------------------------------------------------------------------------
+
+
+def test_le_site_depose_montre_l_apercu_puis_importe(cadre, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    chef = utilisateur_creer(email="cdp@cauvaldor.fr", role="collectivite", epcis=[CAUVALDOR])
+    client.force_login(chef)
+    page = client.get(f"/conventions/{cadre.pk}/plan-d-action/")
+    assert f"/conventions/{cadre.pk}/plan-d-action/importer/" in page.content.decode()
+    formulaire = client.get(f"/conventions/{cadre.pk}/plan-d-action/importer/")
+    assert "Colonnes attendues" in formulaire.content.decode()
+    reponse = client.post(
+        f"/conventions/{cadre.pk}/plan-d-action/importer/",
+        {"fichier": SimpleUploadedFile("maquette.csv", MAQUETTE.encode())},
+    )
+    assert reponse.status_code == 302
+    apercu = client.get(reponse["Location"])
+    html = apercu.content.decode()
+    assert "Colonnes lues" in html and "« État DETR » (financeur : Dotation d&#x27;équipement" in html
+    assert "fiche 1.2 créée" in html and not FicheAction.objects.exists()
+    signature = html.split('name="signature" value="')[1].split('"')[0]
+    fin = client.post(reponse["Location"], {"action": "importer", "signature": signature})
+    assert fin.status_code == 302 and fin["Location"] == f"/conventions/{cadre.pk}/plan-d-action/"
+    assert FicheAction.objects.filter(convention=cadre).count() == 3
+    assert client.get(reponse["Location"]).status_code == 404  # le fichier confirmé n'est plus gardé
+
+
+def test_le_site_refuse_la_maquette_a_qui_n_ecrit_pas_le_plan(cadre, client):
+    client.force_login(utilisateur_creer(email="agent@lot.gouv.fr", role="prefecture", departements=["46"]))
+    assert client.get(f"/conventions/{cadre.pk}/plan-d-action/importer/").status_code == 403
