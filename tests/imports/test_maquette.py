@@ -449,3 +449,79 @@ def test_le_site_depose_montre_l_apercu_puis_importe(cadre, client):
 def test_le_site_refuse_la_maquette_a_qui_n_ecrit_pas_le_plan(cadre, client):
     client.force_login(utilisateur_creer(email="agent@lot.gouv.fr", role="prefecture", departements=["46"]))
     assert client.get(f"/conventions/{cadre.pk}/plan-d-action/importer/").status_code == 403
+
+
+# Propriété : l'aperçu est l'écriture -----------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ENTETE_HASARD = "N° action;Intitulé;Maître d'ouvrage;Coût HT;État DETR;Région;Autofinancement"
+LIGNES_HASARD = st.lists(
+    st.tuples(
+        st.sampled_from(["1.1", "1.2", "2.1", "", "Total", "Axe 2"]),
+        st.sampled_from(["Place", "Halle", ""]),
+        st.sampled_from(["Gramat", "Souillac", "Cauvaldor", "Inconnue", ""]),
+        *[
+            st.sampled_from(["", "0", "1000", "12 500,50", "-", "x", "20 %", "-3", "250000"])
+            for _ in range(4)
+        ],
+    ),
+    max_size=6,
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    database=None,
+)
+@given(lignes=LIGNES_HASARD, axe_en_tete=st.booleans(), valides_seulement=st.booleans())
+def test_propriete_l_apercu_est_ce_que_fait_l_ecriture(cadre, lignes, axe_en_tete, valides_seulement):
+    """Sur des maquettes tirées au hasard (et un plan d'action qui grossit d'un exemple à l'autre) : l'aperçu dit,
+    ligne par ligne, ce que fait l'écriture ; ce qu'il prévoit de créer est ce qui est créé ; un import refusé ne
+    touche à rien ; réimporter ne change rien."""
+    texte = "\n".join(
+        [
+            ENTETE_HASARD,
+            *(["Axe 1 – Habitat;;;;;;"] if axe_en_tete else []),
+            *(";".join(ligne) for ligne in lignes),
+        ]
+    )
+    avant = empreinte_plan()
+    fiches_avant, lignes_avant = FicheAction.objects.count(), LigneFinancement.objects.count()
+    apercu = maquette_apercu(texte.encode(), "hasard.csv", convention=cadre)
+    assert empreinte_plan() == avant
+    try:
+        plan = maquette_importer(
+            texte.encode(),
+            "hasard.csv",
+            convention=cadre,
+            trace=TRACE_IMPORT,
+            signature_apercu=apercu.signature(),
+            valides_seulement=valides_seulement,
+        )
+    except ImportRefuse as refus:
+        assert apercu.refusees and not valides_seulement
+        assert [(ligne.numero, ligne.statut) for ligne in refus.plan.lignes] == [
+            (ligne.numero, ligne.statut) for ligne in apercu.lignes
+        ]
+        assert empreinte_plan() == avant
+        return
+    assert [(ligne.numero, ligne.statut, ligne.messages) for ligne in plan.lignes] == [
+        (ligne.numero, ligne.statut, ligne.messages) for ligne in apercu.lignes
+    ]
+    valides = {ligne.numero for ligne in apercu.lignes if ligne.valide}
+    assert FicheAction.objects.count() - fiches_avant == sum(
+        1 for d in apercu.fiches_a_creer if d["ligne"] in valides
+    )
+    assert LigneFinancement.objects.count() - lignes_avant == sum(
+        1 for d in apercu.lignes_a_creer if d["ligne"] in valides
+    )
+    apres = empreinte_plan()
+    encore = maquette_importer(
+        texte.encode(), "hasard.csv", convention=cadre, trace=TRACE_IMPORT, valides_seulement=True
+    )
+    assert encore.comptes()["creation"] == encore.comptes()["modification"] == 0
+    assert empreinte_plan() == apres

@@ -22,15 +22,15 @@ from pvd.imports.communiques import (
 )
 from pvd.imports.ecriture import apercu, maquette_apercu
 from pvd.imports.pipeline import LIBELLES_STATUTS, ImportRefuse
-from pvd.programmes.models import Evenement
+from pvd.programmes import selectors as registre
+from pvd.programmes.models import Convention, Evenement
 from pvd.programmes.services import Trace
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 from pvd.territoires.rapport import accorder
 
 from ..forms import ImportForm, MaquetteForm
-from .actions import _cadre_ou_404, _liens_plan, _refus_ecriture
-from .commun import chemin, exiger, lecture_requise
+from .commun import chemin, exiger, lecture_requise, liens_departement
 
 LIGNES_PAR_PAGE = 200  # une page légère même pour 50 000 lignes ; les comptes sont ceux du fichier entier
 
@@ -114,6 +114,32 @@ def maquette_depot(request, pk):
             "formulaire": formulaire,
             "breadcrumb_data": chemin(*_liens_plan(convention), courant="Importer une maquette financière"),
         },
+    )
+
+
+def _cadre_ou_404(request, pk: int) -> Convention:
+    convention = registre.convention_detail(pk)
+    if (
+        convention is None
+        or convention.type != Convention.Type.CADRE_ORT
+        or not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists()
+    ):
+        raise Http404("Ce plan d'action n'existe pas, ou pas dans votre périmètre.")
+    return convention
+
+
+def _liens_plan(convention: Convention) -> list[tuple[str, str]]:
+    return [
+        *liens_departement(convention.programme, convention.departement_suivi),
+        (convention.titre, reverse("convention", args=[convention.pk])),
+        ("Plan d'action", reverse("plan-d-action", args=[convention.pk])),
+    ]
+
+
+def _refus_ecriture(convention: Convention) -> str:
+    return (
+        f"Le plan d'action de {convention.titre} s'écrit par le chef de projet de son territoire : votre compte ne "
+        "permet pas d'y importer une maquette financière."
     )
 
 
