@@ -283,7 +283,7 @@ def apercu(contenu: bytes, nom_fichier: str, source: str, **options) -> Plan:
 # Maquette financière ----------------------------------------------------------------------------------------------
 
 
-def _appliquer_maquette(plan: PlanMaquette, trace: services.Trace) -> bool:
+def _appliquer_maquette(plan: PlanMaquette, trace: services.Trace, version_lue: dict) -> bool:
     """Une passe de l'écriture d'une maquette, par les services du plan d'action. Les modifications (peu nombreuses)
     passent une à une dans leur point de sauvegarde ; les fiches et lignes à créer sont vérifiées d'un bloc, les
     lignes refusées écartées, puis écrites en quelques `bulk_create`. Rend vrai s'il faut rejouer : une ligne refusée
@@ -320,14 +320,22 @@ def _appliquer_maquette(plan: PlanMaquette, trace: services.Trace) -> bool:
         except ValidationError as erreur:
             refuser(numero, erreur, colonne)
             return
+        except actions_services.ConflitDeVersion as conflit:
+            refuser(numero, ValidationError(str(conflit)), colonne)
+            return
         ecrites.add(numero)
+
+    def version(objet) -> int:
+        """La version lue par le plan ; une passe défaite (ou l'essai à blanc) a pu l'avancer sur l'objet."""
+        objet.version = version_lue.setdefault((type(objet), objet.pk), objet.version)
+        return objet.version
 
     for fiche, champs, numero in plan.fiches_a_modifier:
         tenter(
             numero,
             lambda f=fiche, ch=champs: actions_services.fiche_update(
                 fiche=f,
-                version=f.version,
+                version=version(f),
                 champs={k: organisation(v) if k == "maitre_ouvrage" else v for k, v in ch.items()},
                 trace=trace,
             ),
@@ -336,7 +344,7 @@ def _appliquer_maquette(plan: PlanMaquette, trace: services.Trace) -> bool:
         tenter(
             numero,
             lambda lf=ligne_f, m=montant: actions_services.ligne_update(
-                ligne=lf, version=lf.version, champs={"montant": m}, trace=trace
+                ligne=lf, version=version(lf), champs={"montant": m}, trace=trace
             ),
             colonne,
         )
@@ -391,9 +399,11 @@ def _appliquer_maquette(plan: PlanMaquette, trace: services.Trace) -> bool:
 
 
 def _executer_maquette(plan: PlanMaquette, trace: services.Trace) -> None:
+    """Applique le plan ; une ligne refusée qui avait déjà écrit fait défaire la passe et rejouer sans elle."""
+    version_lue: dict = {}
     while True:
         point = transaction.savepoint()
-        if not _appliquer_maquette(plan, trace):
+        if not _appliquer_maquette(plan, trace, version_lue):
             transaction.savepoint_commit(point)
             return
         transaction.savepoint_rollback(point)

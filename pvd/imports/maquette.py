@@ -76,6 +76,9 @@ class LectureMaquette:
     lignes: list[Ligne]
     auteur: object = None
     axe_par_defaut: Axe | None = None
+    titres: dict[str, str] = field(
+        default_factory=dict
+    )  # champ fixe → titre de sa colonne, pour les messages
 
 
 @dataclass
@@ -329,7 +332,7 @@ def lire(
                 )
             ligne.valeurs["_axe"] = axe
     _doublons(lecture, titres, fixes)
-    lecture.colonnes_titres = {c: titres[i] for i, c in fixes.items()}  # type: ignore[attr-defined]
+    lecture.titres = {c: titres[i] for i, c in fixes.items()}
     return lecture
 
 
@@ -425,7 +428,7 @@ def planifier(lecture: LectureMaquette) -> PlanMaquette:
         ],
         lecture.auteur,
     )
-    titres = lecture.colonnes_titres  # type: ignore[attr-defined]
+    titres = lecture.titres
     fiches = {
         f.numero: f
         for f in FicheAction.objects.filter(convention=convention)

@@ -525,3 +525,34 @@ def test_propriete_l_apercu_est_ce_que_fait_l_ecriture(cadre, lignes, axe_en_tet
     )
     assert encore.comptes()["creation"] == encore.comptes()["modification"] == 0
     assert empreinte_plan() == apres
+
+
+def test_un_refus_des_services_se_voit_dans_l_apercu_et_n_ecrit_rien(cadre):
+    """La fiche 1.1 a un coût TTC de 120 000 € ; le fichier lui donne 200 000 € HT : `fiche_update` le refuse (TTC
+    sous le HT). L'aperçu le montre (fichier, ligne), l'import n'écrit rien, pas même les autres lignes."""
+    gramat = Commune.objects.get(code="46128")
+    actions_services.fiche_create(
+        convention=cadre,
+        numero="1.1",
+        intitule="Requalification de la place du foirail",
+        axe=_axe(),
+        maitre_ouvrage=actions_services.organisation_obtenir(commune=gramat, trace=TRACE_IMPORT),
+        cout_ht="100000",
+        cout_ttc="120000",
+        trace=TRACE_IMPORT,
+    )
+    fichier = MAQUETTE.replace("Gramat;100 000;", "Gramat;200 000;")
+    avant = empreinte_plan()
+    apercu = maquette_apercu(fichier.encode(), "maquette.csv", convention=cadre)
+    assert [ligne.numero for ligne in apercu.refusees] == [4]
+    assert "maquette.csv, ligne 4 : Le coût TTC est inférieur au coût HT" in apercu.refusees[0].messages[-1]
+    assert empreinte_plan() == avant
+    with pytest.raises(ImportRefuse, match="par les règles du plan d'action"):
+        maquette_importer(fichier.encode(), "maquette.csv", convention=cadre, trace=TRACE_IMPORT)
+    assert empreinte_plan() == avant
+    plan = maquette_importer(
+        fichier.encode(), "maquette.csv", convention=cadre, trace=TRACE_IMPORT, valides_seulement=True
+    )
+    assert [ligne.numero for ligne in plan.refusees] == [4]
+    assert FicheAction.objects.get(convention=cadre, numero="1.1").cout_ht == Decimal("100000.00")
+    assert FicheAction.objects.filter(convention=cadre).count() == 3
