@@ -556,3 +556,21 @@ def test_un_refus_des_services_se_voit_dans_l_apercu_et_n_ecrit_rien(cadre):
     assert [ligne.numero for ligne in plan.refusees] == [4]
     assert FicheAction.objects.get(convention=cadre, numero="1.1").cout_ht == Decimal("100000.00")
     assert FicheAction.objects.filter(convention=cadre).count() == 3
+
+
+def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_lignes(cadre):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def requetes(n: int, depart: int) -> int:
+        lignes = [
+            f"{depart + i}.1;Action {i};{'Gramat' if i % 2 else 'Souillac'};{1000 * (i + 1)};100;200;;300"
+            for i in range(n)
+        ]
+        contenu = "\n".join([ENTETE_HASARD, "Axe 1 – Habitat;;;;;;", *lignes]).encode()
+        with CaptureQueriesContext(connection) as capture:
+            maquette_importer(contenu, "n.csv", convention=cadre, trace=TRACE_IMPORT)
+        return len(capture.captured_queries)
+
+    requetes(2, 100)  # les organisations de Gramat et Souillac, créées une fois
+    assert requetes(3, 200) == requetes(12, 300)
