@@ -17,6 +17,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test.utils import override_settings
+from playwright.sync_api import expect
+
+# Le délai d'attente d'une assertion : large, car la CI partage deux cœurs entre le serveur de test, Chromium et
+# d'autres travaux ; la première suggestion construit l'index du résolveur. Un délai, jamais une mesure de vitesse.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = Path(os.environ.get("PVD_CHROMIUM", "/usr/bin/chromium"))
 RACINE = Path(__file__).resolve().parents[2]
@@ -116,6 +121,7 @@ def page(navigateur, request):
     permis = set(marqueur.args) if marqueur else set()
     contexte = navigateur.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = contexte.new_page()
+    page.set_default_timeout(30_000)
     problemes = []
 
     def console(message):
