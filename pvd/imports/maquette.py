@@ -57,7 +57,7 @@ LIBELLES_CHAMPS = {
 TOTAL = re.compile(
     r"^(sous )?(total|totaux)\b|\btotal (general|des actions|du plan|axe)\b|^montant total\b|^total$"
 )
-PREFIXE_NUMERO = re.compile(r"^(fiche( action)?|action|fa|n|no|numero)\s*[:°.]?\s*(?=\w)", re.IGNORECASE)
+PREFIXE_NUMERO = re.compile(r"^(fiche( action)?|action|fa|n|no|numero)\s*[:°.]?\s*(?=\d)", re.IGNORECASE)
 PREFIXE_COMMUNE = re.compile(r"^(commune|ville|mairie) (de |d |du |des )?")
 MOTS_EPCI = {"epci", "intercommunalite", "communaute de communes", "cc", "cdc", "com com", "communaute"}
 

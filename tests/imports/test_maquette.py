@@ -574,3 +574,24 @@ def test_le_nombre_de_requetes_ne_depend_pas_du_nombre_de_lignes(cadre):
 
     requetes(2, 100)  # les organisations de Gramat et Souillac, créées une fois
     assert requetes(3, 200) == requetes(12, 300)
+
+
+def test_numeros_et_axes_ecrits_comme_on_les_ecrit(db):
+    from pvd.imports.maquette import _axe_nomme, _numero
+
+    assert [_numero(x) for x in ["Fiche 1.2", "n°3", "Action 4", "1.1", "Nord-1", "FA-1"]] == [
+        "1.2",
+        "3",
+        "4",
+        "1.1",
+        "Nord-1",
+        "FA-1",
+    ]
+    axes = list(Axe.objects.filter(programme=None))
+    assert _axe_nomme("Axe 2", axes).code == "developpement-economique-commercial"
+    assert _axe_nomme("HABITAT", axes).code == "habitat"
+    assert (
+        _axe_nomme("Axe 4 – Formes urbaines, espace public et patrimoine", axes).code
+        == "formes-urbaines-patrimoine"
+    )
+    assert _axe_nomme("Axe 9", axes) is None and _axe_nomme("1.2", axes) is None
