@@ -237,3 +237,75 @@ def peut_decider_ligne(utilisateur, ligne) -> bool:
     if ligne.dispositif_id and ligne.dispositif.decision_prefecture:
         return peut_ecrire_departement(utilisateur, ligne.fiche.convention.departement_suivi_id)
     return peut_modifier_ligne(utilisateur, ligne)
+
+
+def lignes_visibles(utilisateur, qs: QuerySet, jour) -> QuerySet:
+    """Les lignes de financement lisibles à la date `jour` : celles des fiches lisibles ; pour le public, celles des
+    conventions publiées qui n'étaient plus « envisagées » ce jour-là."""
+    from pvd.actions.models import FicheAction
+
+    p = perimetre_de(utilisateur)
+    if p.public:
+        return (
+            qs.filter(fiche__convention__publie=True).avec_statut_au(jour).exclude(statut_au_jour="envisagee")
+        )
+    if p.tout:
+        return qs
+    return qs.filter(fiche__in=fiches_visibles(utilisateur, FicheAction.objects.all()).values("pk"))
+
+
+STATUTS_DECIDES = {"accordee", "refusee", "versee"}
+CHAMPS_DE_DECISION = ("date_decision", "reference_decision", "date_versement")
+CHAMPS_DE_DEMANDE = ("financeur", "dispositif", "montant", "date_demande")
+
+
+def refus_ecriture_ligne(utilisateur, fiche, valeurs: dict, ligne=None) -> str | None:
+    """Pourquoi ce compte ne peut pas écrire `valeurs` sur cette ligne de financement de `fiche` (`ligne` vide : une
+    ligne nouvelle) ; None s'il le peut.
+
+    La demande (financeur, dispositif, montant, date de la demande, retour à « envisagée » ou « sollicitée ») : qui
+    écrit le plan, ou pour une ligne existante le partenaire qui la finance. La décision (accordée, refusée, versée,
+    ses dates et sa référence) d'un dispositif décidé par la préfecture (l'ancien ou le nouveau : changer le
+    dispositif d'une ligne décidée en est une) : la préfecture de suivi ou l'équipe nationale ; d'un autre dispositif :
+    qui peut modifier la ligne."""
+    if ligne is None:
+        if not peut_ecrire_plan(utilisateur, fiche.convention):
+            return (
+                f"Le plan d'action de {fiche.convention.titre} s'écrit par le chef de projet de son territoire : "
+                "votre compte ne permet pas d'y ajouter une ligne de financement."
+            )
+        dispositif = valeurs.get("dispositif")
+        if (
+            dispositif is not None
+            and dispositif.decision_prefecture
+            and valeurs.get("statut") in STATUTS_DECIDES
+            and not peut_ecrire_departement(utilisateur, fiche.convention.departement_suivi_id)
+        ):
+            return (
+                "La décision d'une subvention de l'État (DETR, DSIL, FNADT, Fonds vert…) s'enregistre par la "
+                "préfecture : ajoutez la ligne « sollicitée »."
+            )
+        return None
+    peut_modifier = peut_modifier_ligne(utilisateur, ligne)
+    if not (peut_modifier or peut_decider_ligne(utilisateur, ligne)):
+        return "Votre compte ne permet pas de modifier cette ligne de financement."
+
+    def change(champ: str) -> bool:
+        return champ in valeurs and valeurs[champ] != getattr(ligne, champ)
+
+    statut = valeurs.get("statut", ligne.statut)
+    nouveau_dispositif = valeurs.get("dispositif", ligne.dispositif)
+    decision = (change("statut") and statut in STATUTS_DECIDES) or any(map(change, CHAMPS_DE_DECISION))
+    decision = decision or (change("dispositif") and statut in STATUTS_DECIDES)
+    demande = any(map(change, CHAMPS_DE_DEMANDE)) or (change("statut") and statut not in STATUTS_DECIDES)
+    par_la_prefecture = any(
+        d is not None and d.decision_prefecture for d in (ligne.dispositif, nouveau_dispositif)
+    )
+    if decision and par_la_prefecture:
+        if not peut_ecrire_departement(utilisateur, fiche.convention.departement_suivi_id):
+            return "La décision de cette subvention de l'État s'enregistre par la préfecture."
+    elif decision and not peut_modifier:
+        return "Votre compte ne permet pas d'enregistrer la décision de cette ligne."
+    if demande and not peut_modifier:
+        return "Vous n'enregistrez que la décision de cette ligne : le reste appartient au chef de projet."
+    return None

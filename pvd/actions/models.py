@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -233,6 +234,21 @@ class FicheActionQuerySet(models.QuerySet):
     def publiques(self):
         """Les fiches d'une convention publiée (une convention-cadre est un document public)."""
         return self.filter(convention__publie=True)
+
+    def avec_etat_au(self, jour: date):
+        """Chaque fiche annotée de son état à la date (`etat_au_jour`), lu dans la base : le dernier changement
+        d'état daté au plus tard ce jour-là (à égalité de date, le dernier enregistré), sinon « à l'étude » — la
+        même règle que `FicheAction.etat_au`, pour filtrer par état sans lire les fiches."""
+        dernier = ChangementEtat.objects.filter(fiche=models.OuterRef("pk"), date__lte=jour).order_by(
+            "-date", "-pk"
+        )
+        return self.annotate(
+            etat_au_jour=Coalesce(
+                models.Subquery(dernier.values("etat")[:1]),
+                models.Value(Etat.A_L_ETUDE.value),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class FicheAction(models.Model):
@@ -457,6 +473,27 @@ class StatutLigne(models.TextChoices):
 class LigneFinancementQuerySet(models.QuerySet):
     def existantes_au(self, jour: date):
         return self.filter(cree_le__date__lte=jour)
+
+    def avec_statut_au(self, jour: date):
+        """Chaque ligne annotée de son statut à la date (`statut_au_jour`), tiré de ses dates dans la base : la même
+        règle que `LigneFinancement.statut_au` (versée à son versement, accordée ou refusée à sa décision, sollicitée
+        à sa demande, envisagée avant)."""
+        return self.annotate(
+            statut_au_jour=models.Case(
+                models.When(Q(statut="versee", date_versement__lte=jour), then=models.Value("versee")),
+                models.When(Q(statut="refusee", date_decision__lte=jour), then=models.Value("refusee")),
+                models.When(
+                    Q(statut__in=["accordee", "versee"], date_decision__lte=jour),
+                    then=models.Value("accordee"),
+                ),
+                models.When(
+                    ~Q(statut="envisagee") & (Q(date_demande__isnull=True) | Q(date_demande__lte=jour)),
+                    then=models.Value("sollicitee"),
+                ),
+                default=models.Value("envisagee"),
+                output_field=models.CharField(),
+            )
+        )
 
 
 class LigneFinancement(models.Model):

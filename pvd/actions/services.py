@@ -518,6 +518,8 @@ def etape_ajouter(
 
 @transaction.atomic
 def etape_marquer(*, etape: EtapeAction, faite: bool, trace: Trace, jour: date | None = None) -> EtapeAction:
+    if faite and jour and jour > timezone.localdate():
+        raise ValidationError({"jour": ["Une étape faite l'a été aujourd'hui ou avant : corrigez la date."]})
     etape.faite = faite
     etape.date_faite = (jour or timezone.localdate()) if faite else None
     etape.save(update_fields=["faite", "date_faite"])
@@ -553,6 +555,8 @@ def valeur_indicateur_ajouter(
         nombre = Decimal(str(valeur).replace(",", "."))
     except InvalidOperation:
         raise ValidationError({"valeur": [f"« {valeur} » n'est pas un nombre."]}) from None
+    if not nombre.is_finite() or abs(nombre) >= Decimal("1e12"):
+        raise ValidationError({"valeur": [f"« {valeur} » n'est pas une valeur d'indicateur plausible."]})
     objet = ValeurIndicateur.objects.create(
         indicateur=indicateur, type=type, date=jour, valeur=nombre, source=source
     )

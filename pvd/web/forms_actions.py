@@ -1,10 +1,18 @@
-"""Les formulaires du plan d'action (DSFR) : fiche action, changement d'état, ligne de financement. Ils lisent la
-saisie ; les règles sont celles des services de `pvd.actions`."""
+"""Les formulaires du plan d'action (DSFR) : fiche action, changement d'état, ligne de financement, étape, indicateur
+et sa valeur datée, coût annuel. Ils lisent la saisie ; les règles sont celles des services de `pvd.actions`."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from pvd.actions.models import Dispositif, Etat, Organisation, Precision, StatutLigne
+from pvd.actions.models import (
+    CoutAnnuel,
+    Dispositif,
+    Etat,
+    Organisation,
+    Precision,
+    StatutLigne,
+    ValeurIndicateur,
+)
 from pvd.actions.services import montant_lu
 
 from .forms import DATE, FormulaireDsfr, VersionMixin
@@ -163,8 +171,6 @@ class LigneForm(OrganisationOuNouvelle, FormulaireDsfr):
     reference_decision = forms.CharField(label="Référence de la décision", required=False, max_length=200)
     date_versement = forms.DateField(label="Date du versement", required=False, widget=DATE)
 
-    CHAMPS_DECISION = ("date_decision", "reference_decision", "date_versement")
-
     def __init__(self, *args, organisations, maitre_ouvrage: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dispositif"].queryset = Dispositif.objects.filter(actif=True).order_by("ordre", "nom")
@@ -184,3 +190,54 @@ class LigneForm(OrganisationOuNouvelle, FormulaireDsfr):
 
 class LigneModifierForm(VersionMixin, LigneForm):
     pass
+
+
+class EtapeForm(FormulaireDsfr):
+    intitule = forms.CharField(label="Intitulé de l'étape", max_length=300)
+    date_prevue = forms.DateField(label="Date prévue", required=False, widget=DATE)
+
+
+class EtapeMarquerForm(FormulaireDsfr):
+    """Faite ou à faire : l'état voulu, pas une bascule (deux envois du même bouton donnent le même résultat)."""
+
+    faite = forms.TypedChoiceField(
+        label="État de l'étape",
+        choices=[("1", "faite"), ("0", "à faire")],
+        coerce=lambda valeur: valeur == "1",
+    )
+    jour = forms.DateField(label="Faite le", required=False, widget=DATE, help_text="Vide : aujourd'hui.")
+
+
+class IndicateurForm(FormulaireDsfr):
+    nom = forms.CharField(label="Nom de l'indicateur", max_length=200)
+    unite = forms.CharField(
+        label="Unité", required=False, max_length=50, help_text="« logements », « m² », « % »…"
+    )
+    periodicite = forms.CharField(
+        label="Périodicité",
+        required=False,
+        max_length=50,
+        help_text="« annuelle », « à la fin de l'action »…",
+    )
+
+
+class ValeurIndicateurForm(FormulaireDsfr):
+    type = forms.ChoiceField(label="Type de valeur", choices=ValeurIndicateur.Type.choices)
+    jour = forms.DateField(label="Date de la valeur", widget=DATE)
+    valeur = forms.DecimalField(
+        label="Valeur", max_digits=16, decimal_places=4, localize=True, help_text="Un nombre : 12 ou 12,5."
+    )
+    source = forms.CharField(label="Source", required=False, max_length=300)
+
+
+class CoutAnnuelForm(FormulaireDsfr):
+    annee = forms.IntegerField(label="Année", min_value=1990, max_value=2100)
+    nature = forms.ChoiceField(label="Nature", choices=CoutAnnuel.Nature.choices)
+    prevu = forms.CharField(label="Coût prévu (€)", required=False, max_length=30)
+    realise = forms.CharField(label="Coût réalisé (€)", required=False, max_length=30)
+
+    def clean_prevu(self):
+        return _montant(self, "prevu")
+
+    def clean_realise(self):
+        return _montant(self, "realise")

@@ -102,6 +102,17 @@ urlpatterns = [
         name="ligne-financement-nouvelle",
     ),
     path("financements/<int:pk>/modifier/", actions.ligne_modifier, name="ligne-financement-modifier"),
+    path("fiches-actions/<int:pk>/etapes/nouvelle/", actions.etape_nouvelle, name="etape-nouvelle"),
+    path("etapes/<int:pk>/marquer/", actions.etape_marquer, name="etape-marquer"),
+    path(
+        "fiches-actions/<int:pk>/indicateurs/nouveau/", actions.indicateur_nouveau, name="indicateur-nouveau"
+    ),
+    path(
+        "indicateurs/<int:pk>/valeurs/nouvelle/",
+        actions.valeur_indicateur_nouvelle,
+        name="valeur-indicateur-nouvelle",
+    ),
+    path("fiches-actions/<int:pk>/couts/", actions.cout_annuel, name="cout-annuel"),
     path(
         "donnees/<slug:slug>/conventions/<int:pk>/plan-d-action/",
         actions.plan_public,

@@ -16,7 +16,18 @@ from django.db import transaction
 
 from pvd.accounts.services import profil_organisation_definir, utilisateur_creer
 from pvd.actions import services as actions
-from pvd.actions.models import Axe, ChangementEtat, Dispositif, FicheAction, LigneFinancement, Organisation
+from pvd.actions.models import (
+    Axe,
+    ChangementEtat,
+    CoutAnnuel,
+    Dispositif,
+    EtapeAction,
+    FicheAction,
+    Indicateur,
+    LigneFinancement,
+    Organisation,
+    ValeurIndicateur,
+)
 from pvd.imports.models import FichierImport
 from pvd.programmes import services
 from pvd.programmes.models import (
@@ -85,6 +96,11 @@ ECRITURES_SITE = {
     "ligne-financement-nouvelle",
     "ligne-financement-modifier",
     "plan-d-action-import",
+    "etape-nouvelle",
+    "etape-marquer",
+    "indicateur-nouveau",
+    "valeur-indicateur-nouvelle",
+    "cout-annuel",
 }
 # L'API se classe par opération (méthode, chemin), lue dans sa description OpenAPI.
 ECRITURES_API = {
@@ -93,7 +109,12 @@ ECRITURES_API = {
     ("post", "/api/v1/conventions/{pk}/signature"): "api:convention_signer",
     ("post", "/api/v1/fiches-actions"): "api:fiche_creer",
     ("patch", "/api/v1/fiches-actions/{pk}"): "api:fiche_modifier",
+    ("post", "/api/v1/lignes-financement"): "api:ligne_creer",
+    ("patch", "/api/v1/lignes-financement/{pk}"): "api:ligne_modifier",
 }
+# Les mêmes écritures sur un autre objet : la ligne de la Banque des Territoires (un dispositif que la préfecture ne
+# décide pas), que son partenaire met à jour.
+ECRITURES_EN_PLUS = {"ligne-financement-modifier:bdt", "api:ligne_modifier:bdt", "api:ligne_modifier:montant"}
 
 
 def test_toute_url_est_classee(noms_des_pages):
@@ -129,6 +150,10 @@ def empreinte_de_la_base() -> tuple:
         ChangementEtat.objects.count(),
         sorted(LigneFinancement.objects.values_list("id", "version", "montant", "statut")),
         Organisation.objects.count(),
+        sorted(EtapeAction.objects.values_list("id", "faite", "date_faite")),
+        Indicateur.objects.count(),
+        ValeurIndicateur.objects.count(),
+        sorted(CoutAnnuel.objects.values_list("id", "annee", "prevu", "realise")),
     )
 
 
@@ -179,6 +204,17 @@ def monde(db):
             date_demande=date(2024, 1, 5),
             trace=TRACE,
         )
+        actions.ligne_create(
+            fiche=fiche,
+            financeur=Organisation.objects.get(nom="Banque des Territoires"),
+            dispositif=Dispositif.objects.get(code="bdt-ingenierie"),
+            montant="300",
+            statut="sollicitee",
+            date_demande=date(2024, 1, 5),
+            trace=TRACE,
+        )
+        actions.etape_ajouter(fiche=fiche, intitule="Étude", trace=TRACE)
+        actions.indicateur_ajouter(fiche=fiche, nom="Surface", unite="m²", trace=TRACE)
         objet.fiche_matrice = fiche
         return objet, laureats
 
@@ -202,7 +238,7 @@ def monde(db):
         "partenaire": utilisateur_creer(email="partenaire@test.fr", role="partenaire"),
         "anonyme": None,
     }
-    # Le partenaire finance des lignes (Banque des Territoires), mais pas celles que la matrice modifie.
+    # Le partenaire : la Banque des Territoires, qui finance une ligne de chaque fiche (dans le Lot et l'Aveyron).
     profil_organisation_definir(
         utilisateur=comptes["partenaire"], organisation=Organisation.objects.get(nom="Banque des Territoires")
     )
@@ -366,7 +402,7 @@ def requete(client, nom, convention, laureats):
             {"financeur": f"organisation:{fiche.maitre_ouvrage_id}", "montant": "500", "statut": "envisagee"},
         )
     if nom == "ligne-financement-modifier":  # la décision de l'État sur la DETR sollicitée
-        ligne = LigneFinancement.objects.get(fiche=fiche)
+        ligne = LigneFinancement.objects.get(fiche=fiche, dispositif__code="detr")
         return client.post(
             f"/financements/{ligne.pk}/modifier/",
             {
@@ -399,6 +435,56 @@ def requete(client, nom, convention, laureats):
             content_type="application/json",
             headers={"If-Match": f'"{fiche.version}"'},
         )
+    detr = LigneFinancement.objects.get(fiche=fiche, dispositif__code="detr")
+    bdt = LigneFinancement.objects.get(fiche=fiche, dispositif__code="bdt-ingenierie")
+    accord = {"statut": "accordee", "date_decision": "2024-03-01", "reference_decision": "D-1"}
+    if nom == "ligne-financement-modifier:bdt":
+        return client.post(
+            f"/financements/{bdt.pk}/modifier/",
+            {
+                "version": bdt.version,
+                "financeur": f"organisation:{bdt.financeur_id}",
+                "dispositif": bdt.dispositif_id,
+                "montant": "300",
+                "date_demande": "2024-01-05",
+            }
+            | accord,
+        )
+    if nom == "api:ligne_creer":
+        return client.post(
+            "/api/v1/lignes-financement",
+            {"fiche": fiche.pk, "financeur": {"organisation": fiche.maitre_ouvrage_id}, "montant": "500"},
+            content_type="application/json",
+        )
+    if nom.startswith("api:ligne_modifier"):
+        ligne, corps = {
+            "api:ligne_modifier": (detr, accord),
+            "api:ligne_modifier:bdt": (bdt, accord),
+            "api:ligne_modifier:montant": (detr, {"montant": "1200"}),
+        }[nom]
+        return client.patch(
+            f"/api/v1/lignes-financement/{ligne.pk}",
+            corps,
+            content_type="application/json",
+            headers={"If-Match": f'"{ligne.version}"'},
+        )
+    etape, indicateur = EtapeAction.objects.get(fiche=fiche), Indicateur.objects.get(fiche=fiche)
+    if nom == "etape-nouvelle":
+        return client.post(f"/fiches-actions/{fiche.pk}/etapes/nouvelle/", {"intitule": "Travaux"})
+    if nom == "etape-marquer":
+        return client.post(f"/etapes/{etape.pk}/marquer/", {"faite": "1", "jour": "2024-02-01"})
+    if nom == "indicateur-nouveau":
+        return client.post(f"/fiches-actions/{fiche.pk}/indicateurs/nouveau/", {"nom": "Logements"})
+    if nom == "valeur-indicateur-nouvelle":
+        return client.post(
+            f"/indicateurs/{indicateur.pk}/valeurs/nouvelle/",
+            {"type": "cible", "jour": "2026-12-31", "valeur": "1200"},
+        )
+    if nom == "cout-annuel":
+        return client.post(
+            f"/fiches-actions/{fiche.pk}/couts/",
+            {"annee": "2025", "nature": "investissement", "prevu": "1000"},
+        )
     raise AssertionError(nom)
 
 
@@ -415,10 +501,23 @@ def autorise(role: str, nom: str, departement: str) -> bool:
         "ligne-financement-nouvelle",
         "api:fiche_creer",
         "api:fiche_modifier",
+        "api:ligne_creer",
+        "api:ligne_modifier:montant",  # le montant demandé : le chef de projet, pas la préfecture
+        "etape-nouvelle",
+        "etape-marquer",
+        "indicateur-nouveau",
+        "valeur-indicateur-nouvelle",
+        "cout-annuel",
     }
+    if nom in ("ligne-financement-modifier:bdt", "api:ligne_modifier:bdt"):
+        # Un dispositif que la préfecture ne décide pas : le partenaire qui finance, ou le chef de projet.
+        return role == "partenaire" or (role == "collectivite" and departement == "46")
     if nom in plan:  # le plan d'action : le chef de projet de son territoire (Cauvaldor, dans le Lot)
         return role == "collectivite" and departement == "46"
-    if nom == "ligne-financement-modifier":  # une décision de DETR : la préfecture de suivi
+    if nom in (
+        "ligne-financement-modifier",
+        "api:ligne_modifier",
+    ):  # une décision de DETR : la préfecture de suivi
         return role == f"prefecture{departement}"
     if role == f"prefecture{departement}":
         return True
@@ -448,7 +547,7 @@ def test_matrice(client, monde, role, departement):
     if compte is not None:
         client.force_login(compte)
     inattendues, base_modifiee = [], []
-    for nom in sorted(ECRITURES_SITE | set(ECRITURES_API.values())):
+    for nom in sorted(ECRITURES_SITE | set(ECRITURES_API.values()) | ECRITURES_EN_PLUS):
         convention, laureats = monde[departement]
         convention.refresh_from_db()
         avant = empreinte_de_la_base()

@@ -90,6 +90,14 @@ CORPS = {
         "date_signature_prevue": "2027-01-01",
     },
     ("PATCH", "/api/v1/conventions/{pk}"): {"intitule": "Adhésion", "lieu_signature": "Cazals"},
+    ("POST", "/api/v1/lignes-financement"): {
+        "fiche": 1,
+        "financeur": {"insee": "46066"},
+        "montant": "1000.00",
+        "dispositif": "detr",
+        "reference_decision": "DETR-46",
+    },
+    ("PATCH", "/api/v1/lignes-financement/{pk}"): {"dispositif": "detr", "reference_decision": "DETR-46"},
     ("POST", "/api/v1/conventions/{pk}/signature"): {
         "date_signature": "2021-11-02",
         "signataires": '[{"partie": "etat", "qualite": "préfet du Lot"}]',

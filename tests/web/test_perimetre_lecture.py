@@ -37,6 +37,7 @@ def adresses(secret) -> dict[str, list[str]]:
     pk, lau = secret["convention"].pk, secret["laureat"].pk
     cadre, avenant = secret["cadre"].pk, secret["avenant"].pk
     plan, fiche, ligne = secret["plan"].pk, secret["fiche"].pk, secret["ligne"].pk
+    etape, indicateur = secret["etape"].pk, secret["indicateur"].pk
     telechargements = [
         f"/donnees/pvd/telechargements/{jeu}.{ext}{suffixe}"
         for jeu, ext in [
@@ -85,6 +86,11 @@ def adresses(secret) -> dict[str, list[str]]:
         "fiche-action-etat": [f"/fiches-actions/{fiche}/etat/"],
         "ligne-financement-nouvelle": [f"/fiches-actions/{fiche}/financements/nouveau/"],
         "ligne-financement-modifier": [f"/financements/{ligne}/modifier/"],
+        "etape-nouvelle": [f"/fiches-actions/{fiche}/etapes/nouvelle/"],
+        "etape-marquer": [f"/etapes/{etape}/marquer/"],  # un envoi seulement : GET, 405
+        "indicateur-nouveau": [f"/fiches-actions/{fiche}/indicateurs/nouveau/"],
+        "valeur-indicateur-nouvelle": [f"/indicateurs/{indicateur}/valeurs/nouvelle/"],
+        "cout-annuel": [f"/fiches-actions/{fiche}/couts/"],
         "public-plan-d-action": [f"/donnees/pvd/conventions/{c}/plan-d-action/" for c in (plan, cadre)],
         "journal": [
             "/journal/",
@@ -118,6 +124,10 @@ def adresses(secret) -> dict[str, list[str]]:
             "/api/v1/fiches-actions",
             f"/api/v1/fiches-actions?convention={plan}",
             f"/api/v1/fiches-actions/{fiche}",
+            "/api/v1/lignes-financement",
+            f"/api/v1/lignes-financement?fiche={fiche}",
+            "/api/v1/lignes-financement?departement=46&statut=accordee",
+            f"/api/v1/lignes-financement/{ligne}",
         ],
     }
 
@@ -217,6 +227,8 @@ def secret(db):
         reference_decision="Arrêté Zorglub",
         trace=TRACE,
     )
+    etape = actions.etape_ajouter(fiche=fiche, intitule="Étape Zorglub", trace=TRACE)
+    indicateur = actions.indicateur_ajouter(fiche=fiche, nom="Indicateur Zorglub", trace=TRACE)
     aveyron = Epci.objects.filter(departements="12").exclude(departements="46").order_by("siren").first()
     comptes = {
         "national": utilisateur_creer(email="anct@test.gouv.fr", role="national"),
@@ -237,6 +249,8 @@ def secret(db):
         "plan": plan,
         "fiche": fiche,
         "ligne": ligne,
+        "etape": etape,
+        "indicateur": indicateur,
         "comptes": comptes,
     }
 
@@ -297,6 +311,8 @@ def test_l_equipe_nationale_voit_l_objet_cache(client, secret):
         f"/conventions/{secret['plan'].pk}/plan-d-action/",
         f"/fiches-actions/{secret['fiche'].pk}/",
         f"/api/v1/fiches-actions/{secret['fiche'].pk}",
+        f"/api/v1/lignes-financement/{secret['ligne'].pk}",
+        "/api/v1/lignes-financement?departement=46",
     ):
         reponse = client.get(adresse)
         assert reponse.status_code == 200, adresse

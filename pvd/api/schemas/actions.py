@@ -178,3 +178,69 @@ class FicheCreation(FicheModification):
     intitule: str = Field(..., max_length=300)
     axe: str = Field(..., max_length=40)
     maitre_ouvrage: MaitreOuvrageSaisi
+
+
+StatutLigne = Literal["envisagee", "sollicitee", "accordee", "versee", "refusee"]
+
+
+# Une ligne de financement lue seule : sa fiche et sa convention en plus, son statut au jour `au` du contexte.
+class LigneDetailSchema(LigneSchema):
+    fiche: int
+    convention: int
+
+    @staticmethod
+    def resolve_fiche(obj) -> int:
+        return obj.fiche_id
+
+    @staticmethod
+    def resolve_convention(obj) -> int:
+        return obj.fiche.convention_id
+
+    @classmethod
+    def de(cls, ligne, au: date) -> LigneDetailSchema:
+        return cls.model_validate(ligne, context={"au": au})
+
+
+class PageLignes(Schema):
+    total: int
+    limit: int
+    offset: int
+    au: date
+    resultats: list[LigneDetailSchema]
+
+
+class FiltresLignes(Schema):
+    programme: str = "pvd"
+    departement: str | None = Field(None, max_length=3, description="département de suivi de la convention")
+    epci: str | None = Field(None, max_length=9, description="SIREN de l'EPCI de la convention")
+    commune: str | None = Field(
+        None, max_length=5, description="code INSEE d'une commune concernée par la fiche"
+    )
+    fiche: int | None = Field(None, description="identifiant de la fiche action")
+    financeur: int | None = Field(None, description="identifiant de l'organisation qui finance")
+    dispositif: str | None = Field(None, max_length=40, description="code du dispositif (« detr »)")
+    statut: StatutLigne | None = Field(None, description="le statut au jour `au`")
+    au: Jour | None = None
+    limit: int = Field(100, ge=1, le=LIMITE_MAX)
+    offset: int = Field(0, ge=0, le=DECALAGE_MAX)
+
+
+class LigneModification(Schema):
+    model_config = ConfigDict(extra="forbid")
+    financeur: MaitreOuvrageSaisi | None = Field(
+        None,
+        description="une commune, un EPCI, une organisation enregistrée, ou une nouvelle (nom, SIREN, nature)",
+    )
+    dispositif: str | None = Field(None, max_length=40, description="code du dispositif ; null : aucun")
+    montant: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    statut: StatutLigne | None = None
+    date_demande: Jour | None = None
+    date_decision: Jour | None = None
+    reference_decision: str | None = Field(None, max_length=200)
+    date_versement: Jour | None = None
+
+
+class LigneCreation(LigneModification):
+    fiche: int
+    financeur: MaitreOuvrageSaisi
+    montant: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)

@@ -1,6 +1,8 @@
 """Pages du plan d'action : le plan d'une convention-cadre (fiches par axe, coûts, financement par financeur, états),
 la page d'une fiche (plan de financement qui s'additionne, indicateurs, étapes, historique), et les formulaires qui
-écrivent par les services de `pvd.actions` (fiche, état daté, ligne de financement), sous verrou de version.
+écrivent par les services de `pvd.actions` (fiche, état daté, ligne de financement sous verrou de version ; étapes,
+indicateurs et leurs valeurs datées, coûts annuels, qui n'ont pas de version : une étape se marque par l'état voulu,
+faite ou à faire, jamais par une bascule, et un coût annuel redéfini le dit).
 
 Le registre interne demande une connexion ; le plan publié d'une convention publiée se lit aussi sans compte
 (`plan_public`), sans les lignes encore envisagées.
@@ -15,12 +17,23 @@ from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
 from pvd.actions import regles, selectors, services
-from pvd.actions.models import FicheAction, Organisation, StatutLigne
+from pvd.actions.models import EtapeAction, FicheAction, Indicateur, Organisation, StatutLigne
 from pvd.programmes import selectors as registre
 from pvd.programmes.models import Convention
 from pvd.territoires.models import Commune, Epci
 
-from ..forms_actions import EtatForm, FicheForm, FicheModifierForm, LigneForm, LigneModifierForm
+from ..forms_actions import (
+    CoutAnnuelForm,
+    EtapeForm,
+    EtapeMarquerForm,
+    EtatForm,
+    FicheForm,
+    FicheModifierForm,
+    IndicateurForm,
+    LigneForm,
+    LigneModifierForm,
+    ValeurIndicateurForm,
+)
 from .commun import (
     chemin,
     erreurs_dans_formulaire,
@@ -334,15 +347,6 @@ def fiche_etat(request, pk: int):
     return _page(request, titre, formulaire, retour, fil, bouton="Enregistrer")
 
 
-def _decision_demandee(d: dict, ligne=None) -> bool:
-    """La saisie enregistre-t-elle une décision (accordée, refusée, versée, ou ses dates et sa référence) ?"""
-    if d["statut"] in (StatutLigne.ACCORDEE, StatutLigne.REFUSEE, StatutLigne.VERSEE) and (
-        ligne is None or d["statut"] != ligne.statut
-    ):
-        return True
-    return ligne is not None and any(d[c] != getattr(ligne, c) for c in LigneForm.CHAMPS_DECISION)
-
-
 @lecture_requise
 @require_http_methods(["GET", "POST"])
 def ligne_nouvelle(request, pk: int):
@@ -358,12 +362,8 @@ def ligne_nouvelle(request, pk: int):
     fil = chemin(*_liens_fiche(objet), courant="Nouvelle ligne de financement")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
-        dispositif = d["dispositif"]
-        exiger(
-            not (dispositif and dispositif.decision_prefecture and _decision_demandee(d))
-            or perimetres.peut_ecrire_departement(request.user, objet.convention.departement_suivi_id),
-            "La décision d'une subvention de l'État (DETR, DSIL, FNADT, Fonds vert…) s'enregistre par la préfecture.",
-        )
+        refus = perimetres.refus_ecriture_ligne(request.user, objet, {c: d[c] for c in CHAMPS_LIGNE})
+        exiger(refus is None, refus)
         reponse = _ecrire(
             request,
             formulaire,
@@ -394,10 +394,10 @@ def ligne_modifier(request, pk: int):
         ).exists()
     ):
         raise Http404("Cette ligne de financement n'existe pas, ou pas dans votre périmètre.")
-    peut_modifier = perimetres.peut_modifier_ligne(request.user, ligne)
-    peut_decider = perimetres.peut_decider_ligne(request.user, ligne)
     exiger(
-        peut_modifier or peut_decider, "Votre compte ne permet pas de modifier cette ligne de financement."
+        perimetres.peut_modifier_ligne(request.user, ligne)
+        or perimetres.peut_decider_ligne(request.user, ligne),
+        "Votre compte ne permet pas de modifier cette ligne de financement.",
     )
     fiche_ = ligne.fiche
     initial = {c: getattr(ligne, c) for c in CHAMPS_LIGNE} | {
@@ -416,16 +416,8 @@ def ligne_modifier(request, pk: int):
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
         champs = {c: d[c] for c in CHAMPS_LIGNE} | {"financeur": _designation(formulaire, "financeur")}
-        decision = _decision_demandee(d, ligne)
-        autres = {c for c in CHAMPS_LIGNE if c not in LigneForm.CHAMPS_DECISION and c != "statut"}
-        changement_hors_decision = any(d[c] != getattr(ligne, c) for c in autres) or (
-            champs["financeur"] != ligne.financeur
-        )
-        exiger(not decision or peut_decider, "La décision de cette ligne s'enregistre par la préfecture.")
-        exiger(
-            not changement_hors_decision or peut_modifier,
-            "Vous n'enregistrez que la décision de cette ligne.",
-        )
+        refus = perimetres.refus_ecriture_ligne(request.user, fiche_, champs, ligne=ligne)
+        exiger(refus is None, refus)
         reponse = _ecrire(
             request,
             formulaire,
@@ -440,3 +432,130 @@ def ligne_modifier(request, pk: int):
         if reponse:
             return reponse
     return _page(request, titre, formulaire, retour, fil, bouton="Enregistrer")
+
+
+# Étapes, indicateurs, coûts annuels : le chef de projet du territoire (`peut_ecrire_plan`), depuis la page de la fiche.
+
+
+def _fiche_ecrite(request, pk: int) -> FicheAction:
+    objet = _fiche_ou_404(request, pk)
+    exiger(perimetres.peut_ecrire_plan(request.user, objet.convention), _refus_ecriture(objet.convention))
+    return objet
+
+
+def _saisie_simple(request, objet: FicheAction, formulaire, ecriture, succes: str, titre: str, courant: str):
+    """Un formulaire sans version : valide, l'écriture par le service et le retour à la fiche ; refusé par une règle,
+    la page et l'erreur sous le champ."""
+    retour = reverse("fiche-action", args=[objet.pk]) + "#suivi"
+    if request.method == "POST" and formulaire.is_valid():
+        try:
+            resultat = ecriture(formulaire.cleaned_data)
+        except ValidationError as erreur:
+            erreurs_dans_formulaire(formulaire, erreur)
+        else:
+            messages.success(request, resultat if isinstance(resultat, str) else succes)
+            return redirect(retour)
+    fil = chemin(*_liens_fiche(objet), courant=courant)
+    return _page(request, titre, formulaire, retour, fil, bouton="Enregistrer")
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def etape_nouvelle(request, pk: int):
+    objet = _fiche_ecrite(request, pk)
+    return _saisie_simple(
+        request,
+        objet,
+        EtapeForm(request.POST or None),
+        lambda d: services.etape_ajouter(
+            fiche=objet, intitule=d["intitule"], date_prevue=d["date_prevue"], trace=trace_page(request)
+        ),
+        "Étape ajoutée.",
+        f"Nouvelle étape — fiche action {objet.numero}",
+        "Nouvelle étape",
+    )
+
+
+@lecture_requise
+@require_http_methods(["POST"])
+def etape_marquer(request, pk: int):
+    etape = EtapeAction.objects.select_related("fiche").filter(pk=pk).first()
+    if etape is None:
+        raise Http404("Cette étape n'existe pas, ou pas dans votre périmètre.")
+    objet = _fiche_ecrite(request, etape.fiche_id)
+    formulaire = EtapeMarquerForm(request.POST)
+    retour = reverse("fiche-action", args=[objet.pk]) + "#suivi"
+    if not formulaire.is_valid():
+        messages.error(
+            request,
+            "L'étape n'a pas été modifiée : "
+            + " ".join(formulaire.errors.get("faite", []) + formulaire.errors.get("jour", [])),
+        )
+        return redirect(retour)
+    d = formulaire.cleaned_data
+    if etape.faite != d["faite"]:
+        try:
+            services.etape_marquer(etape=etape, faite=d["faite"], jour=d["jour"], trace=trace_page(request))
+        except ValidationError as erreur:
+            messages.error(request, "L'étape n'a pas été modifiée : " + " ".join(erreur.messages))
+            return redirect(retour)
+    etat = "faite" if d["faite"] else "à faire"
+    messages.success(request, f"Étape « {etape.intitule} » marquée {etat}.")
+    return redirect(retour)
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def indicateur_nouveau(request, pk: int):
+    objet = _fiche_ecrite(request, pk)
+    return _saisie_simple(
+        request,
+        objet,
+        IndicateurForm(request.POST or None),
+        lambda d: services.indicateur_ajouter(fiche=objet, trace=trace_page(request), **d),
+        "Indicateur ajouté.",
+        f"Nouvel indicateur — fiche action {objet.numero}",
+        "Nouvel indicateur",
+    )
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def valeur_indicateur_nouvelle(request, pk: int):
+    indicateur = Indicateur.objects.filter(pk=pk).first()
+    if indicateur is None:
+        raise Http404("Cet indicateur n'existe pas, ou pas dans votre périmètre.")
+    objet = _fiche_ecrite(request, indicateur.fiche_id)
+    return _saisie_simple(
+        request,
+        objet,
+        ValeurIndicateurForm(request.POST or None),
+        lambda d: services.valeur_indicateur_ajouter(indicateur=indicateur, trace=trace_page(request), **d),
+        "Valeur enregistrée.",
+        f"Nouvelle valeur de l'indicateur « {indicateur.nom} » — fiche action {objet.numero}",
+        "Nouvelle valeur d'indicateur",
+    )
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
+def cout_annuel(request, pk: int):
+    objet = _fiche_ecrite(request, pk)
+
+    def definir(d) -> str:
+        existant = objet.couts.filter(annee=d["annee"], nature=d["nature"]).exists()
+        services.cout_annuel_definir(fiche=objet, trace=trace_page(request), **d)
+        nature = "d'investissement" if d["nature"] == "investissement" else "de fonctionnement"
+        if existant:
+            return f"Coût {nature} {d['annee']} remplacé par la nouvelle saisie."
+        return f"Coût {nature} {d['annee']} enregistré."
+
+    return _saisie_simple(
+        request,
+        objet,
+        CoutAnnuelForm(request.POST or None),
+        definir,
+        "",
+        f"Coût d'une année — fiche action {objet.numero}",
+        "Coût d'une année",
+    )
