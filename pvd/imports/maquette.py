@@ -260,9 +260,9 @@ def lire(
     )
     axes = list(Axe.objects.filter(Q(programme=None) | Q(programme=convention.programme_id)))
     axe_courant = None
-    sommes: dict[str, Decimal] = defaultdict(
-        Decimal
-    )  # depuis le dernier total : pour reconnaître un total muet
+    # Les sommes des montants depuis le dernier total et depuis le début : pour reconnaître un total sans titre.
+    sommes: dict[str, Decimal] = defaultdict(Decimal)
+    sommes_tout: dict[str, Decimal] = defaultdict(Decimal)
     for numero_ligne, cellules in enumerate(tableau.lignes[indice + 1 :], start=indice + 2):
         if not any(str(c).strip() for c in cellules if c is not None):
             continue
@@ -296,13 +296,22 @@ def lire(
         numero = _numero(ligne.valeurs.get("numero"))
         intitule = ligne.valeurs.get("intitule", "")
         sans_montant = not montants and not any(ligne.valeurs.get(c) for c in ("cout_ht", "cout_ttc"))
-        if not numero and not intitule and montants and all(sommes.get(t) == m for t, m in montants.items()):
+        if (
+            not numero
+            and not intitule
+            and montants
+            and any(all(s.get(t) == m for t, m in montants.items()) for s in (sommes, sommes_tout))
+        ):
             ligne.statut = IGNOREE
             ligne.messages.append("ligne de total (sans titre, la somme des lignes au-dessus) : ignorée")
             sommes.clear()
             continue
-        if sans_montant and not (numero and intitule) and ligne.valide:
-            axe = _axe_nomme(premiere, axes) or _axe_nomme(intitule, axes)
+        if numero and intitule and cle(numero).startswith("axe"):  # « Axe 1 » | « Habitat »
+            axe_titre = _axe_nomme(f"{numero} {intitule}", axes) or _axe_nomme(numero, axes)
+        else:
+            axe_titre = None
+        if sans_montant and ligne.valide and (axe_titre or not (numero and intitule)):
+            axe = axe_titre or _axe_nomme(premiere, axes) or _axe_nomme(intitule, axes)
             if axe:
                 axe_courant = axe
             ligne.statut = IGNOREE
@@ -320,6 +329,7 @@ def lire(
         ligne.valeurs["numero"] = numero[:20]
         for titre, montant in montants.items():
             sommes[titre] += montant
+            sommes_tout[titre] += montant
         ligne.valeurs["_axe_courant"] = axe_courant
         if ligne.valeurs.get("axe"):
             axe = _axe_nomme(ligne.valeurs["axe"], axes)

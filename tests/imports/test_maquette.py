@@ -595,3 +595,24 @@ def test_numeros_et_axes_ecrits_comme_on_les_ecrit(db):
         == "formes-urbaines-patrimoine"
     )
     assert _axe_nomme("Axe 9", axes) is None and _axe_nomme("1.2", axes) is None
+
+
+def test_intertitres_sur_deux_colonnes_et_totaux_sans_titre(cadre):
+    texte = "\n".join(
+        [
+            ENTETE_HASARD,
+            "Axe 1;Habitat;;;;;",
+            "1.1;A;Gramat;100;10;;90",
+            "1.2;B;Gramat;100;20;;80",
+            ";;;;30;;170",
+            "Axe 2;Développement économique et commercial;;;;;",
+            "2.1;C;Souillac;50;;5;45",
+            ";;;;;5;45",
+            ";;;;30;5;215",
+        ]
+    )
+    plan = maquette_importer(texte.encode(), "axes.csv", convention=cadre, trace=TRACE_IMPORT)
+    statuts = ["ignoree", "creation", "creation", "ignoree", "ignoree", "creation", "ignoree", "ignoree"]
+    assert [ligne.statut for ligne in plan.lignes] == statuts
+    axes = dict(FicheAction.objects.filter(convention=cadre).values_list("numero", "axe__code"))
+    assert axes == {"1.1": "habitat", "1.2": "habitat", "2.1": "developpement-economique-commercial"}
