@@ -49,7 +49,7 @@ lint: $(VENV)/.installe-tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-## make bench : mesures (import du référentiel, résolution de noms, pages à l'échelle nationale)
+## make bench : mesures (import du référentiel, résolution de noms, pages et plans d'action à l'échelle nationale)
 bench: install-test
 	$(PY) bench/import_referentiel.py
 	$(PY) bench/resolution.py
@@ -59,6 +59,8 @@ bench: install-test
 	$(PY) bench/maquette.py
 	$(PY) bench/lecture_communiques.py
 	$(PY) bench/demo_nationale.py
+	$(PY) bench/plans.py
+	$(PY) bench/plan_documents.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -31,7 +31,8 @@ PVD_COMMANDS = [
         "écrit le communiqué de presse des signatures du jour",
     ),
     (
-        "export laureats|ort|conventions|geojson --format csv|xlsx --output FICHIER",
+        "export laureats|ort|conventions|fiches_actions|lignes_financement|subventions_scdl|projets|geojson "
+        "--format csv|xlsx --output FICHIER",
         "produit un jeu de données ouvertes et son schéma",
     ),
     (

@@ -210,6 +210,16 @@ def fiches_visibles(utilisateur, qs: QuerySet) -> QuerySet:
     ).distinct()
 
 
+def filtre_des_fiches_visibles(utilisateur, chemin: str = "") -> Q | None:
+    """Le filtre de `fiches_visibles` quand il ne joint rien (`chemin` : le chemin vers la fiche, pour filtrer ses
+    lignes de financement par une jointure) ; None quand il joindrait les communes des conventions : passer alors par
+    `fiches_visibles`, sans doublon."""
+    p = perimetre_de(utilisateur)
+    if p.public:
+        return Q(**{f"{chemin}convention__publie": True})
+    return Q() if p.tout else None
+
+
 def peut_ecrire_plan(utilisateur, convention) -> bool:
     """Créer et modifier les fiches d'un plan d'action et leurs lignes : l'équipe nationale, ou la collectivité dont
     l'EPCI signe la convention ou dont une commune y figure (`communes` préchargées de préférence)."""

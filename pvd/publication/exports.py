@@ -23,7 +23,17 @@ from pvd.programmes.models import Convention, Laureat, Programme
 from pvd.programmes.selectors import conventions, laureats
 from pvd.territoires.fichiers import neutraliser
 
-JEUX = ("laureats", "ort", "conventions", "fiches_actions", "lignes_financement", "geojson")
+JEUX = (
+    "laureats",
+    "ort",
+    "conventions",
+    "fiches_actions",
+    "lignes_financement",
+    "subventions_scdl",
+    "projets",
+    "geojson",
+)
+TABLEAUX = tuple(jeu for jeu in JEUX if jeu != "geojson")
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ class Jeu:
 
 
 def _cellule_csv(valeur) -> str:
+    if valeur.__class__ is str:  # le cas le plus fréquent d'abord : un export national en écrit des millions
+        return neutraliser(valeur)
     if valeur is None:
         return ""
     if isinstance(valeur, bool):
@@ -375,6 +387,7 @@ def produire(
     if jeu == "geojson":
         contenu = geojson_laureats(programme, au, departement, publics)
         return json.dumps(contenu, ensure_ascii=False, indent=1).encode("utf-8"), None
+    from .normes import jeu_projets, jeu_subventions_scdl
     from .plans import jeu_fiches_actions, jeu_lignes_financement
 
     fabriques = {
@@ -383,6 +396,8 @@ def produire(
         "conventions": jeu_conventions,
         "fiches_actions": jeu_fiches_actions,
         "lignes_financement": jeu_lignes_financement,
+        "subventions_scdl": jeu_subventions_scdl,
+        "projets": jeu_projets,
     }
     options = {"avec_noms": avec_noms} if jeu == "conventions" else {}
     table = fabriques[jeu](programme, au, departement, publics, **options)

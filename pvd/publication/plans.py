@@ -7,23 +7,28 @@ Table Schema que les autres jeux (`exports.py`).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
-from pvd.actions import regles
-from pvd.actions.models import FicheAction, StatutLigne
-from pvd.actions.selectors import fiches
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Sum, Value, When
+
+from pvd.actions.models import ETATS_CLOS, FicheAction, StatutLigne
+from pvd.actions.tableaux import etat_au_sql, fiches_existantes_au, fin_passee_q, lignes_de, lignes_des_fiches
 from pvd.programmes.models import Programme
 
 from .exports import Colonne, Jeu
 
+CENTIME = Decimal("0.01")
 
-def _fiches(programme: Programme, au: date, departement: str, publics: bool) -> list[FicheAction]:
-    qs = FicheAction.objects.filter(convention__programme=programme).existantes_au(au)
+
+def _fiches(programme: Programme, au: date, departement: str, publics: bool) -> QuerySet[FicheAction]:
+    qs = fiches_existantes_au(FicheAction.objects.filter(convention__programme=programme), au)
     if publics:
         qs = qs.publiques()
     if departement:
         qs = qs.filter(convention__departement_suivi_id=departement)
-    return list(fiches(qs).order_by("convention_id", "numero", "pk"))
+    return qs
 
 
 def jeu_fiches_actions(programme: Programme, au: date, departement: str = "", publics: bool = True) -> Jeu:
@@ -56,33 +61,106 @@ def jeu_fiches_actions(programme: Programme, au: date, departement: str = "", pu
         Colonne("source", "string", "Document public d'où vient la fiche"),
     ]
     jeu = Jeu("fiches_actions", f"Fiches actions du programme {programme.nom} au {au.isoformat()}", colonnes)
-    for fiche in _fiches(programme, au, departement, publics):
+    # Des tuples, pas des modèles : 40 000 fiches s'exportent en quelques secondes (les mêmes règles que
+    # `FicheAction.etat_au` et `en_retard_au`, en SQL : `pvd.actions.tableaux`).
+    fiches_qs = _fiches(programme, au, departement, publics)
+    communes: dict[int, list[str]] = defaultdict(list)
+    for fiche_id, code in (
+        FicheAction.communes.through.objects.filter(ficheaction__in=fiches_qs.order_by().values("pk"))
+        .order_by("ficheaction_id", "commune__cle_tri", "commune__code")
+        .values_list("ficheaction_id", "commune_id")
+    ):
+        communes[fiche_id].append(code)
+    # SQLite rend une somme sans ses centimes nuls (« 400 ») : au centime, comme les montants.
+    totaux = {
+        fiche_id: Decimal(total).quantize(CENTIME)
+        for fiche_id, total in lignes_de(lignes_des_fiches(fiches_qs), au, publique=True)
+        .exclude(statut_au=StatutLigne.REFUSEE)
+        .order_by()
+        .values_list("fiche_id")
+        .annotate(total=Sum("montant"))
+    }
+    lus = (
+        fiches_qs.annotate(
+            etat_au=etat_au_sql(au),
+            fin_passee=Case(
+                When(fin_passee_q(au), then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .order_by("convention_id", "numero", "pk")
+        .values_list(
+            "pk",
+            "convention_id",
+            "numero",
+            "intitule",
+            "axe__code",
+            "axe__nom",
+            "convention__epci_id",
+            "convention__departement_suivi_id",
+            "maitre_ouvrage__nom",
+            "maitre_ouvrage__siren",
+            "maitre_ouvrage__nature",
+            "date_debut",
+            "precision_debut",
+            "date_fin",
+            "precision_fin",
+            "date_fin_reelle",
+            "etat_au",
+            "fin_passee",
+            "cout_ht",
+            "cout_ttc",
+            "source",
+        )
+    )
+    for (
+        pk,
+        convention_id,
+        numero,
+        intitule,
+        axe_code,
+        axe_nom,
+        epci,
+        departement_suivi,
+        mo_nom,
+        mo_siren,
+        mo_nature,
+        date_debut,
+        precision_debut,
+        date_fin,
+        precision_fin,
+        date_fin_reelle,
+        etat,
+        fin_passee,
+        cout_ht,
+        cout_ttc,
+        source,
+    ) in lus:
         jeu.lignes.append(
             [
-                fiche.pk,
+                pk,
                 programme.slug,
-                fiche.convention_id,
-                fiche.numero,
-                fiche.intitule,
-                fiche.axe.code,
-                fiche.axe.nom,
-                fiche.convention.epci_id,
-                fiche.convention.departement_suivi_id,
-                " ; ".join(c.code for c in fiche.communes.all()),
-                fiche.maitre_ouvrage.nom,
-                fiche.maitre_ouvrage.siren,
-                fiche.maitre_ouvrage.nature,
-                fiche.date_debut,
-                fiche.precision_debut if fiche.date_debut else None,
-                fiche.date_fin,
-                fiche.precision_fin if fiche.date_fin else None,
-                fiche.date_fin_reelle,
-                fiche.etat_au(au),
-                fiche.en_retard_au(au),
-                fiche.cout_ht,
-                fiche.cout_ttc,
-                regles.plan(fiche, au, publique=True).total,
-                fiche.source,
+                convention_id,
+                numero,
+                intitule,
+                axe_code,
+                axe_nom,
+                epci,
+                departement_suivi,
+                " ; ".join(communes.get(pk, [])),
+                mo_nom,
+                mo_siren,
+                mo_nature,
+                date_debut,
+                precision_debut if date_debut else None,
+                date_fin,
+                precision_fin if date_fin else None,
+                date_fin_reelle,
+                etat,
+                bool(fin_passee) and etat not in ETATS_CLOS,
+                cout_ht,
+                cout_ttc,
+                totaux.get(pk, Decimal(0)),
+                source,
             ]
         )
     return jeu
@@ -116,27 +194,75 @@ def jeu_lignes_financement(
         f"Lignes de financement du programme {programme.nom} au {au.isoformat()}",
         colonnes,
     )
-    for fiche in _fiches(programme, au, departement, publics):
-        for ligne, statut in regles.plan(fiche, au, publique=True).lignes:
-            decidee = statut in (StatutLigne.ACCORDEE, StatutLigne.VERSEE, StatutLigne.REFUSEE)
-            jeu.lignes.append(
-                [
-                    ligne.pk,
-                    fiche.pk,
-                    fiche.convention_id,
-                    fiche.numero,
-                    ligne.financeur.nom,
-                    ligne.financeur.siren,
-                    ligne.financeur.nature,
-                    ligne.financeur_id == fiche.maitre_ouvrage_id,
-                    ligne.dispositif.code if ligne.dispositif_id else None,
-                    ligne.dispositif.nom if ligne.dispositif_id else None,
-                    ligne.montant,
-                    statut,
-                    ligne.date_demande,
-                    ligne.date_decision if decidee else None,
-                    ligne.reference_decision if decidee else "",
-                    ligne.date_versement if statut == StatutLigne.VERSEE else None,
-                ]
-            )
+    decidee = Q(statut_au__in=[StatutLigne.ACCORDEE, StatutLigne.VERSEE, StatutLigne.REFUSEE])
+    lus = (
+        lignes_de(lignes_des_fiches(_fiches(programme, au, departement, publics)), au, publique=True)
+        .annotate(
+            autofinancement=Case(
+                When(financeur_id=F("fiche__maitre_ouvrage_id"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            decidee=Case(When(decidee, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
+        .order_by("fiche__convention_id", "fiche__numero", "fiche_id", "pk")
+        .values_list(
+            "pk",
+            "fiche_id",
+            "fiche__convention_id",
+            "fiche__numero",
+            "financeur__nom",
+            "financeur__siren",
+            "financeur__nature",
+            "autofinancement",
+            "dispositif__code",
+            "dispositif__nom",
+            "montant",
+            "statut_au",
+            "date_demande",
+            "decidee",
+            "date_decision",
+            "reference_decision",
+            "date_versement",
+        )
+    )
+    for (
+        pk,
+        fiche_id,
+        convention_id,
+        numero,
+        financeur,
+        siren,
+        nature,
+        autofinancement,
+        dispositif_code,
+        dispositif,
+        montant,
+        statut,
+        date_demande,
+        decidee_,
+        date_decision,
+        reference,
+        date_versement,
+    ) in lus:
+        jeu.lignes.append(
+            [
+                pk,
+                fiche_id,
+                convention_id,
+                numero,
+                financeur,
+                siren,
+                nature,
+                bool(autofinancement),
+                dispositif_code,
+                dispositif,
+                montant,
+                statut,
+                date_demande,
+                date_decision if decidee_ else None,
+                reference if decidee_ else "",
+                date_versement if statut == StatutLigne.VERSEE else None,
+            ]
+        )
     return jeu

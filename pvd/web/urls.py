@@ -10,6 +10,7 @@ from .views import (
     imports,
     journal,
     pages,
+    plans,
     programmes,
     public,
     publication,
@@ -36,6 +37,14 @@ urlpatterns = [
         programmes.departement,
         name="programme-departement",
     ),
+    path("programmes/<slug:slug>/plans/", plans.plans, name="plans"),
+    path("programmes/<slug:slug>/plans/regions/<str:region>/", plans.plans, name="plans-region"),
+    path(
+        "programmes/<slug:slug>/departements/<str:code>/plans/",
+        plans.plans_departement,
+        name="plans-departement",
+    ),
+    path("donnees/<slug:slug>/plans/", plans.plans_public, name="public-plans"),
     path(
         "programmes/<slug:slug>/departements/<str:code>/conventions/nouvelle/",
         conventions.convention_nouvelle,
@@ -84,6 +93,11 @@ urlpatterns = [
     path("conventions/<int:pk>/signature/", conventions.convention_signature, name="convention-signature"),
     path("conventions/<int:pk>/plan-d-action/", actions.plan_d_action, name="plan-d-action"),
     path(
+        "conventions/<int:pk>/plan-d-action/annexe.<str:format>",
+        actions.plan_annexe,
+        name="plan-d-action-annexe",
+    ),
+    path(
         "conventions/<int:pk>/plan-d-action/nouvelle-fiche/",
         actions.fiche_nouvelle,
         name="fiche-action-nouvelle",
@@ -117,6 +131,11 @@ urlpatterns = [
         "donnees/<slug:slug>/conventions/<int:pk>/plan-d-action/",
         actions.plan_public,
         name="public-plan-d-action",
+    ),
+    path(
+        "donnees/<slug:slug>/conventions/<int:pk>/plan-d-action/annexe.<str:format>",
+        actions.plan_public_annexe,
+        name="public-plan-d-action-annexe",
     ),
     path("journal/", journal.journal, name="journal"),
     path("imports/", imports.depot, name="imports"),

@@ -76,6 +76,12 @@ LECTURE_SEULE = {
     "plan-d-action",
     "fiche-action",
     "public-plan-d-action",
+    "plans",
+    "plans-region",
+    "plans-departement",
+    "public-plans",
+    "plan-d-action-annexe",
+    "public-plan-d-action-annexe",
 }
 ECRITURES_SITE = {
     "convention-nouvelle",

@@ -172,6 +172,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
     ("vendor/dsfr-chart", NODE_MODULES_DIR / "@gouvfr" / "dsfr-chart" / "dist" / "MapChart"),
+    ("vendor/dsfr-chart-barres", NODE_MODULES_DIR / "@gouvfr" / "dsfr-chart" / "dist" / "BarChart"),
     ("vendor/leaflet", NODE_MODULES_DIR / "leaflet" / "dist"),
 ]
 STORAGES = {

@@ -5,12 +5,13 @@ indicateurs et leurs valeurs datées, coûts annuels, qui n'ont pas de version :
 faite ou à faire, jamais par une bascule, et un coût annuel redéfini le dit).
 
 Le registre interne demande une connexion ; le plan publié d'une convention publiée se lit aussi sans compte
-(`plan_public`), sans les lignes encore envisagées.
+(`plan_public`), sans les lignes encore envisagées. L'annexe « plan d'action » (DOCX, PDF) se télécharge de l'une ou
+l'autre page, avec ce que la page montre.
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -20,6 +21,8 @@ from pvd.actions import regles, selectors, services
 from pvd.actions.models import EtapeAction, FicheAction, Indicateur, Organisation, StatutLigne
 from pvd.programmes import selectors as registre
 from pvd.programmes.models import Convention
+from pvd.publication import annexe
+from pvd.publication.rendus import ExportIndisponible
 from pvd.territoires.models import Commune, Epci
 
 from ..forms_actions import (
@@ -41,6 +44,7 @@ from .commun import (
     jour_demande,
     lecture_requise,
     liens_departement,
+    piece_jointe,
     programme_ou_404,
     trace_page,
 )
@@ -59,6 +63,7 @@ CHAMPS_FICHE = [
     "derogation_participation",
     "source",
 ]
+FORMATS_ANNEXE = [("docx", "DOCX (Word, LibreOffice)"), ("pdf", "PDF")]
 CHAMPS_LIGNE = [
     "dispositif",
     "montant",
@@ -126,19 +131,51 @@ def plan_d_action(request, pk: int):
             "plan": selectors.plan_d_action(convention, au),
             "au": au,
             "peut_ecrire": perimetres.peut_ecrire_plan(request.user, convention),
+            "formats_annexe": FORMATS_ANNEXE,
             "breadcrumb_data": chemin(*_liens_plan(convention)[:-1], courant="Plan d'action"),
         },
     )
 
 
-def plan_public(request, slug: str, pk: int):
-    """Le plan d'une convention-cadre publiée, pour tous : jamais les lignes encore envisagées."""
+def _annexe(convention: Convention, au, format: str, publique: bool) -> HttpResponse:
+    if format not in annexe.FORMATS:
+        raise Http404("L'annexe existe en DOCX et en PDF.")
+    try:
+        contenu = annexe.rendre(annexe.annexe_plan(convention, au, publique=publique), format)
+    except ExportIndisponible as erreur:
+        return HttpResponse(str(erreur), status=503, content_type="text/plain; charset=utf-8")
+    reponse = HttpResponse(contenu, content_type=annexe.FORMATS[format])
+    reponse["Content-Disposition"] = piece_jointe(annexe.nom_de_fichier(convention, au, format, publique))
+    return reponse
+
+
+@lecture_requise
+def plan_annexe(request, pk: int, format: str):
+    """L'annexe « plan d'action » telle que la page la montre à ce compte (demandes envisagées comprises)."""
+    convention = _cadre_ou_404(request, pk)
+    return _annexe(convention, jour_demande(request)[0], format, publique=False)
+
+
+def _cadre_publie_ou_404(slug: str, pk: int) -> Convention:
     programme = programme_ou_404(slug)
     convention = registre.convention_detail(pk)
     if convention is None or convention.programme_id != programme.pk or not convention.publie:
         raise Http404("Ce plan d'action n'est pas publié.")
     if convention.type != Convention.Type.CADRE_ORT:
         raise Http404("Seule une convention-cadre a un plan d'action.")
+    return convention
+
+
+def plan_public_annexe(request, slug: str, pk: int, format: str):
+    """L'annexe d'une convention-cadre publiée, pour tous : jamais une demande encore envisagée."""
+    convention = _cadre_publie_ou_404(slug, pk)
+    return _annexe(convention, jour_demande(request)[0], format, publique=True)
+
+
+def plan_public(request, slug: str, pk: int):
+    """Le plan d'une convention-cadre publiée, pour tous : jamais les lignes encore envisagées."""
+    convention = _cadre_publie_ou_404(slug, pk)
+    programme = convention.programme
     au, _ = jour_demande(request)
     return render(
         request,
@@ -149,6 +186,7 @@ def plan_public(request, slug: str, pk: int):
             "plan": selectors.plan_d_action(convention, au, publique=True),
             "au": au,
             "public": True,
+            "formats_annexe": FORMATS_ANNEXE,
             "breadcrumb_data": chemin(
                 (f"{programme.nom} — données publiques", reverse("public-programme", args=[programme.slug])),
                 courant=f"Plan d'action — {convention.titre}",

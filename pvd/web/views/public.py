@@ -12,7 +12,7 @@ from django.urls import reverse
 from pvd.programmes import selectors
 from pvd.programmes.jalons import avancements
 from pvd.programmes.models import Convention
-from pvd.publication.exports import produire
+from pvd.publication.exports import TABLEAUX, produire
 from pvd.territoires.models import Commune, Departement
 
 from .commun import chemin, departement_ou_404, jour_demande, piece_jointe, programme_ou_404
@@ -28,6 +28,14 @@ TELECHARGEMENTS = [
     ("conventions", "Conventions, communes et qualités des signataires"),
     ("fiches_actions", "Fiches actions des conventions-cadres publiées"),
     ("lignes_financement", "Lignes de financement des fiches actions (hors demandes envisagées)"),
+    (
+        "subventions_scdl",
+        "Subventions accordées ou versées par l'État et les partenaires, au standard SCDL « Subventions » 1.1",
+    ),
+    (
+        "projets",
+        "Fiches actions au schéma « projets » des collectivités (communs de la transition écologique)",
+    ),
 ]
 
 
@@ -120,7 +128,7 @@ def telechargement(request, slug: str, jeu: str, extension: str):
     programme = programme_ou_404(slug)
     schema_demande = jeu.endswith(".schema")
     jeu = jeu.removesuffix(".schema")
-    tableaux = {"laureats", "ort", "conventions", "fiches_actions", "lignes_financement"}
+    tableaux = set(TABLEAUX)
     valide = (
         (schema_demande and jeu in tableaux and extension == "json")
         or (not schema_demande and jeu in tableaux and extension in ("csv", "xlsx"))

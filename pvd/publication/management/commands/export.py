@@ -10,7 +10,10 @@ from pvd.publication.exports import JEUX, produire
 
 
 class Command(BaseCommand):
-    help = "Exporte un jeu de données ouvertes (lauréats, ORT, conventions, carte GeoJSON) d'un programme, à une date."
+    help = (
+        "Exporte un jeu de données ouvertes (lauréats, ORT, conventions, fiches actions, lignes de financement, "
+        "subventions SCDL, projets, carte GeoJSON) d'un programme, à une date."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("jeu", choices=JEUX)
