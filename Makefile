@@ -56,6 +56,7 @@ bench: install-test
 	$(PY) bench/registre_national.py
 	$(PY) bench/publication.py
 	$(PY) bench/imports.py
+	$(PY) bench/maquette.py
 	$(PY) bench/lecture_communiques.py
 	$(PY) bench/demo_nationale.py
 	$(PY) bench/plans.py

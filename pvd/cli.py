@@ -45,7 +45,7 @@ PVD_COMMANDS = [
     ),
     ("users create|list|disable|token", "gère les comptes, leurs rôles et périmètres, et les jetons d'API"),
     (
-        "import FICHIER --source anct-pvd|anct-acv|ort|tableur",
+        "import FICHIER --source anct-pvd|anct-acv|ort|tableur|maquette",
         "importe un fichier : aperçu, puis écriture d'un bloc",
     ),
     ("lire-communique FICHIER [--departement 46]", "propose ce qu'annonce un communiqué de presse"),

@@ -17,6 +17,7 @@ montre comme des avertissements.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -51,6 +52,8 @@ from .models import (
 
 Trace = registre.Trace
 
+STATUTS_LIGNE = frozenset(StatutLigne.values)  # lus une fois : un import en vérifie des dizaines de milliers
+PRECISIONS = frozenset(Precision.values)
 TRANSITIONS_LIGNE = {
     StatutLigne.ENVISAGEE: {StatutLigne.SOLLICITEE, StatutLigne.ACCORDEE, StatutLigne.REFUSEE},
     StatutLigne.SOLLICITEE: {StatutLigne.ACCORDEE, StatutLigne.REFUSEE, StatutLigne.ENVISAGEE},
@@ -185,8 +188,15 @@ CHAMPS_FICHE = {
 
 
 def _verifier_fiche(
-    convention: Convention, valeurs: dict[str, Any], communes, exclue: int | None = None
+    convention: Convention,
+    valeurs: dict[str, Any],
+    communes,
+    exclue: int | None = None,
+    numeros_pris: set[str] | None = None,
+    de_la_convention: set[str] | None = None,
 ) -> None:
+    """Les règles d'une fiche ; `numeros_pris` et `de_la_convention` (déjà lus) évitent deux requêtes par fiche à
+    qui en vérifie des milliers (`fiches_verifier`)."""
     erreurs: dict[str, list[str]] = {}
     if convention.type != Convention.Type.CADRE_ORT:
         erreurs["convention"] = [
@@ -196,7 +206,11 @@ def _verifier_fiche(
     numero = (valeurs.get("numero") or "").strip()
     if not numero:
         erreurs["numero"] = ["Indiquez le numéro de la fiche, comme dans la convention (« 1.2 »)."]
-    elif FicheAction.objects.filter(convention=convention, numero=numero).exclude(pk=exclue).exists():
+    elif (
+        numero in numeros_pris
+        if numeros_pris is not None
+        else FicheAction.objects.filter(convention=convention, numero=numero).exclude(pk=exclue).exists()
+    ):
         erreurs["numero"] = [
             f"Le plan d'action a déjà une fiche numéro {numero} : choisissez un autre numéro."
         ]
@@ -213,13 +227,14 @@ def _verifier_fiche(
     if debut and fin and fin < debut:
         erreurs["date_fin"] = ["La fin prévue précède le début prévu : corrigez l'une des deux dates."]
     for champ in ("precision_debut", "precision_fin"):
-        if valeurs.get(champ, Precision.JOUR) not in Precision.values:
+        if valeurs.get(champ, Precision.JOUR) not in PRECISIONS:
             erreurs[champ] = ["Précision inconnue : jour, mois, trimestre ou année."]
     ht, ttc = valeurs.get("cout_ht"), valeurs.get("cout_ttc")
     if ht is not None and ttc is not None and ttc < ht:
         erreurs["cout_ttc"] = ["Le coût TTC est inférieur au coût HT : vérifiez les deux montants."]
-    if communes is not None:
-        de_la_convention = set(convention.communes.values_list("commune_id", flat=True))
+    if communes:
+        if de_la_convention is None:
+            de_la_convention = set(convention.communes.values_list("commune_id", flat=True))
         dehors = [c for c in communes if c.code not in de_la_convention]
         if dehors:
             erreurs["communes"] = [
@@ -240,7 +255,7 @@ def _normaliser(valeurs: dict[str, Any]) -> dict[str, Any]:
         if champ in valeurs:
             valeurs[champ] = (valeurs[champ] or "").strip()
     for champ, precision in (("date_debut", "precision_debut"), ("date_fin", "precision_fin")):
-        if valeurs.get(champ) and valeurs.get(precision, Precision.JOUR) in Precision.values:
+        if valeurs.get(champ) and valeurs.get(precision, Precision.JOUR) in PRECISIONS:
             valeurs[champ] = debut_de_periode(valeurs[champ], valeurs.get(precision, Precision.JOUR))
     return valeurs
 
@@ -285,6 +300,66 @@ def fiche_create(
         apres={"numero": fiche.numero, "intitule": fiche.intitule, "etat": etat},
     )
     return fiche
+
+
+@dataclass
+class ProjetFiche:
+    """Une fiche à ajouter au plan parmi d'autres (un import) : les champs de `fiche_create`."""
+
+    champs: dict[str, Any]
+    communes: list[Commune] = field(default_factory=list)
+
+
+def fiches_verifier(convention: Convention, projets: list[ProjetFiche]) -> dict[int, ValidationError]:
+    """Les règles de `fiche_create` pour toute une liste, en deux requêtes : rang → erreurs par champ. Un numéro pris
+    par une fiche acceptée plus haut dans la liste l'est pour les suivantes."""
+    numeros = set(FicheAction.objects.filter(convention=convention).values_list("numero", flat=True))
+    de_la_convention = set(convention.communes.values_list("commune_id", flat=True))
+    refus: dict[int, ValidationError] = {}
+    for rang, projet in enumerate(projets):
+        inconnus = set(projet.champs) - CHAMPS_FICHE - {"cree_le"}
+        try:
+            if inconnus:
+                raise ValidationError(
+                    {c: ["Ce champ n'existe pas sur une fiche action."] for c in sorted(inconnus)}
+                )
+            valeurs = _normaliser(projet.champs)
+            _verifier_fiche(convention, valeurs, projet.communes, None, numeros, de_la_convention)
+        except ValidationError as erreur:
+            refus[rang] = erreur
+            continue
+        numeros.add(valeurs["numero"])
+    return refus
+
+
+@transaction.atomic
+def fiches_create(*, convention: Convention, projets: list[ProjetFiche], trace: Trace) -> list[FicheAction]:
+    """Ajoute d'un coup des fiches « à l'étude » au plan de la convention-cadre (un import en crée des milliers) :
+    les mêmes règles et le même journal que `fiche_create`, en quelques requêtes. `ValidationError` (celle de la
+    première fiche refusée) si l'une ne passe pas : rien n'est écrit."""
+    refus = fiches_verifier(convention, projets)
+    if refus:
+        raise refus[min(refus)]
+    valeurs = [_normaliser(p.champs) for p in projets]
+    for v in valeurs:
+        v["maitre_ouvrage"] = organisation_designee(v.get("maitre_ouvrage"), trace)
+    fiches = FicheAction.objects.bulk_create(FicheAction(convention=convention, **v) for v in valeurs)
+    FicheAction.communes.through.objects.bulk_create(
+        FicheAction.communes.through(ficheaction_id=fiche.pk, commune_id=commune.code)
+        for fiche, projet in zip(fiches, projets, strict=True)
+        for commune in projet.communes
+    )
+    Evenement.objects.bulk_create(
+        registre.evenement(
+            fiche,
+            Evenement.Action.CREATION,
+            f"Fiche action {fiche.numero} ajoutée au plan de {convention.titre} : {fiche.intitule}",
+            trace,
+            apres={"numero": fiche.numero, "intitule": fiche.intitule, "etat": fiche.etat},
+        )
+        for fiche in fiches
+    )
+    return fiches
 
 
 @transaction.atomic
@@ -502,7 +577,7 @@ def valeur_indicateur_ajouter(
 def _verifier_ligne(valeurs: dict[str, Any], actuel: str | None) -> None:
     erreurs: dict[str, list[str]] = {}
     statut = valeurs["statut"]
-    if statut not in StatutLigne.values:
+    if statut not in STATUTS_LIGNE:
         erreurs["statut"] = ["Statut inconnu."]
     elif actuel is not None and statut != actuel and statut not in TRANSITIONS_LIGNE[StatutLigne(actuel)]:
         erreurs["statut"] = [
@@ -603,3 +678,64 @@ def ligne_update(
             apres=changes,
         )
     return ligne
+
+
+@dataclass
+class ProjetLigne:
+    """Une ligne de financement à créer parmi d'autres (un import) : sa fiche et les champs de `ligne_create`."""
+
+    fiche: FicheAction
+    champs: dict[str, Any]
+
+
+def lignes_verifier(projets: list[ProjetLigne]) -> dict[int, ValidationError]:
+    """Les règles de `ligne_create` pour toute une liste, sans requête (financeurs et dispositifs déjà lus)."""
+    refus: dict[int, ValidationError] = {}
+    for rang, projet in enumerate(projets):
+        try:
+            inconnus = set(projet.champs) - CHAMPS_LIGNE - {"cree_le"}
+            if inconnus:
+                raise ValidationError(
+                    {c: ["Ce champ n'existe pas sur une ligne de financement."] for c in sorted(inconnus)}
+                )
+            valeurs = {"statut": StatutLigne.ENVISAGEE} | projet.champs
+            valeurs["montant"] = montant_lu(valeurs.get("montant"), "montant", obligatoire=True)
+            _verifier_ligne(valeurs, None)
+            projet.champs["montant"] = valeurs["montant"]  # lu une fois, écrit tel quel
+        except ValidationError as erreur:
+            refus[rang] = erreur
+    return refus
+
+
+@transaction.atomic
+def lignes_create(*, projets: list[ProjetLigne], trace: Trace) -> list[LigneFinancement]:
+    """Crée d'un coup des lignes de financement (un import en crée des dizaines de milliers) : les règles et le
+    journal de `ligne_create`, en quelques requêtes ; `ValidationError` (la première) si l'une ne passe pas."""
+    for projet in projets:
+        projet.champs["financeur"] = organisation_designee(projet.champs.get("financeur"), trace)
+    refus = lignes_verifier(projets)
+    if refus:
+        raise refus[min(refus)]
+    lignes = LigneFinancement.objects.bulk_create(
+        LigneFinancement(
+            fiche=p.fiche,
+            **(
+                {"statut": StatutLigne.ENVISAGEE}
+                | p.champs
+                | {"reference_decision": (p.champs.get("reference_decision") or "").strip()}
+            ),
+        )
+        for p in projets
+    )
+    Evenement.objects.bulk_create(
+        registre.evenement(
+            ligne,
+            Evenement.Action.CREATION,
+            f"Fiche action {ligne.fiche.numero} : ligne de financement {ligne.financeur.nom}, {ligne.montant} € "
+            f"({ligne.get_statut_display()})",
+            trace,
+            apres={"fiche": ligne.fiche_id, "montant": ligne.montant, "statut": ligne.statut},
+        )
+        for ligne in lignes
+    )
+    return lignes

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pvd.territoires.normalisation import cle
 
@@ -75,6 +76,7 @@ SOURCES = {
         "nom": "fichier de suivi des ORT (ministère)",
     },
     "tableur": {"programme": "pvd", "colonnes": {}, "nom": "tableur de la préfecture"},
+    "maquette": {"programme": None, "colonnes": {}, "nom": "maquette financière d'un plan d'action"},
 }
 
 
@@ -139,3 +141,137 @@ def proposer_correspondance(titres: list[str]) -> dict[str, str]:
                 proposition[titre] = champ
                 break
     return proposition
+
+
+# Maquette financière ----------------------------------------------------------------------------------------------
+
+# Les colonnes fixes d'une maquette financière (une ligne par action) : le champ et le motif de son titre (clé
+# `cle` : minuscules, sans accents ni ponctuation). Toute autre colonne de montants nomme un financeur.
+_COUT = r"(cout|montant|depense|depenses|budget)( (total|global|globale|previsionnel|estimatif|estime|eligible|de l operation|du projet|de l action))*"
+COLONNES_MAQUETTE = [
+    (
+        "numero",
+        r"^(n|no|num|numero|ref|reference)( (de |d )?(l )?(action|fiche|fa))?$|^(fiche|action)( action)? (n|no|numero)$|^fiche( action)?$",
+    ),
+    (
+        "intitule",
+        r"^(intitule|libelle|nom|titre|objet)( (de |du )?(l )?(action|projet|operation|fiche))?$|^(action|projet|operation)s?$",
+    ),
+    ("maitre_ouvrage", r"\bmaitr(e|ise) d ouvrage\b|^mo$|^moa$|^porteur( de projet)?$"),
+    ("cout_ttc", rf"^{_COUT} ttc$"),
+    (
+        "cout_ht",
+        rf"^{_COUT} ht$|^cout( (total|global|previsionnel|estimatif|estime))*$|^montant (total )?(du projet|de l operation)$",
+    ),
+    ("axe", r"^axe( (strategique|de l ort|ort))?$|^(theme|thematique)$"),
+    ("commune", r"^communes?( concernees?)?$"),
+]
+# Des colonnes qui ne sont pas des montants de financeurs : un total, un taux, un reste, un calendrier, un état.
+COLONNES_A_IGNORER = re.compile(
+    r"\b(total|totaux|somme|taux|pourcentage|part en|reste|solde|calendrier|annee|date|debut|fin|statut|"
+    r"avancement|observations?|commentaires?|remarques?|description|indicateurs?|partenaires?)\b|%"
+)
+AUTOFINANCEMENT = re.compile(
+    r"\b(autofinancement|auto financement|fonds propres|part (du )?(maitre d ouvrage|mo|moa)|reste a charge|"
+    r"part communale|part de la collectivite)\b"
+)
+REGION = re.compile(r"\b(region|conseil regional|cr)\b")
+DEPARTEMENT = re.compile(r"\b(departement|conseil departemental|conseil general|cd\d*|cg\d*)\b")
+MOTS_VIDES = re.compile(
+    r"\b(montant|montants|subventions?|sollicitee?s?|attendue?s?|previsionnel(le)?s?|en|euros?|eur|ht|ttc|k)\b"
+)
+
+
+@dataclass(frozen=True)
+class FinanceurLu:
+    """Ce qu'une colonne de montants désigne : un dispositif (et son financeur), une organisation nationale, la région
+    ou le département de la convention, ou l'autofinancement du maître d'ouvrage."""
+
+    genre: str  # "dispositif", "organisation", "region", "departement", "autofinancement"
+    dispositif: object = None
+    organisation: object = None
+
+
+def _alias(nom: str) -> set[str]:
+    """« Dotation de soutien à l'investissement local (DSIL) » → son nom, son nom sans la parenthèse, le sigle."""
+    alias = {cle(nom), cle(re.sub(r"\(.*?\)", "", nom))}
+    alias |= {cle(sigle) for sigle in re.findall(r"\(([^)]+)\)", nom)}
+    return {a for a in alias if a}
+
+
+def _contient(texte: str, alias: str) -> bool:
+    return re.search(rf"(^| ){re.escape(alias)}( |$)", texte) is not None
+
+
+def reconnaitre_financeur(titre: str, dispositifs: list, organisations: list) -> FinanceurLu | None:
+    """Le financeur d'une colonne d'après son titre, par les données du programme (noms et sigles des dispositifs et
+    des organisations nationales, que l'équipe nationale édite) : « État – DETR » → DETR, « Banque des Territoires
+    (prêt) » → le prêt de la Banque des Territoires, « Anah » → l'Anah ; « Région », « Département » et
+    « Autofinancement » sont reconnus par leur nom. None : pas un financeur."""
+    texte = cle(titre)
+    if AUTOFINANCEMENT.search(texte):
+        return FinanceurLu("autofinancement")
+    if not texte or COLONNES_A_IGNORER.search(texte):
+        return None
+    texte = MOTS_VIDES.sub(" ", texte).strip()
+    texte = re.sub(r" +", " ", texte)
+    meilleur, longueur = None, 0
+    for dispositif in dispositifs:
+        alias = _alias(dispositif.nom) | {cle(dispositif.code.replace("-", " "))}
+        for a in alias:
+            if len(a) > longueur and _contient(texte, a):
+                meilleur, longueur = FinanceurLu("dispositif", dispositif=dispositif), len(a)
+    for organisation in organisations:
+        for a in _alias(organisation.nom):
+            if len(a) > longueur and _contient(texte, a):
+                meilleur, longueur = FinanceurLu("organisation", organisation=organisation), len(a)
+    if meilleur is not None and meilleur.genre == "dispositif" and meilleur.dispositif.financeur_id is None:
+        # « Subvention (autre) », « Autofinancement » : un dispositif sans financeur propre.
+        if meilleur.dispositif.code == "autofinancement":
+            return FinanceurLu("autofinancement")
+        return _collectivite(texte)
+    return meilleur or _collectivite(texte)
+
+
+def _collectivite(texte: str) -> FinanceurLu | None:
+    if REGION.search(texte):
+        return FinanceurLu("region")
+    if DEPARTEMENT.search(texte):
+        return FinanceurLu("departement")
+    return None
+
+
+def colonnes_maquette(entete: list, dispositifs: list, organisations: list):
+    """Les colonnes d'une maquette : indice → champ fixe (numéro, intitulé, maître d'ouvrage, coûts, axe, communes),
+    indice → financeur, et les titres ignorés (totaux, taux, dates…) ou écartés (données personnelles)."""
+    fixes: dict[int, str] = {}
+    financeurs: dict[int, FinanceurLu] = {}
+    ignorees: list[str] = []
+    ecartees: list[str] = []
+    for i, titre in enumerate(entete):
+        texte = cle(str(titre))
+        if not texte:
+            continue
+        if DONNEES_PERSONNELLES.search(texte):
+            ecartees.append(str(titre))
+            continue
+        champ = next(
+            (c for c, motif in COLONNES_MAQUETTE if c not in fixes.values() and re.search(motif, texte)), None
+        )
+        if champ:
+            fixes[i] = champ
+            continue
+        financeur = reconnaitre_financeur(str(titre), dispositifs, organisations)
+        if financeur:
+            financeurs[i] = financeur
+        else:
+            ignorees.append(str(titre))
+    return fixes, financeurs, ignorees, ecartees
+
+
+def entete_maquette(tableau: Tableau) -> int:
+    """La ligne d'en-tête d'une maquette : celle qui nomme le plus de colonnes fixes (un titre ou une ligne
+    « Financements » fusionnée peut la précéder)."""
+    return trouver_entete(
+        tableau, lambda cellule: any(re.search(motif, cle(cellule)) for _, motif in COLONNES_MAQUETTE)
+    )

@@ -14,13 +14,17 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from pvd.actions import services as actions_services
+from pvd.actions.models import Organisation
 from pvd.programmes import services
 from pvd.programmes.models import Convention, ConventionCommune, DocumentSource, Evenement, Signataire
 from pvd.programmes.signataires import signataire_etat
 from pvd.territoires.models import Departement, Epci
 from pvd.territoires.rapport import accorder
 
+from . import maquette
 from .colonnes import SOURCES
+from .maquette import PlanMaquette
 from .models import ImportRealise
 from .pipeline import GroupeConvention, ImportRefuse, Plan, lire, planifier, preparer
 
@@ -274,3 +278,203 @@ TRACE_IMPORT = services.Trace(canal=Evenement.Canal.IMPORT)
 def apercu(contenu: bytes, nom_fichier: str, source: str, **options) -> Plan:
     """Le plan, essayé à blanc : ce que montre l'aperçu est ce que fera l'écriture."""
     return simuler(preparer(contenu, nom_fichier, source, **options))
+
+
+# Maquette financière ----------------------------------------------------------------------------------------------
+
+
+def _appliquer_maquette(plan: PlanMaquette, trace: services.Trace, version_lue: dict) -> bool:
+    """Une passe de l'écriture d'une maquette, par les services du plan d'action. Les modifications (peu nombreuses)
+    passent une à une dans leur point de sauvegarde ; les fiches et lignes à créer sont vérifiées d'un bloc, les
+    lignes refusées écartées, puis écrites en quelques `bulk_create`. Rend vrai s'il faut rejouer : une ligne refusée
+    avait déjà écrit."""
+    lignes = {ligne.numero: ligne for ligne in plan.lignes}
+    ecrites: set[int] = set()
+    a_rejouer = False
+    organisations: dict[tuple, object] = {}
+
+    def organisation(designation):
+        """Une organisation par désignation (la commune, l'EPCI, la région à créer), obtenue une fois."""
+        if designation is None or isinstance(designation, Organisation):
+            return designation
+        cle = (
+            type(designation).__name__,
+            designation["nom"] if isinstance(designation, dict) else designation.pk,
+        )
+        if cle not in organisations:
+            organisations[cle] = actions_services.organisation_designee(designation, trace)
+        return organisations[cle]
+
+    def refuser(numero: int, erreur: ValidationError, colonne: str = "") -> None:
+        nonlocal a_rejouer
+        ou = f", colonne « {colonne} »" if colonne else ""
+        lignes[numero].refuser(f"{plan.nom_fichier}, ligne {numero}{ou} : {' '.join(erreur.messages)}")
+        a_rejouer = a_rejouer or numero in ecrites
+
+    def tenter(numero: int, action, colonne: str = "") -> None:
+        if not lignes[numero].valide:
+            return
+        try:
+            with transaction.atomic():
+                action()
+        except ValidationError as erreur:
+            refuser(numero, erreur, colonne)
+            return
+        except actions_services.ConflitDeVersion as conflit:
+            refuser(numero, ValidationError(str(conflit)), colonne)
+            return
+        ecrites.add(numero)
+
+    def version(objet) -> int:
+        """La version lue par le plan ; une passe défaite (ou l'essai à blanc) a pu l'avancer sur l'objet."""
+        objet.version = version_lue.setdefault((type(objet), objet.pk), objet.version)
+        return objet.version
+
+    for fiche, champs, numero in plan.fiches_a_modifier:
+        tenter(
+            numero,
+            lambda f=fiche, ch=champs: actions_services.fiche_update(
+                fiche=f,
+                version=version(f),
+                champs={k: organisation(v) if k == "maitre_ouvrage" else v for k, v in ch.items()},
+                trace=trace,
+            ),
+        )
+    for ligne_f, montant, numero, colonne in plan.lignes_a_modifier:
+        tenter(
+            numero,
+            lambda lf=ligne_f, m=montant: actions_services.ligne_update(
+                ligne=lf, version=version(lf), champs={"montant": m}, trace=trace
+            ),
+            colonne,
+        )
+    while (
+        True
+    ):  # un refus écarte toute sa ligne (sa fiche et ses financements) : on vérifie jusqu'à ce que tout passe
+        fiches = [d for d in plan.fiches_a_creer if lignes[d["ligne"]].valide]
+        projets = [actions_services.ProjetFiche(dict(d["champs"]), d["communes"]) for d in fiches]
+        refus = actions_services.fiches_verifier(plan.convention, projets)
+        for rang, erreur in refus.items():
+            refuser(fiches[rang]["ligne"], erreur)
+        financements = [d for d in plan.lignes_a_creer if lignes[d["ligne"]].valide]
+        refus_lignes = actions_services.lignes_verifier(
+            [
+                actions_services.ProjetLigne(
+                    None,
+                    {"financeur": d["financeur"], "dispositif": d["dispositif"], "montant": d["montant"]},
+                )
+                for d in financements
+            ]
+        )
+        for rang, erreur in refus_lignes.items():
+            refuser(financements[rang]["ligne"], erreur, financements[rang]["colonne"])
+        if not refus and not refus_lignes:
+            break
+    if a_rejouer:
+        return True
+    for projet in projets:
+        projet.champs["maitre_ouvrage"] = organisation(projet.champs["maitre_ouvrage"])
+    creees = actions_services.fiches_create(convention=plan.convention, projets=projets, trace=trace)
+    par_numero = {f.numero: f for f in creees}
+    existantes = {f.numero: f for f, _, _ in plan.fiches_a_modifier}
+    manquantes = {d["numero"] for d in financements} - set(par_numero) - set(existantes)
+    par_numero |= existantes | {
+        f.numero: f for f in plan.convention.fiches_actions.filter(numero__in=manquantes)
+    }
+    actions_services.lignes_create(
+        projets=[
+            actions_services.ProjetLigne(
+                par_numero[d["numero"]],
+                {
+                    "financeur": organisation(d["financeur"]),
+                    "dispositif": d["dispositif"],
+                    "montant": d["montant"],
+                },
+            )
+            for d in financements
+        ],
+        trace=trace,
+    )
+    return a_rejouer
+
+
+def _executer_maquette(plan: PlanMaquette, trace: services.Trace) -> None:
+    """Applique le plan ; une ligne refusée qui avait déjà écrit fait défaire la passe et rejouer sans elle."""
+    version_lue: dict = {}
+    while True:
+        point = transaction.savepoint()
+        if not _appliquer_maquette(plan, trace, version_lue):
+            transaction.savepoint_commit(point)
+            return
+        transaction.savepoint_rollback(point)
+
+
+def maquette_apercu(
+    contenu: bytes, nom_fichier: str, *, convention, auteur=None, axe_par_defaut=None
+) -> PlanMaquette:
+    """Le plan de la maquette, essayé à blanc par les mêmes services que l'écriture : ce que montre l'aperçu (refus
+    des services compris) est ce que fera l'écriture."""
+    plan = maquette.planifier(
+        maquette.lire(
+            contenu, nom_fichier, convention=convention, auteur=auteur, axe_par_defaut=axe_par_defaut
+        )
+    )
+    try:
+        with transaction.atomic():
+            _executer_maquette(plan, TRACE_IMPORT)
+            raise _Simulation
+    except _Simulation:
+        pass
+    return plan
+
+
+def maquette_importer(
+    contenu: bytes,
+    nom_fichier: str,
+    *,
+    convention,
+    trace: services.Trace,
+    axe_par_defaut=None,
+    valides_seulement: bool = False,
+    signature_apercu: str | None = None,
+    dans_la_transaction: Callable[[PlanMaquette], None] | None = None,
+) -> PlanMaquette:
+    """Écrit la maquette dans le plan d'action de la convention, d'un bloc ; `ImportRefuse` (et rien d'écrit) si une
+    ligne bloque ou si le plan a changé depuis l'aperçu confirmé. Le fichier est lu avant la transaction, qui ne fait
+    que refaire le plan, le comparer et écrire (comme `importer`)."""
+    lecture = maquette.lire(
+        contenu, nom_fichier, convention=convention, auteur=trace.auteur, axe_par_defaut=axe_par_defaut
+    )
+    with transaction.atomic():
+        plan = maquette.planifier(lecture)
+        if signature_apercu and plan.signature() != signature_apercu:
+            raise ImportRefuse(
+                "Le plan d'action a changé depuis l'aperçu (quelqu'un d'autre a écrit) : rien n'a été importé. "
+                "Relancez l'aperçu, vérifiez-le, puis confirmez."
+            )
+        if plan.refusees and not valides_seulement:
+            raise ImportRefuse(
+                f"{accorder(len(plan.refusees), 'ligne refusée', 'lignes refusées')} : rien n'a été importé. "
+                "Corrigez-les, ou choisissez d'importer les seules lignes valides.",
+                plan=plan,
+            )
+        _executer_maquette(plan, trace)
+        if plan.refusees and not valides_seulement:
+            raise ImportRefuse(
+                f"{accorder(len(plan.refusees), 'ligne refusée', 'lignes refusées')} par les règles du plan "
+                "d'action : rien n'a été importé.",
+                plan=plan,
+                detail=" ".join(f"{' ; '.join(ligne.messages)}" for ligne in plan.refusees[:3]),
+            )
+        ImportRealise.objects.create(
+            source="maquette",
+            nom_fichier=nom_fichier,
+            empreinte=plan.empreinte,
+            departement=plan.convention.departement_suivi,
+            auteur=trace.auteur if getattr(trace.auteur, "is_authenticated", False) else None,
+            canal=trace.canal,
+            comptes=plan.comptes(),
+        )
+        if dans_la_transaction is not None:
+            dans_la_transaction(plan)
+    return plan

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
@@ -34,6 +34,8 @@ class Tableau:
     nom_fichier: str
     format: str
     lignes: list[list]  # cellules : str, ou date pour les dates des tableurs
+    # les cellules fusionnées d'un tableur : ((ligne, colonne) de début, (ligne, colonne) de fin), à partir de 0
+    fusions: list = field(default_factory=list)
 
     def texte(self, valeur) -> str:
         if valeur is None:
@@ -71,7 +73,7 @@ def _verifier_archive(contenu: bytes, nom_fichier: str) -> zipfile.ZipFile:
     return archive
 
 
-def _lire_tableur(contenu: bytes, nom_fichier: str, format: str) -> list[list]:
+def _lire_tableur(contenu: bytes, nom_fichier: str, format: str) -> tuple[list[list], list]:
     import python_calamine
 
     try:
@@ -91,7 +93,7 @@ def _lire_tableur(contenu: bytes, nom_fichier: str, format: str) -> list[list]:
             for j in range(col_debut, min(col_fin, len(lignes[i]) - 1) + 1):
                 if lignes[i][j] in ("", None):
                     lignes[i][j] = valeur
-    return lignes
+    return lignes, list(fusions)
 
 
 def lire_tableau(contenu: bytes, nom_fichier: str) -> Tableau:
@@ -102,6 +104,7 @@ def lire_tableau(contenu: bytes, nom_fichier: str) -> Tableau:
         )
     if not contenu.strip():
         raise FichierIllisible(f"{nom_fichier} : le fichier est vide.")
+    fusions: list = []
     if contenu[:4] == b"PK\x03\x04":
         archive = _verifier_archive(contenu, nom_fichier)
         noms = set(archive.namelist())
@@ -113,15 +116,15 @@ def lire_tableau(contenu: bytes, nom_fichier: str) -> Tableau:
             raise FichierIllisible(
                 f"{nom_fichier} : archive qui n'est ni un classeur XLSX ni un classeur ODS."
             )
-        lignes = _lire_tableur(contenu, nom_fichier, format)
+        lignes, fusions = _lire_tableur(contenu, nom_fichier, format)
     elif contenu[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         format = "xls"
-        lignes = _lire_tableur(contenu, nom_fichier, format)
+        lignes, fusions = _lire_tableur(contenu, nom_fichier, format)
     else:
         format = "csv"
         lignes = lire_delimite(contenu, nom_fichier).rangees
     _verifier_lignes(lignes, nom_fichier)
-    tableau = Tableau(nom_fichier, format, [])
+    tableau = Tableau(nom_fichier, format, [], fusions)
     tableau.lignes = [[tableau.texte(c) if not isinstance(c, date) else c for c in ligne] for ligne in lignes]
     return tableau
 

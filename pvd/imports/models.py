@@ -6,6 +6,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from pvd.actions.models import Axe
+from pvd.programmes.models import Convention
 from pvd.territoires.models import Departement
 
 
@@ -21,6 +23,22 @@ class FichierImport(models.Model):
     )
     correspondance = models.JSONField(
         null=True, blank=True, help_text="Colonnes imposées (fichier fabriqué depuis un communiqué lu)."
+    )
+    convention = models.ForeignKey(
+        Convention,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Une maquette financière : la convention-cadre dont elle est le plan d'action.",
+    )
+    axe = models.ForeignKey(
+        Axe,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Une maquette financière : l'axe des actions nouvelles qui n'en disent pas.",
     )
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     cree_le = models.DateTimeField(auto_now_add=True)

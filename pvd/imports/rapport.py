@@ -31,7 +31,7 @@ def resume(plan: Plan, ecrit: bool, refus: bool = True) -> str:
         n = len(plan.avertissements)
         lignes.append(
             f"  {accorder(n, 'ligne acceptée', 'lignes acceptées')} avec un avertissement"
-            " (identifiant national contesté) :"
+            + (" :" if plan.source == "maquette" else " (identifiant national contesté) :")
         )
         for ligne in plan.avertissements[:10]:
             lignes.append(f"  ligne {ligne.numero} : {' ; '.join(ligne.avertissements)}")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pvd.programmes.services import Trace
 from pvd.territoires.models import Departement
 
-from .ecriture import importer
+from .ecriture import importer, maquette_importer
 from .lecture import lire_tableau
 from .models import CorrespondanceColonnes, FichierImport
 from .pipeline import Plan
@@ -26,6 +26,8 @@ def fichier_deposer(
     source: str,
     departement: Departement | None,
     correspondance: dict[str, str] | None = None,
+    convention=None,
+    axe=None,
 ) -> FichierImport:
     """Garde le fichier jusqu'à sa confirmation ; `correspondance` impose ses colonnes (un communiqué lu).
 
@@ -38,6 +40,8 @@ def fichier_deposer(
         source=source,
         departement=departement,
         correspondance=correspondance,
+        convention=convention,
+        axe=axe,
         auteur=auteur,
     )
 
@@ -85,7 +89,19 @@ def tableau_importer(
 
 
 def fichier_importer(*, fichier: FichierImport, trace: Trace, correspondance, **options) -> Plan:
-    """Importe le fichier déposé, retient sa correspondance et l'efface, d'un bloc : confirmé, il n'est plus gardé."""
+    """Importe le fichier déposé, retient sa correspondance et l'efface, d'un bloc : confirmé, il n'est plus gardé.
+    Une maquette financière va dans le plan d'action de sa convention (`ecriture.maquette_importer`)."""
+    if fichier.source == "maquette":
+        return maquette_importer(
+            bytes(fichier.contenu),
+            fichier.nom,
+            convention=fichier.convention,
+            axe_par_defaut=fichier.axe,
+            trace=trace,
+            valides_seulement=options.get("valides_seulement", False),
+            signature_apercu=options.get("signature_apercu"),
+            dans_la_transaction=lambda plan: fichier.delete(),
+        )
     return tableau_importer(
         bytes(fichier.contenu),
         fichier.nom,

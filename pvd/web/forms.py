@@ -278,6 +278,25 @@ class CommuniqueForm(FormulaireDsfr):
         return Communique(conventions=lignes, **champs)
 
 
+class MaquetteForm(FormulaireDsfr):
+    fichier = forms.FileField(
+        label="Maquette financière",
+        help_text="CSV, XLSX, XLS ou ODS : une ligne par action (« N° action », « Intitulé », « Maître d'ouvrage », "
+        "« Coût HT »…), une colonne par financeur (« État DETR », « DSIL », « Région », « Département », « Banque des "
+        f"Territoires », « Autofinancement »…) ; {en_mo(settings.PVD_TAILLE_MAX_FICHIER)} au plus.",
+    )
+    axe = forms.ModelChoiceField(
+        label="Axe des actions nouvelles qui n'en disent pas",
+        required=False,
+        queryset=None,
+        empty_label="aucun (colonne « Axe » ou intertitres « Axe 1 – Habitat » dans le fichier)",
+    )
+
+    def __init__(self, *args, axes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axe"].queryset = axes
+
+
 class ImportForm(FormulaireDsfr):
     fichier = forms.FileField(
         label="Fichier",

@@ -102,6 +102,11 @@ urlpatterns = [
         actions.fiche_nouvelle,
         name="fiche-action-nouvelle",
     ),
+    path(
+        "conventions/<int:pk>/plan-d-action/importer/",
+        imports.maquette_depot,
+        name="plan-d-action-import",
+    ),
     path("fiches-actions/<int:pk>/", actions.fiche, name="fiche-action"),
     path("fiches-actions/<int:pk>/modifier/", actions.fiche_modifier, name="fiche-action-modifier"),
     path("fiches-actions/<int:pk>/etat/", actions.fiche_etat, name="fiche-action-etat"),

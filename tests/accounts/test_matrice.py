@@ -101,6 +101,7 @@ ECRITURES_SITE = {
     "fiche-action-etat",
     "ligne-financement-nouvelle",
     "ligne-financement-modifier",
+    "plan-d-action-import",
     "etape-nouvelle",
     "etape-marquer",
     "indicateur-nouveau",
@@ -379,6 +380,11 @@ def requete(client, nom, convention, laureats):
                 "precision_fin": "jour",
             },
         )
+    if nom == "plan-d-action-import":  # déposer une maquette financière (l'aperçu suit)
+        maquette = SimpleUploadedFile("maquette.csv", "N° action;Intitulé;DSIL\n1.1;Place;1000\n".encode())
+        return client.post(
+            f"/conventions/{fiche.convention_id}/plan-d-action/importer/", {"fichier": maquette}
+        )
     if nom == "fiche-action-modifier":
         return client.post(
             f"/fiches-actions/{fiche.pk}/modifier/",
@@ -494,6 +500,7 @@ def autorise(role: str, nom: str, departement: str) -> bool:
     if role == "national":
         return True
     plan = {
+        "plan-d-action-import",
         "fiche-action-nouvelle",
         "fiche-action-modifier",
         "fiche-action-etat",

@@ -94,6 +94,7 @@ def adresses(secret) -> dict[str, list[str]]:
         "convention-signature": [f"/conventions/{pk}/signature/"],
         "plan-d-action": [f"/conventions/{c}/plan-d-action/" for c in (plan, cadre)],
         "fiche-action-nouvelle": [f"/conventions/{plan}/plan-d-action/nouvelle-fiche/"],
+        "plan-d-action-import": [f"/conventions/{plan}/plan-d-action/importer/"],
         "fiche-action": [f"/fiches-actions/{fiche}/"],
         "fiche-action-modifier": [f"/fiches-actions/{fiche}/modifier/"],
         "fiche-action-etat": [f"/fiches-actions/{fiche}/etat/"],

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from pvd.accounts import perimetres
+from pvd.actions import selectors as selectors_actions
 from pvd.imports import selectors, services
 from pvd.imports.colonnes import CHAMPS_TABLEUR, colonnes_du_fichier
 from pvd.imports.communiques import (
@@ -19,16 +20,17 @@ from pvd.imports.communiques import (
     proposition_en_tableau,
     texte_du_fichier,
 )
-from pvd.imports.ecriture import apercu
+from pvd.imports.ecriture import apercu, maquette_apercu
 from pvd.imports.pipeline import LIBELLES_STATUTS, ImportRefuse
-from pvd.programmes.models import Evenement
+from pvd.programmes import selectors as registre
+from pvd.programmes.models import Convention, Evenement
 from pvd.programmes.services import Trace
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 from pvd.territoires.rapport import accorder
 
-from ..forms import ImportForm
-from .commun import chemin, exiger, lecture_requise
+from ..forms import ImportForm, MaquetteForm
+from .commun import chemin, exiger, lecture_requise, liens_departement
 
 LIGNES_PAR_PAGE = 200  # une page légère même pour 50 000 lignes ; les comptes sont ceux du fichier entier
 
@@ -78,10 +80,137 @@ def depot(request):
 
 @lecture_requise
 @require_http_methods(["GET", "POST"])
+def maquette_depot(request, pk):
+    """Déposer la maquette financière d'un plan d'action : l'aperçu suit, rien n'est écrit avant la confirmation."""
+    convention = _cadre_ou_404(request, pk)
+    exiger(perimetres.peut_ecrire_plan(request.user, convention), _refus_ecriture(convention))
+    formulaire = MaquetteForm(
+        request.POST or None,
+        request.FILES or None,
+        axes=selectors_actions.axes_du_programme(convention.programme_id),
+    )
+    if request.method == "POST" and formulaire.is_valid():
+        d = formulaire.cleaned_data
+        try:
+            fichier = services.fichier_deposer(
+                auteur=request.user,
+                nom=d["fichier"].name,
+                contenu=d["fichier"].read(),
+                source="maquette",
+                departement=convention.departement_suivi,
+                convention=convention,
+                axe=d["axe"],
+            )
+        except FichierIllisible as e:
+            formulaire.add_error("fichier", f"{e} Rien n'a été gardé.")
+        else:
+            return redirect("import-apercu", pk=fichier.pk)
+    return render(
+        request,
+        "web/imports/maquette.html",
+        {
+            "title": f"Importer une maquette financière — {convention.titre}",
+            "convention": convention,
+            "formulaire": formulaire,
+            "breadcrumb_data": chemin(*_liens_plan(convention), courant="Importer une maquette financière"),
+        },
+    )
+
+
+def _cadre_ou_404(request, pk: int) -> Convention:
+    convention = registre.convention_detail(pk)
+    if (
+        convention is None
+        or convention.type != Convention.Type.CADRE_ORT
+        or not perimetres.conventions_visibles(request.user, Convention.objects.filter(pk=pk)).exists()
+    ):
+        raise Http404("Ce plan d'action n'existe pas, ou pas dans votre périmètre.")
+    return convention
+
+
+def _liens_plan(convention: Convention) -> list[tuple[str, str]]:
+    return [
+        *liens_departement(convention.programme, convention.departement_suivi),
+        (convention.titre, reverse("convention", args=[convention.pk])),
+        ("Plan d'action", reverse("plan-d-action", args=[convention.pk])),
+    ]
+
+
+def _refus_ecriture(convention: Convention) -> str:
+    return (
+        f"Le plan d'action de {convention.titre} s'écrit par le chef de projet de son territoire : votre compte ne "
+        "permet pas d'y importer une maquette financière."
+    )
+
+
+def _apercu_maquette(request, fichier):
+    """L'aperçu d'une maquette déposée, et sa confirmation : les mêmes étapes que pour un autre fichier."""
+    convention = fichier.convention
+    exiger(perimetres.peut_ecrire_plan(request.user, convention), _refus_ecriture(convention))
+    contenu, erreur, plan = bytes(fichier.contenu), "", None
+
+    def apercu_du_fichier():
+        return maquette_apercu(
+            contenu, fichier.nom, convention=convention, auteur=request.user, axe_par_defaut=fichier.axe
+        )
+
+    try:
+        if request.method == "POST" and request.POST.get("action") == "importer":
+            plan = services.fichier_importer(
+                fichier=fichier,
+                trace=Trace(auteur=request.user, canal=Evenement.Canal.IMPORT),
+                correspondance=None,
+                valides_seulement=bool(request.POST.get("valides_seulement")),
+                signature_apercu=request.POST.get("signature"),
+            )
+            c = plan.comptes()
+            messages.success(
+                request,
+                f"Maquette importée : {accorder(c['creation'], 'ligne créée', 'lignes créées')}, "
+                f"{accorder(c['modification'], 'modifiée')}, {accorder(c['inchange'], 'inchangée')}.",
+            )
+            return redirect("plan-d-action", pk=convention.pk)
+        plan = apercu_du_fichier()
+    except (FichierIllisible, ImportRefuse) as e:
+        erreur = str(e)
+        plan = getattr(e, "plan", None)
+        if plan is None and isinstance(e, ImportRefuse):
+            try:
+                plan = apercu_du_fichier()
+            except (FichierIllisible, ImportRefuse):
+                plan = None
+    return render(
+        request,
+        "web/imports/apercu.html",
+        {
+            "title": f"Aperçu de l'import — {fichier.nom}",
+            "fichier": fichier,
+            "maquette": True,
+            "plan": plan,
+            "page": Paginator(plan.lignes, LIGNES_PAR_PAGE).get_page(
+                request.POST.get("page") or request.GET.get("page")
+            )
+            if plan
+            else None,
+            "erreur": erreur,
+            "libelles": LIBELLES_STATUTS,
+            "breadcrumb_data": chemin(
+                *_liens_plan(convention),
+                ("Importer une maquette financière", reverse("plan-d-action-import", args=[convention.pk])),
+                courant=fichier.nom,
+            ),
+        },
+    )
+
+
+@lecture_requise
+@require_http_methods(["GET", "POST"])
 def apercu_import(request, pk):
     fichier = selectors.fichier_en_attente(pk=pk, auteur=request.user)
     if fichier is None:
         raise Http404("Ce fichier n'existe pas, ou a déjà été importé.")
+    if fichier.source == "maquette":
+        return _apercu_maquette(request, fichier)
     _verifier_droit(request.user, fichier.departement_id or "")
     contenu = bytes(fichier.contenu)
     erreur, titres, correspondance = "", [], None

@@ -4,13 +4,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pvd.actions.models import Axe
 from pvd.cli import ecrire_fichier, lire_fichier
 from pvd.imports.colonnes import SOURCES, colonnes_du_fichier
-from pvd.imports.ecriture import TRACE_IMPORT, apercu
+from pvd.imports.ecriture import TRACE_IMPORT, apercu, maquette_apercu, maquette_importer
 from pvd.imports.pipeline import ImportRefuse
 from pvd.imports.rapport import fichier_compte_rendu, proposition_de_colonnes, resume
 from pvd.imports.selectors import correspondance_proposee
 from pvd.imports.services import tableau_importer
+from pvd.programmes.models import Convention
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 
@@ -35,6 +37,14 @@ class Command(BaseCommand):
             help="date du document AAAA-MM-JJ (par défaut : celle écrite dans le nom du fichier, s'il y en a une)",
         )
         parser.add_argument("--colonnes", help='pour un tableur : JSON {"titre de colonne": "champ"}')
+        parser.add_argument(
+            "--convention", type=int, help="pour une maquette financière : la convention-cadre (son numéro)"
+        )
+        parser.add_argument(
+            "--axe",
+            default="",
+            help="pour une maquette : l'axe (code) des actions nouvelles qui n'en disent pas",
+        )
 
     def handle(
         self,
@@ -51,6 +61,8 @@ class Command(BaseCommand):
     ):
         chemin = Path(fichier)
         contenu = lire_fichier(chemin)
+        if source == "maquette":
+            return self._maquette(chemin, contenu, options, dry_run, report, valides_seulement)
         dep = None
         if departement:
             dep = Departement.objects.filter(code=departement.upper()).first()
@@ -112,3 +124,42 @@ class Command(BaseCommand):
             "rien n'a été importé.",
             returncode=2,
         )
+
+    def _maquette(self, chemin, contenu, options, dry_run, report, valides_seulement) -> None:
+        """Une maquette financière, dans le plan d'action d'une convention-cadre (`imports.maquette`)."""
+        convention = Convention.objects.filter(pk=options.get("convention") or 0).first()
+        if convention is None:
+            raise CommandError(
+                "--convention : indiquez le numéro de la convention-cadre dont la maquette est le plan d'action "
+                "(celui de son adresse, /conventions/NUMÉRO/)."
+            )
+        axe = None
+        if options.get("axe"):
+            axe = Axe.objects.filter(code=options["axe"]).first()
+            if axe is None:
+                codes = ", ".join(Axe.objects.values_list("code", flat=True))
+                raise CommandError(f"--axe : « {options['axe']} » inconnu ; axes : {codes}.")
+        try:
+            if dry_run:
+                plan = maquette_apercu(contenu, chemin.name, convention=convention, axe_par_defaut=axe)
+            else:
+                plan = maquette_importer(
+                    contenu,
+                    chemin.name,
+                    convention=convention,
+                    trace=TRACE_IMPORT,
+                    axe_par_defaut=axe,
+                    valides_seulement=valides_seulement,
+                )
+        except FichierIllisible as erreur:
+            raise CommandError(str(erreur)) from erreur
+        except ImportRefuse as erreur:
+            if erreur.plan is None:
+                raise CommandError(str(erreur)) from erreur
+            if report:
+                ecrire_fichier(report, fichier_compte_rendu(erreur.plan))
+            self.stderr.write(resume(erreur.plan, ecrit=False))
+            raise CommandError(erreur.message) from erreur
+        if report:
+            ecrire_fichier(report, fichier_compte_rendu(plan))
+        self.stdout.write(resume(plan, ecrit=not dry_run))
