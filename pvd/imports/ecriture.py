@@ -26,7 +26,8 @@ from . import maquette
 from .colonnes import SOURCES
 from .maquette import PlanMaquette
 from .models import ImportRealise
-from .pipeline import GroupeConvention, ImportRefuse, Plan, lire, planifier, preparer
+from .pipeline import GroupeConvention, ImportRefuse, Plan, lire
+from .planification import planifier, preparer
 
 
 def _executer(plan: Plan, trace: services.Trace) -> None:

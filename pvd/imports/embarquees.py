@@ -15,7 +15,8 @@ import pvd.programmes
 from pvd.programmes import services
 
 from .ecriture import importer
-from .pipeline import Plan, preparer
+from .pipeline import Plan
+from .planification import preparer
 
 LISTE_NATIONALE = Path(pvd.programmes.__file__).parent / "donnees" / "anct-pvd-liste-2021-01-22.csv"
 

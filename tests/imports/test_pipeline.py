@@ -446,7 +446,8 @@ def test_un_avenant_est_signe_au_masculin():
     """Les messages du plan accordent le type : « un avenant signé », « une convention d'adhésion signée »."""
     from types import SimpleNamespace
 
-    from pvd.imports.pipeline import Ligne, _convention_signee_ou_prevue
+    from pvd.imports.pipeline import Ligne
+    from pvd.imports.planification import _convention_signee_ou_prevue
     from pvd.territoires.models import Commune
 
     gramat = Commune.objects.get(code="46128")

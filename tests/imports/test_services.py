@@ -93,7 +93,7 @@ def test_lecture_hors_de_la_transaction_d_ecriture(redacteur, monkeypatch):
     (sur SQLite, elle prend le verrou d'écriture) ; seuls le plan refait d'après le registre et l'écriture y sont."""
     from django.db import connection
 
-    from pvd.imports import ecriture, pipeline
+    from pvd.imports import ecriture, pipeline, planification
     from pvd.imports.services import fichier_deposer, fichier_importer
     from pvd.programmes.services import Trace
 
@@ -107,7 +107,7 @@ def test_lecture_hors_de_la_transaction_d_ecriture(redacteur, monkeypatch):
         return appel
 
     monkeypatch.setattr(pipeline, "_communes_de_la_ligne", espion("lecture", pipeline._communes_de_la_ligne))
-    monkeypatch.setattr(pipeline, "_planifier", espion("plan", pipeline._planifier))
+    monkeypatch.setattr(planification, "_planifier", espion("plan", planification._planifier))
     monkeypatch.setattr(ecriture, "_executer", espion("ecriture", ecriture._executer))
     depart = len(connection.atomic_blocks)  # la transaction du test lui-même
     fichier = fichier_deposer(
@@ -126,14 +126,15 @@ def test_lecture_hors_de_la_transaction_d_ecriture(redacteur, monkeypatch):
 
 
 def test_pieces_du_pipeline_et_regles_des_services():
-    """Issue 11 : le pipeline en trois pièces (colonnes, plan, écriture), ses noms publics toujours importables
+    """Issue 11 : le pipeline en pièces (colonnes, lecture, plan, écriture), ses noms publics toujours importables
     depuis `pipeline` ; le seuil de population et la commune disparue sont ceux des services, pas une copie."""
-    from pvd.imports import colonnes, ecriture, pipeline
+    from pvd.imports import colonnes, ecriture, pipeline, planification
     from pvd.programmes.services import commune_hors_seuil
 
     assert pipeline.importer is ecriture.importer and pipeline.apercu is ecriture.apercu
     assert pipeline.TRACE_IMPORT is ecriture.TRACE_IMPORT and pipeline.SOURCES is colonnes.SOURCES
     assert pipeline.proposer_correspondance is colonnes.proposer_correspondance
+    assert pipeline.preparer is planification.preparer and pipeline.planifier is planification.planifier
     plan = pipeline.apercu(b"Commune\nRodez\n", "seuil.csv", "tableur", correspondance={"Commune": "commune"})
     rodez = plan.lignes[0]
     assert rodez.statut == "rejet"
