@@ -17,6 +17,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         referentiel_importer()
 
 
+@pytest.fixture(autouse=True)
+def cache_vide():
+    """Chaque test part d'un cache vide : les bases des tests sont défaites, leurs identifiants réutilisés, et une clé
+    tirée du journal pourrait désigner le tableau d'un autre test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def rejouer_migrations_de_donnees() -> None:
     """Après un vidage de la base, remet les lignes que posent les migrations de données (PVD, DSFR)."""
     from django.apps import apps

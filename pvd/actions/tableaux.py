@@ -24,11 +24,14 @@ publiées, et jamais une ligne encore envisagée.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.admin.models import LogEntry
+from django.core.cache import cache
 from django.db.models import (
     Case,
     CharField,
@@ -36,6 +39,7 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
+    Max,
     Q,
     QuerySet,
     Sum,
@@ -48,7 +52,7 @@ from django.utils import timezone
 from pvd.accounts import perimetres
 from pvd.programmes.dates import date_longue, fin_du_jour
 from pvd.programmes.jalons import EcheanceAjoutee
-from pvd.programmes.models import Programme
+from pvd.programmes.models import Evenement, Programme
 
 from .models import (
     ETATS_CLOS,
@@ -66,6 +70,9 @@ from .models import (
 )
 from .regles import euros
 
+DUREE_EN_CACHE = (
+    600  # secondes : le filet pour ce qui changerait sans passer par le journal ni l'administration
+)
 LIMITE_LISTES = 20  # les listes « à faire » d'un tableau : les plus anciennes d'abord, le total à côté
 ZERO = Decimal(0)
 MONTANT_SQL = DecimalField(max_digits=16, decimal_places=2)
@@ -269,7 +276,38 @@ def _listes_a_faire(fiches_qs, lignes, jour: date) -> tuple[list[FicheAction], l
 def tableau_plans(
     programme: Programme, jour: date, region: str = "", departement: str = "", utilisateur=None
 ) -> TableauPlans:
-    """Le tableau de bord des plans d'action à la date ; cinq requêtes (sept pour un département, avec ses listes
+    """Le tableau de bord, gardé en cache tant que le registre n'a pas changé : la clé tient le dernier événement du
+    journal et la dernière modification faite dans l'administration (toute écriture des services journalise ; axes,
+    financeurs et dispositifs s'éditent dans l'administration), la portée, la date et le périmètre du compte. Deux
+    requêtes quand il est en cache ; au plus `DUREE_EN_CACHE` secondes pour ce qui changerait hors de ces deux
+    chemins (le référentiel territorial). Chaque serveur a son cache ; la clé, lue en base, est la même pour tous."""
+    p = perimetres.perimetre_de(utilisateur)
+    dernier_evenement = Evenement.objects.aggregate(m=Max("pk"))["m"] or 0
+    derniere_administration = LogEntry.objects.aggregate(m=Max("pk"))["m"] or 0
+    empreinte = "|".join(
+        [
+            str(programme.pk),
+            jour.isoformat(),
+            region,
+            departement,
+            str(p.role),
+            *(",".join(sorted(ensemble)) for ensemble in (p.departements, p.epcis, p.communes)),
+            str(dernier_evenement),
+            str(derniere_administration),
+        ]
+    )
+    cle = "pvd:tableau-plans:" + hashlib.sha256(empreinte.encode()).hexdigest()
+    tableau = cache.get(cle)
+    if tableau is None:
+        tableau = calculer_tableau_plans(programme, jour, region, departement, utilisateur)
+        cache.set(cle, tableau, DUREE_EN_CACHE)
+    return tableau
+
+
+def calculer_tableau_plans(
+    programme: Programme, jour: date, region: str = "", departement: str = "", utilisateur=None
+) -> TableauPlans:
+    """Le tableau de bord des plans d'action à la date, calculé ; cinq requêtes (sept pour un département, avec ses listes
     « à faire »), quel que soit le nombre de fiches."""
     publique = perimetres.perimetre_de(utilisateur).public
     portee = "departement" if departement else "region" if region else "national"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pvd.accounts.services import utilisateur_creer
 from pvd.actions import regles, services
 from pvd.actions.models import Axe, Dispositif, Etat, FicheAction, Organisation, StatutLigne
-from pvd.actions.tableaux import echeances_des_demandes, tableau_plans
+from pvd.actions.tableaux import calculer_tableau_plans, echeances_des_demandes, tableau_plans
 from pvd.programmes.models import Evenement, Programme
 from pvd.programmes.services import publication_definir
 
@@ -226,7 +226,7 @@ def test_perimetre(plan):
 
 def _nombre_de_requetes(programme, utilisateur) -> int:
     with CaptureQueriesContext(connection) as requetes:
-        tableau_plans(programme, date(2025, 6, 1), utilisateur=utilisateur)
+        calculer_tableau_plans(programme, date(2025, 6, 1), utilisateur=utilisateur)
     return len(requetes)
 
 
@@ -254,6 +254,32 @@ def test_nombre_de_requetes_fixe(plan, gramat, etat, detr, role):
         )
     assert _nombre_de_requetes(plan.programme, utilisateur) == avant
     assert tableau_plans(plan.programme, date(2025, 6, 1), utilisateur=utilisateur).compte.nombre == 15
+
+
+def test_en_cache_jusqu_a_la_prochaine_ecriture(plan, national, etat, detr, django_assert_max_num_queries):
+    """Relu, le tableau vient du cache (deux requêtes : la clé) ; une écriture par un service le recalcule ; un autre
+    périmètre ou une autre date a le sien."""
+    jour = date(2025, 6, 1)
+    premier = tableau_plans(plan.programme, jour, utilisateur=national)
+    with django_assert_max_num_queries(2):
+        assert tableau_plans(plan.programme, jour, utilisateur=national).compte == premier.compte
+    fiche = plan.fiches_actions.order_by("pk").first()
+    services.ligne_create(
+        fiche=fiche,
+        financeur=etat,
+        dispositif=detr,
+        montant="7",
+        statut="sollicitee",
+        cree_le=_le(date(2024, 1, 1)),
+        trace=TRACE,
+    )
+    apres = tableau_plans(plan.programme, jour, utilisateur=national)
+    assert apres.total.demande == premier.total.demande + Decimal("7")
+    lot = utilisateur_creer(email="agent@lot.gouv.fr", role="prefecture", departements=["46"])
+    aveyron = utilisateur_creer(email="agent@aveyron.gouv.fr", role="prefecture", departements=["12"])
+    assert tableau_plans(plan.programme, jour, utilisateur=lot).compte.nombre == apres.compte.nombre
+    assert tableau_plans(plan.programme, jour, utilisateur=aveyron).compte.nombre == 0
+    assert tableau_plans(plan.programme, date(2000, 1, 1), utilisateur=national).compte.nombre == 0
 
 
 def test_les_demandes_en_attente_rejoignent_la_liste_a_faire(plan, national):
