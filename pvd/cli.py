@@ -52,6 +52,7 @@ PVD_COMMANDS = [
     ("backup --output DOSSIER", "sauvegarde la base et les fichiers déposés"),
     ("restore ARCHIVE --database CIBLE", "restaure une sauvegarde dans une base neuve"),
     ("securite purger [--jours 400]", "efface le journal de sécurité au-delà de N jours"),
+    ("serve", "sert le site en production avec gunicorn (réglages : PVD_BIND, PVD_WORKERS…)"),
     ("runserver [ADRESSE:PORT]", "sert le site (développement)"),
     ("migrate", "crée ou met à jour les tables de la base"),
     ("createsuperuser", "crée un compte d'administration"),

@@ -131,3 +131,4 @@ def test_commandes_du_readme_apres_la_demo(machine_neuve):
     pvd("restore", str(archive), "--database", str(maison / "restauree.sqlite3"))
     pvd("securite", "purger")
     pvd("migrate")
+    assert "gunicorn pvd.config.wsgi:application --bind 127.0.0.1:8000" in pvd("serve", "--afficher")

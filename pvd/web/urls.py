@@ -14,12 +14,14 @@ from .views import (
     programmes,
     public,
     publication,
+    sante,
     territoires,
 )
 
 urlpatterns = [
     path("", pages.accueil, name="accueil"),
     path("favicon.ico", pages.favicon, name="favicon"),
+    path("sante/", sante.sante, name="sante"),
     path("recherche/", territoires.recherche, name="recherche"),
     path("recherche/suggestions/", territoires.suggestions, name="suggestions"),
     path("departements/", territoires.departements, name="departements"),

@@ -49,6 +49,7 @@ TRACE = services.Trace(canal=Evenement.Canal.CLI)
 LECTURE_SEULE = {
     "accueil",
     "favicon",
+    "sante",
     "recherche",
     "suggestions",
     "departements",

@@ -62,6 +62,7 @@ def adresses(secret) -> dict[str, list[str]]:
     return {
         "accueil": ["/"],
         "favicon": ["/favicon.ico"],
+        "sante": ["/sante/"],
         "recherche": ["/recherche/?q=Figeac", f"/recherche/?q={FIGEAC}", "/recherche/?q=Grand-Figeac"],
         "suggestions": ["/recherche/suggestions/?q=Figeac"],
         "departements": ["/departements/"],

@@ -196,6 +196,8 @@ if PVD_ENV == "production" and not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Le répartiteur de charge interroge `/sante/` en HTTP, sur le réseau interne.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 
 LOGGING = {
     "version": 1,
