@@ -198,20 +198,6 @@ def generer_plans(programme: Programme, cible_fiches: int, cible_lignes: int) ->
     }
 
 
-def mesurer_sans_cache(client: Client, url: str, n: int) -> tuple[float, float]:
-    """Chaque requête calcule le tableau : le cache est vidé avant (hors du temps mesuré)."""
-    client.get(url)
-    durees = []
-    for _ in range(n):
-        cache.clear()
-        debut = time.perf_counter()
-        reponse = client.get(url)
-        durees.append((time.perf_counter() - debut) * 1000)
-        assert reponse.status_code == 200, (url, reponse.status_code)
-    durees.sort()
-    return statistics.median(durees), durees[int(0.95 * (len(durees) - 1))]
-
-
 def requetes(client: Client, url: str) -> int:
     with CaptureQueriesContext(connection) as capture:
         client.get(url)
@@ -276,7 +262,7 @@ def main() -> None:
         cache.clear()
         n = requetes(client, url)
         mediane, p95 = mesurer(client, url, args.requetes)
-        froide, p95_froide = mesurer_sans_cache(client, url, max(5, args.requetes // 3))
+        froide, p95_froide = mesurer(client, url, max(5, args.requetes // 3), avant=cache.clear)
         pire, pire_sans_cache = max(pire, p95), max(pire_sans_cache, p95_froide)
         print(f"{nom:52}{n:>9}{mediane:>8.1f}ms{p95:>8.1f}ms{froide:>11.1f}ms{p95_froide:>8.1f}ms")
     print(f"\nPire 95e centile : {pire:.1f} ms (cible : 150 ms) ; sans cache : {pire_sans_cache:.1f} ms")

@@ -145,10 +145,14 @@ def generer(programme: Programme) -> dict[str, int]:
     }
 
 
-def mesurer(client: Client, url: str, n: int) -> tuple[float, float]:
+def mesurer(client: Client, url: str, n: int, avant=None) -> tuple[float, float]:
+    """Médiane et 95e centile de `n` requêtes, après un échauffement ; `avant` : appelé avant chacune, hors du temps
+    mesuré (vider un cache, par exemple)."""
     client.get(url)  # échauffement (index du résolveur, caches de gabarits)
     durees = []
     for _ in range(n):
+        if avant is not None:
+            avant()
         debut = time.perf_counter()
         reponse = client.get(url)
         durees.append((time.perf_counter() - debut) * 1000)
