@@ -562,3 +562,17 @@ def statut_au_sql(jour: date):
         default=models.Value(StatutLigne.ENVISAGEE),
         output_field=models.CharField(),
     )
+
+
+def fin_passee_q(jour: date, chemin: str = "") -> Q:
+    """La fin prévue (fin de sa période) est passée à la date : pour chaque précision, la date gardée est avant le
+    début de la période qui contient `jour`."""
+    q = Q()
+    for precision in Precision.values:
+        q |= Q(
+            **{
+                f"{chemin}precision_fin": precision,
+                f"{chemin}date_fin__lt": debut_de_periode(jour, precision),
+            }
+        )
+    return q & Q(**{f"{chemin}date_fin__isnull": False})

@@ -19,6 +19,7 @@ from pvd.programmes.models import Convention, Evenement, Programme
 
 from . import regles
 from .models import (
+    ETATS_CLOS,
     Axe,
     ChangementEtat,
     Dispositif,
@@ -28,6 +29,8 @@ from .models import (
     LigneFinancement,
     Organisation,
     StatutLigne,
+    etat_au_sql,
+    fin_passee_q,
 )
 
 
@@ -185,21 +188,22 @@ def historique_de_fiche(fiche: FicheAction) -> QuerySet[Evenement]:
 
 
 def fiches_en_retard(fiches_qs: QuerySet[FicheAction], jour: date) -> list[FicheAction]:
-    """Les fiches passées leur fin prévue et ni réalisées ni abandonnées à la date ; trois requêtes."""
-    candidates = (
+    """Les fiches passées leur fin prévue et ni réalisées ni abandonnées à la date (la règle de
+    `FicheAction.en_retard_au`, lue dans la base), la plus ancienne fin d'abord, avec leur état à la date
+    (`etat_au_jour`) ; une requête."""
+    return list(
         fiches_qs.existantes_au(jour)
-        .filter(date_fin__lt=jour)
+        .filter(fin_passee_q(jour))
+        .annotate(etat_au_jour=etat_au_sql(jour))
+        .exclude(etat_au_jour__in=[e.value for e in ETATS_CLOS])
         .select_related("convention", "convention__epci")
-        .prefetch_related(
-            Prefetch("changements_etat", queryset=ChangementEtat.objects.order_by("date", "pk"))
-        )
+        .order_by("date_fin", "pk")
     )
-    return [fiche for fiche in candidates if fiche.en_retard_au(jour)]
 
 
 def echeances_du_plan(programme: Programme, au: date, departement: str = "", utilisateur=None) -> list:
     """Les actions en retard du programme (d'un département de suivi ; du périmètre de `utilisateur` s'il est
-    donné), comme des échéances des jalons ; trois requêtes."""
+    donné), comme des échéances des jalons ; une requête."""
     qs = FicheAction.objects.filter(convention__programme=programme)
     if departement:
         qs = qs.filter(convention__departement_suivi_id=departement)
@@ -210,7 +214,7 @@ def echeances_du_plan(programme: Programme, au: date, departement: str = "", uti
             echeance=fiche.fin_prevue_au_plus_tard,
             texte=(
                 f"{fiche.convention.epci.nom} : action {fiche.numero} « {fiche.intitule} », fin prévue "
-                f"{fiche.fin_prevue_texte}, {Etat(fiche.etat_au(au)).label} — en retard"
+                f"{fiche.fin_prevue_texte}, {Etat(fiche.etat_au_jour).label} — en retard"
             ),
             objet=fiche,
         )

@@ -62,10 +62,9 @@ from .models import (
     FicheAction,
     LigneFinancement,
     Organisation,
-    Precision,
     StatutLigne,
-    debut_de_periode,
     etat_au_sql,
+    fin_passee_q,
     statut_au_sql,
 )
 from .regles import euros
@@ -78,19 +77,7 @@ ZERO = Decimal(0)
 MONTANT_SQL = DecimalField(max_digits=16, decimal_places=2)
 
 
-# Les règles des modèles, en expressions SQL ------------------------------------------------------------------------
-def fin_passee_q(jour: date, chemin: str = "") -> Q:
-    """La fin prévue (fin de sa période) est passée à la date : pour chaque précision, la date gardée est avant le
-    début de la période qui contient `jour`."""
-    q = Q()
-    for precision in Precision.values:
-        q |= Q(
-            **{
-                f"{chemin}precision_fin": precision,
-                f"{chemin}date_fin__lt": debut_de_periode(jour, precision),
-            }
-        )
-    return q & Q(**{f"{chemin}date_fin__isnull": False})
+# Expressions SQL des seuls tableaux (les règles des modèles, en SQL, sont dans `models.py`) -----------------
 
 
 def annee_sql():

@@ -178,6 +178,7 @@ def test_une_action_passee_sa_fin_est_en_retard(fiche):
     assert [f.pk for f in selectors.fiches_en_retard(FicheAction.objects.all(), date(2025, 1, 1))] == [
         fiche.pk
     ]
+    assert not selectors.fiches_en_retard(FicheAction.objects.all(), date(2024, 12, 31))
     assert "en retard" in regles.avertissements(lue, date(2025, 1, 1))[0]
     services.fiche_etat_changer(fiche=fiche, version=1, etat="abandonnee", motif="Projet repris", trace=TRACE)
     assert not relire(fiche).en_retard_au(timezone.localdate() + timedelta(days=1))
@@ -227,3 +228,11 @@ def test_une_action_en_retard_est_un_jalon_et_sort_dans_pvd_check(fiche, client,
     client.force_login(redacteur)
     page = client.get("/programmes/pvd/departements/46/?au=2025-01-01").content.decode()
     assert f'href="/fiches-actions/{fiche.pk}/"' in page and "en retard" in page
+
+
+def test_les_retards_se_lisent_en_une_requete(fiche, django_assert_num_queries):
+    """La liste « à faire » d'un département lit ses retards dans la base, quel que soit leur nombre, avec l'état de
+    chacun à la date."""
+    with django_assert_num_queries(1):
+        retards = selectors.fiches_en_retard(FicheAction.objects.all(), date(2025, 1, 1))
+        assert [(f.pk, f.etat_au_jour) for f in retards] == [(fiche.pk, "a_l_etude")]
