@@ -145,6 +145,22 @@ def lot(db, lot_a_signer):
     return programme
 
 
+CAUVALDOR = "200066371"
+
+
+@pytest.fixture
+def cadre(lot):
+    """La convention-cadre valant ORT de Cauvaldor (Gramat et Souillac), de l'exemple du Lot : le plan d'action des
+    tests ; un module peut la compléter en définissant son propre `cadre(cadre)`."""
+    from pvd.programmes.models import Convention
+
+    return (
+        Convention.objects.filter(epci_id=CAUVALDOR, type="cadre_ort")
+        .order_by("date_signature", "pk")
+        .first()
+    )
+
+
 def _noms_d_url(motifs):
     for motif in motifs:
         if isinstance(motif, URLResolver):

@@ -5,21 +5,10 @@ from django.utils import timezone
 
 from pvd.actions import services
 from pvd.actions.models import Axe, Dispositif, Organisation
-from pvd.programmes.models import Convention, Evenement
+from pvd.programmes.models import Evenement
 from pvd.territoires.models import Commune
 
 TRACE = services.Trace(canal=Evenement.Canal.CLI)
-CAUVALDOR = "200066371"
-
-
-@pytest.fixture
-def cadre(lot):
-    """La convention-cadre valant ORT de Cauvaldor (Gramat et Souillac), de l'exemple du Lot."""
-    return (
-        Convention.objects.filter(epci_id=CAUVALDOR, type=Convention.Type.CADRE_ORT)
-        .order_by("date_signature", "pk")
-        .first()
-    )
 
 
 @pytest.fixture

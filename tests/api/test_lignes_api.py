@@ -10,7 +10,7 @@ from django.utils import timezone
 from pvd.accounts.services import profil_organisation_definir, utilisateur_creer
 from pvd.actions import services
 from pvd.actions.models import Axe, Dispositif, LigneFinancement, Organisation
-from pvd.programmes.models import Convention, Evenement
+from pvd.programmes.models import Evenement
 from pvd.programmes.services import publication_definir
 from pvd.territoires.models import Commune
 
@@ -19,15 +19,6 @@ TRACE = services.Trace(canal=Evenement.Canal.CLI)
 CAUVALDOR = "200066371"
 JSON = "application/json"
 CREE_LE = timezone.make_aware(datetime(2024, 1, 10, 10))
-
-
-@pytest.fixture
-def cadre(lot):
-    return (
-        Convention.objects.filter(epci_id=CAUVALDOR, type="cadre_ort")
-        .order_by("date_signature", "pk")
-        .first()
-    )
 
 
 @pytest.fixture

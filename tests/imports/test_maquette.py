@@ -34,15 +34,6 @@ TOTAL;;;390 000,50;30 000;75 000;70 000;10 000;45 000;160 000,50
 """
 
 
-@pytest.fixture
-def cadre(lot):
-    return (
-        Convention.objects.filter(epci_id=CAUVALDOR, type=Convention.Type.CADRE_ORT)
-        .order_by("date_signature", "pk")
-        .first()
-    )
-
-
 def empreinte_plan():
     return (
         sorted(FicheAction.objects.values_list("id", "numero", "intitule", "version", "cout_ht")),

@@ -7,22 +7,13 @@ import pytest
 from pvd.accounts.services import profil_organisation_definir, utilisateur_creer
 from pvd.actions import services
 from pvd.actions.models import Axe, Dispositif, FicheAction, LigneFinancement, Organisation
-from pvd.programmes.models import Convention, Evenement
+from pvd.programmes.models import Evenement
 from pvd.programmes.services import publication_definir
 from pvd.territoires.models import Commune
 
 pytestmark = pytest.mark.django_db
 TRACE = services.Trace(canal=Evenement.Canal.CLI)
 CAUVALDOR = "200066371"
-
-
-@pytest.fixture
-def cadre(lot):
-    return (
-        Convention.objects.filter(epci_id=CAUVALDOR, type="cadre_ort")
-        .order_by("date_signature", "pk")
-        .first()
-    )
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from pvd.accounts.services import utilisateur_creer
 from pvd.actions import services
 from pvd.actions.models import Axe, CoutAnnuel, EtapeAction, Indicateur, ValeurIndicateur
-from pvd.programmes.models import Convention, Evenement
+from pvd.programmes.models import Evenement
 from pvd.territoires.models import Commune
 
 pytestmark = pytest.mark.django_db
@@ -19,12 +19,7 @@ CAUVALDOR = "200066371"
 
 
 @pytest.fixture
-def fiche(lot):
-    cadre = (
-        Convention.objects.filter(epci_id=CAUVALDOR, type="cadre_ort")
-        .order_by("date_signature", "pk")
-        .first()
-    )
+def fiche(cadre):
     gramat = Commune.objects.get(code="46128")
     return services.fiche_create(
         convention=cadre,

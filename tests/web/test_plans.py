@@ -8,7 +8,7 @@ import pytest
 from pvd.accounts.services import utilisateur_creer
 from pvd.actions import services
 from pvd.actions.models import Axe, Dispositif, Organisation
-from pvd.programmes.models import Convention, Evenement
+from pvd.programmes.models import Evenement
 from pvd.programmes.services import publication_definir
 from pvd.territoires.models import Commune
 
@@ -18,12 +18,7 @@ CAUVALDOR = "200066371"
 
 
 @pytest.fixture
-def cadre(lot):
-    cadre = (
-        Convention.objects.filter(epci_id=CAUVALDOR, type="cadre_ort")
-        .order_by("date_signature", "pk")
-        .first()
-    )
+def cadre(cadre):
     gramat = Commune.objects.get(code="46128")
     fiche = services.fiche_create(
         convention=cadre,
