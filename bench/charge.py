@@ -531,6 +531,10 @@ def main() -> None:
 
     print()
     print(machine())
+    charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"Charge moyenne de la machine avant la mesure (1, 5, 15 min) : {charge} — au-delà de 0,5, chiffres provisoires."
+    )
     print(
         f"Réglages : PVD = `pvd serve` (gunicorn {args.workers} workers synchrones × 1 fil, PostgreSQL, "
         f"PVD_ENV=production, connexions persistantes) ; Datasette 0.65.5 = 1 processus asynchrone (fichier immuable "
