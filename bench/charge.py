@@ -88,6 +88,7 @@ def arreter_serveurs() -> None:
 
 def _sur_signal(signum, _frame):
     arreter_serveurs()
+    print(f"\nInterrompu ({signal.Signals(signum).name}) : serveurs arrêtés.", file=sys.stderr)
     raise SystemExit(128 + signum)
 
 
@@ -371,7 +372,8 @@ def exporter_sqlite(chemin: Path) -> dict[str, int]:
     base.executemany(f"insert into communes values ({', '.join('?' * 18)})", lignes)
     # La forme que Datasette reconnaît comme l'index plein texte de `communes` (content="communes").
     base.execute(
-        'create virtual table communes_fts using fts5(nom, content="communes", tokenize="unicode61 remove_diacritics 2")'
+        'create virtual table communes_fts using fts5(nom, content="communes", '
+        'tokenize="unicode61 remove_diacritics 2")'
     )
     base.execute("insert into communes_fts (rowid, nom) select rowid, nom from communes")
     base.commit()
@@ -575,17 +577,20 @@ def main() -> None:
         "indépendant de la charge des autres programmes. Le rapport se lit sur cette colonne ; « req/s » est le débit\n"
         "brut (gunicorn occupe 2 cœurs, Datasette un seul, et locust partage la machine)."
     )
-    mesures: dict[tuple[str, str], list[float]] = {}
+    mesures: dict[tuple[str, str], list] = {}
+
+    def cpu_serveur(serveur: str) -> tuple[float, float]:
+        """(processus du serveur, connexions PostgreSQL) : secondes de processeur cumulées."""
+        if serveur == "pvd":
+            return cpu_arbre(pvd.pid), cpu_postgres(pg, URL_BASE.rsplit("/", 1)[1])
+        return cpu_arbre(datasette.pid), 0.0
+
     for tour in range(args.tours):
         ordre = ("pvd", "datasette") if tour % 2 == 0 else ("datasette", "pvd")
         for couple, _, _ in COUPLES:
             for serveur in ordre:
                 env_tour = env_locust | {"PVD_CHARGE_CIBLE": couple}
-                avant = (
-                    cpu_arbre(pvd.pid) + cpu_postgres(pg, URL_BASE.rsplit("/", 1)[1])
-                    if serveur == "pvd"
-                    else cpu_arbre(datasette.pid)
-                )
+                avant = cpu_serveur(serveur)
                 s = locust(
                     ["ComparaisonPvd" if serveur == "pvd" else "ComparaisonDatasette"],
                     args.clients,
@@ -593,29 +598,28 @@ def main() -> None:
                     f"comparaison-{tour}-{couple}-{serveur}",
                     env_tour,
                 )
-                apres = (
-                    cpu_arbre(pvd.pid) + cpu_postgres(pg, URL_BASE.rsplit("/", 1)[1])
-                    if serveur == "pvd"
-                    else cpu_arbre(datasette.pid)
-                )
+                apres = cpu_serveur(serveur)
                 total = s["Aggregated"]
-                m = mesures.setdefault((couple, serveur), [0, 0, 0.0, 0.0, [], []])
+                m = mesures.setdefault((couple, serveur), [0, 0, 0.0, 0.0, [], [], 0.0])
                 m[0] += int(total["Request Count"])
                 m[1] += int(total["Failure Count"])
                 m[2] += float(total["Requests/s"])
-                m[3] += apres - avant
+                m[3] += sum(apres) - sum(avant)
+                m[6] += apres[1] - avant[1]
                 m[4].append(float(total["50%"]))
                 m[5].append(float(total["95%"]))
     print(
-        f"\n{'couple':40}{'serveur':>11}{'req/s':>8}{'req/s CPU':>11}{'p50':>6}{'p95':>6}{'erreurs':>9}"
-        f"{'rapport':>9}{'cible':>8}"
+        f"\n{'couple':40}{'serveur':>11}{'req/s':>8}{'req/s CPU':>11}{'ms CPU':>8}{'dont PG':>8}"
+        f"{'p50':>6}{'p95':>6}{'erreurs':>9}{'rapport':>9}{'cible':>8}"
     )
-    print("-" * 108)
+    print("-" * 124)
     for couple, libelle, cible in COUPLES:
         par_cpu = {}
         for serveur in ("pvd", "datasette"):
-            requetes, echecs, debit, cpu, p50, p95 = mesures[(couple, serveur)]
+            requetes, echecs, debit, cpu, p50, p95, cpu_pg = mesures[(couple, serveur)]
             par_cpu[serveur] = requetes / cpu if cpu > 0 else 0.0
+            ms_cpu = 1000 * cpu / requetes if requetes else 0.0
+            ms_pg = f"{1000 * cpu_pg / requetes:.1f}" if requetes and serveur == "pvd" else ""
             erreurs += echecs
             rapport = ""
             if serveur == "datasette" and par_cpu["datasette"]:
@@ -625,11 +629,14 @@ def main() -> None:
                 atteinte = "" if cible is None else (" ✓" if r >= cible else " ✗")
             print(
                 f"{(libelle if serveur == 'pvd' else '')[:39]:40}{'PVD' if serveur == 'pvd' else 'Datasette':>11}"
-                f"{debit / args.tours:>8.1f}{par_cpu[serveur]:>11.1f}{max(p50):>6.0f}{max(p95):>6.0f}{echecs:>9}"
+                f"{debit / args.tours:>8.1f}{par_cpu[serveur]:>11.1f}{ms_cpu:>8.1f}{ms_pg:>8}"
+                f"{max(p50):>6.0f}{max(p95):>6.0f}{echecs:>9}"
                 f"{rapport:>9}{(cible_txt + atteinte) if rapport else '':>8}"
             )
     print(
-        "(p50, p95 : le plus haut des tours, en millisecondes ; rapport = req/s CPU de PVD / req/s CPU de Datasette)"
+        "(ms CPU : millisecondes de processeur du serveur par requête, « dont PG » : celles de PostgreSQL ;\n"
+        "p50, p95 : le plus haut des tours, en millisecondes vues du client ;\n"
+        "rapport = req/s CPU de PVD / req/s CPU de Datasette)"
     )
     pg.close()
     print(f"\nErreurs au total : {erreurs} (cible : 0). Journaux des serveurs : {DOSSIER}")
