@@ -178,7 +178,14 @@ def creer_base() -> None:
     import psycopg
 
     nom = URL_BASE.rsplit("/", 1)[1]
-    with psycopg.connect(URL_BASE.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connexion:
+    try:
+        connexion = psycopg.connect(URL_BASE.rsplit("/", 1)[0] + "/postgres", autocommit=True)
+    except psycopg.OperationalError as erreur:
+        raise SystemExit(
+            f"PostgreSQL injoignable pour la mesure de charge ({erreur}). Démarrez-le, ou donnez une autre base "
+            "dans PVD_BENCH_CHARGE_URL (postgres://utilisateur@hôte:port/nom_de_base)."
+        ) from erreur
+    with connexion:
         existe = connexion.execute("select 1 from pg_database where datname = %s", [nom]).fetchone()
         if not existe:
             connexion.execute(f'create database "{nom}"')
@@ -535,7 +542,7 @@ def main() -> None:
     print(machine())
     charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"Charge moyenne de la machine avant la mesure (1, 5, 15 min) : {charge} — au-delà de 0,5, chiffres provisoires."
+        f"Charge moyenne de la machine avant la mesure (1, 5, 15 min) : {charge} (au-delà de 0,5 : provisoire)."
     )
     print(
         f"Réglages : PVD = `pvd serve` (gunicorn {args.workers} workers synchrones × 1 fil, PostgreSQL, "
