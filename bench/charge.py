@@ -654,3 +654,6 @@ if __name__ == "__main__":
         main()
     finally:
         arreter_serveurs()
+        (DOSSIER / "bench.db").unlink(
+            missing_ok=True
+        )  # l'export se refait à chaque lancement ; les journaux restent
