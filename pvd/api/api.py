@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
+from . import rendus
 from .actions import router as routeur_actions
 from .erreurs import REFUS_COMMUNS, REFUS_DES_ECRITURES, LecteurSain, brancher
 from .pagination import paginer
@@ -92,7 +93,7 @@ def communes(request, filtres: Query[FiltresCommunes]):
     qs = selectors.communes_filtrees(
         departement=filtres.departement or "", epci=filtres.epci or "", nom=(filtres.nom or "")[:100]
     )
-    return paginer(qs, filtres)
+    return rendus.reponse_json(rendus.page_communes(qs, filtres))
 
 
 @api.get(

@@ -1,0 +1,149 @@
+"""Les listes écrites directement en JSON (`pvd.api.rendus`) rendent, octet pour octet, ce que rendaient les
+schémas de l'API passés par django-ninja, et ce contenu se valide contre ces schémas (l'OpenAPI publié)."""
+
+import json
+from datetime import date
+
+import jsonschema
+import pytest
+from ninja.responses import NinjaJSONEncoder
+
+from pvd.accounts.services import utilisateur_creer
+from pvd.api.api import api
+from pvd.api.pagination import paginer
+from pvd.api.schemas.programmes import (
+    FiltresConventions,
+    FiltresLaureats,
+    LaureatSchema,
+    PageConventions,
+    PageLaureats,
+)
+from pvd.api.schemas.territoires import FiltresCommunes, PageCommunes
+from pvd.programmes import jalons, selectors
+from pvd.programmes.models import Convention
+from pvd.territoires.selectors import communes_filtrees
+
+pytestmark = pytest.mark.django_db
+
+
+def _valide(reponse, schema: str) -> None:
+    """Le contenu se valide contre le schéma publié dans l'OpenAPI (`/api/v1/openapi.json`)."""
+    composants = api.get_openapi_schema()["components"]
+    jsonschema.validate(reponse.json(), {"$ref": f"#/components/schemas/{schema}", "components": composants})
+
+
+def _par_les_schemas(modele) -> bytes:
+    """Ce qu'écrit django-ninja d'un schéma rempli (`Operation._result_to_response`, puis `JSONRenderer`)."""
+    return json.dumps(modele.model_dump(), cls=NinjaJSONEncoder).encode()
+
+
+def _laureats_attendus(programme, utilisateur, public: bool, **params) -> bytes:
+    filtres = FiltresLaureats(**params)
+    au = filtres.au or selectors.aujourd_hui()
+    qs = selectors.laureats(programme, au, departement=filtres.departement or "", utilisateur=utilisateur)
+    page = paginer(qs, filtres, au=au)
+    suivis = jalons.avancements(programme, page["resultats"], au, publiques=public)
+    return _par_les_schemas(PageLaureats.model_validate(page, context=LaureatSchema.contexte(suivis)))
+
+
+def _conventions_attendues(programme, utilisateur, **params) -> bytes:
+    filtres = FiltresConventions(**params)
+    au = filtres.au or selectors.aujourd_hui()
+    qs = selectors.conventions(
+        programme, au, departement=filtres.departement or "", type=filtres.type or "", utilisateur=utilisateur
+    )
+    return _par_les_schemas(PageConventions.model_validate(paginer(qs, filtres, au=au), context={"au": au}))
+
+
+@pytest.fixture
+def national(client, lot):
+    utilisateur = utilisateur_creer(email="national@anct.test", role="national")
+    client.force_login(utilisateur)
+    return client, utilisateur
+
+
+DEMANDES_LAUREATS = [
+    {"departement": "46", "au": date(2021, 7, 27)},
+    {"departement": "46"},
+    {"au": date(2024, 1, 1), "limit": 7, "offset": 3},
+    {"au": date(2019, 1, 1)},
+]
+
+
+@pytest.mark.parametrize("params", DEMANDES_LAUREATS)
+def test_laureats_identiques_aux_schemas(national, lot, params):
+    client, utilisateur = national
+    reponse = client.get("/api/v1/laureats", params)
+    assert reponse["Content-Type"] == "application/json; charset=utf-8"
+    assert reponse.content == _laureats_attendus(lot, utilisateur, False, **params)
+    _valide(reponse, "PageLaureats")
+
+
+def test_laureats_publics_identiques_aux_schemas(client, lot):
+    from django.contrib.auth.models import AnonymousUser
+
+    reponse = client.get("/api/v1/laureats", {"departement": "46"})
+    assert reponse.content == _laureats_attendus(lot, AnonymousUser(), True, departement="46")
+
+
+def test_laureats_au_dela_de_la_liste_in(national, lot, monkeypatch):
+    """Au-delà de `LISTE_IN_JALONS` lauréats, les jalons lisent tout le programme : même réponse."""
+    client, utilisateur = national
+    avant = client.get("/api/v1/laureats", {"departement": "46"}).content
+    monkeypatch.setattr(jalons, "LISTE_IN_JALONS", 2)
+    assert client.get("/api/v1/laureats", {"departement": "46"}).content == avant
+    assert avant == _laureats_attendus(lot, utilisateur, False, departement="46")
+
+
+DEMANDES_CONVENTIONS = [
+    {"departement": "46", "au": date(2021, 7, 27)},
+    {"departement": "46", "au": date(2021, 7, 26), "type": "adhesion"},
+    {"departement": "46"},
+    {"limit": 4, "offset": 2, "type": "cadre_ort"},
+]
+
+
+@pytest.mark.parametrize("params", DEMANDES_CONVENTIONS)
+def test_conventions_identiques_aux_schemas(national, lot, params):
+    client, utilisateur = national
+    Convention.objects.filter(epci_id="200066371", type="adhesion").update(
+        statut="resiliee", date_resiliation=date(2025, 1, 1)
+    )
+    reponse = client.get("/api/v1/conventions", params)
+    assert reponse.content == _conventions_attendues(lot, utilisateur, **params)
+    _valide(reponse, "PageConventions")
+
+
+def test_conventions_publiques_identiques_aux_schemas(client, lot):
+    from django.contrib.auth.models import AnonymousUser
+
+    Convention.objects.filter(epci_id="200066371").update(publie=True)
+    reponse = client.get("/api/v1/conventions", {"departement": "46"})
+    assert reponse.json()["total"] > 0
+    assert reponse.content == _conventions_attendues(lot, AnonymousUser(), departement="46")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"departement": "46", "limit": 500},
+        {"nom": "cahors"},
+        {"epci": "200066371", "offset": 5},
+        {"limit": 3},
+    ],
+)
+def test_communes_identiques_aux_schemas(client, params):
+    reponse = client.get("/api/v1/communes", params)
+    filtres = FiltresCommunes(**params)
+    qs = communes_filtrees(
+        departement=filtres.departement or "", epci=filtres.epci or "", nom=filtres.nom or ""
+    )
+    assert reponse.json()["total"] > 0
+    assert reponse.content == _par_les_schemas(PageCommunes.model_validate(paginer(qs, filtres)))
+    _valide(reponse, "PageCommunes")
+
+
+def test_outremer_sans_epci_identique(client):
+    """Une commune sans EPCI (îles) : `epci` vaut null, comme par le schéma."""
+    reponse = client.get("/api/v1/communes", {"departement": "29", "nom": "sein"})
+    assert any(c["epci"] is None for c in reponse.json()["resultats"])
