@@ -12,7 +12,7 @@ Usage : python bench/api_listes.py [--requetes 30] [--fiches 5000] [--seulement 
 
 import argparse
 import cProfile
-import gc
+import os
 import pstats
 import statistics
 import time
@@ -39,6 +39,45 @@ def memoire() -> tuple[float, float]:
         if cle in ("VmRSS", "VmHWM"):
             valeurs[cle] = int(reste.split()[0]) / 1024
     return valeurs.get("VmRSS", 0.0), valeurs.get("VmHWM", 0.0)
+
+
+SCRIPT_RESOLVEUR = """
+import gc, os, sys, time
+sys.path.insert(0, {racine!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings.base")
+import django
+django.setup()
+from pathlib import Path
+def memoire():
+    v = {{l.split(":")[0]: int(l.split()[1]) / 1024 for l in Path("/proc/self/status").read_text().splitlines()
+         if l.startswith(("VmRSS", "VmHWM"))}}
+    return v["VmRSS"], v["VmHWM"]
+from pvd.territoires.resolution import resoudre
+from pvd.territoires.models import Commune
+Commune.objects.first()
+gc.collect()
+avant = memoire()[0]
+debut, debut_cpu = time.perf_counter(), time.process_time()
+resoudre("Puy l'évêque")
+ecoule, cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
+gc.collect()
+apres, pic = memoire()
+print(f"Résolveur (processus neuf) : index construit en {{cpu * 1000:.0f}} ms de processeur "
+      f"({{ecoule * 1000:.0f}} ms écoulées) ; RSS {{avant:.0f}} → {{apres:.0f}} Mo (+{{apres - avant:.0f}} Mo), "
+      f"pic {{pic:.0f}} Mo")
+"""
+
+
+def resolveur_dans_un_processus_neuf() -> str:
+    """Lance un processus Python sur la même base (comme un worker gunicorn) et y construit l'index."""
+    import subprocess
+    import sys
+
+    script = SCRIPT_RESOLVEUR.format(racine=str(Path(__file__).resolve().parent))
+    sortie = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, env=os.environ.copy()
+    )
+    return (sortie.stdout or sortie.stderr).strip().splitlines()[-1]
 
 
 def mesurer(client: Client, url: str, n: int) -> dict:
@@ -98,19 +137,8 @@ def main() -> None:
         (public, "/api/v1/communes/46128"),
         (public, "/api/v1/epci/200066389"),
     ]
-    # Le résolveur d'abord, dans un processus qui ne l'a pas encore construit.
-    gc.collect()
-    rss_avant, _ = memoire()
-    debut_cpu = time.process_time()
-    reponse = public.get("/api/v1/resolve?nom=Puy+l%27%C3%A9v%C3%AAque")
-    construction = (time.process_time() - debut_cpu) * 1000
-    assert reponse.status_code == 200, reponse.content
-    gc.collect()
-    rss_apres, pic = memoire()
-    print(
-        f"\nRésolveur : première résolution (construction de l'index) {construction:.0f} ms de processeur ; "
-        f"RSS {rss_avant:.0f} → {rss_apres:.0f} Mo (+{rss_apres - rss_avant:.0f} Mo), pic {pic:.0f} Mo"
-    )
+    # Le résolveur dans un processus neuf (comme un worker) : mémoire avant et après la construction de son index.
+    print(resolveur_dans_un_processus_neuf())
     points.append((public, "/api/v1/resolve?nom=Puy+l%27%C3%A9v%C3%AAque&departement=46"))
     print(f"\n{'point d API':58}{'cpu méd.':>10}{'cpu p95':>10}{'écoulé':>10}{'req.':>6}{'octets':>10}")
     for client, url in points:
