@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from ninja.responses import NinjaJSONEncoder
 
+from pvd.actions import regles
 from pvd.programmes.jalons import avancements
 from pvd.programmes.models import Convention, ConventionCommune, Programme, Signataire
 from pvd.programmes.selectors import LaureatCompte
@@ -203,3 +205,76 @@ def page_communes(qs: QuerySet, filtres) -> dict:
         for code, nom, dep, siren, nom_epci, population in lignes
     ]
     return _entete(total, filtres, resultats=resultats)
+
+
+def _organisation(organisation) -> dict:
+    return {
+        "id": organisation.pk,
+        "nom": organisation.nom,
+        "siren": organisation.siren,
+        "nature": organisation.nature,
+    }
+
+
+def _decimal(valeur: Decimal | None) -> str | None:
+    return None if valeur is None else str(valeur)
+
+
+def page_fiches(qs: QuerySet, filtres, au: date, public: bool) -> dict:
+    """`PageFiches` : les fiches de la page (préchargées par `actions.selectors.fiches`) à la date `au`, leur état,
+    leurs lignes d'alors et leurs avertissements, par les mêmes règles (`actions.regles`) que le schéma ; le plan de
+    chaque fiche est calculé une fois (le schéma le calculait pour ses lignes, son total et ses avertissements)."""
+    debut = filtres.offset
+    total = qs.count()
+    resultats = []
+    for fiche in qs[debut : debut + filtres.limit]:
+        plan = regles.plan(fiche, au, publique=public)
+        lignes = [
+            {
+                "id": ligne.pk,
+                "financeur": _organisation(ligne.financeur),
+                "dispositif": ligne.dispositif.code if ligne.dispositif_id else None,
+                "montant": str(ligne.montant),
+                "statut": str(statut),
+                "date_demande": _jour(ligne.date_demande),
+                "date_decision": _jour(ligne.date_decision),
+                "reference_decision": ligne.reference_decision,
+                "date_versement": _jour(ligne.date_versement),
+                "version": ligne.version,
+            }
+            for ligne, statut in plan.lignes
+        ]
+        etat = fiche.etat_au(au)
+        resultats.append(
+            {
+                "id": fiche.pk,
+                "convention": fiche.convention_id,
+                "avenant": fiche.avenant_id,
+                "numero": fiche.numero,
+                "intitule": fiche.intitule,
+                "description": fiche.description,
+                "axe": {"code": fiche.axe.code, "nom": fiche.axe.nom},
+                "communes": [
+                    {"insee": c.code, "nom": c.nom, "departement": c.departement_id}
+                    for c in fiche.communes.all()
+                ],
+                "maitre_ouvrage": _organisation(fiche.maitre_ouvrage),
+                "partenaires": [_organisation(o) for o in fiche.partenaires.all()],
+                "date_debut": _jour(fiche.date_debut),
+                "precision_debut": fiche.precision_debut,
+                "date_fin": _jour(fiche.date_fin),
+                "precision_fin": fiche.precision_fin,
+                "date_fin_reelle": _jour(fiche.date_fin_reelle),
+                "etat": None if etat is None else str(etat),
+                "en_retard": fiche.en_retard_au(au),
+                "cout_ht": _decimal(fiche.cout_ht),
+                "cout_ttc": _decimal(fiche.cout_ttc),
+                "derogation_participation": fiche.derogation_participation,
+                "source": fiche.source,
+                "lignes": lignes,
+                "total_financement": str(plan.total),
+                "avertissements": [] if public else regles.avertissements(fiche, au, plan),
+                "version": fiche.version,
+            }
+        )
+    return _entete(total, filtres, au=au.isoformat(), resultats=resultats)

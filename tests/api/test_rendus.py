@@ -147,3 +147,78 @@ def test_outremer_sans_epci_identique(client):
     """Une commune sans EPCI (îles) : `epci` vaut null, comme par le schéma."""
     reponse = client.get("/api/v1/communes", {"departement": "29", "nom": "sein"})
     assert any(c["epci"] is None for c in reponse.json()["resultats"])
+
+
+@pytest.fixture
+def fiches(cadre):
+    """Deux fiches de Cauvaldor : lignes sollicitée, envisagée et refusée, un partenaire, un changement d'état."""
+    from pvd.actions import services
+    from pvd.actions.models import Axe, Dispositif, Organisation
+    from pvd.programmes.models import Evenement
+    from pvd.territoires.models import Commune
+
+    trace = services.Trace(canal=Evenement.Canal.CLI)
+    gramat, souillac = Commune.objects.get(code="46128"), Commune.objects.get(code="46309")
+    etat = Organisation.objects.get(nom="État")
+    premiere = services.fiche_create(
+        convention=cadre,
+        numero="3.1",
+        intitule="Pôle d'échanges multimodal",
+        axe=Axe.objects.get(code="accessibilite-mobilites"),
+        maitre_ouvrage=gramat,
+        communes=[gramat, souillac],
+        cout_ht="500000.50",
+        date_fin=date(2024, 6, 30),
+        trace=trace,
+    )
+    services.ligne_create(
+        fiche=premiere,
+        financeur=etat,
+        dispositif=Dispositif.objects.get(code="dsil"),
+        montant="200000",
+        statut="sollicitee",
+        date_demande=date(2024, 2, 1),
+        trace=trace,
+    )
+    services.ligne_create(fiche=premiere, financeur=gramat, montant="100000.25", trace=trace)
+    seconde = services.fiche_create(
+        convention=cadre,
+        numero="1.2",
+        intitule="Halle",
+        axe=Axe.objects.get(code="accessibilite-mobilites"),
+        maitre_ouvrage=souillac,
+        communes=[souillac],
+        trace=trace,
+    )
+    services.ligne_create(fiche=seconde, financeur=souillac, montant="1000", trace=trace)
+    return cadre
+
+
+@pytest.mark.parametrize("au", [None, date(2019, 1, 1)])
+def test_fiches_identiques_aux_schemas(national, fiches, au):
+    from django.contrib.auth.models import AnonymousUser
+
+    from pvd.accounts import perimetres
+    from pvd.actions import selectors as actions
+    from pvd.actions.models import FicheAction
+    from pvd.api.schemas.actions import FiltresFiches, PageFiches
+    from pvd.programmes.services import publication_definir
+
+    client, utilisateur = national
+    params = {"au": au} if au else {}
+    for public in (False, True):
+        if public:
+            client.logout()
+            publication_definir(objets=[fiches], publie=True, trace=None)
+            utilisateur = AnonymousUser()
+        reponse = client.get("/api/v1/fiches-actions", params)
+        jour = au or selectors.aujourd_hui()
+        qs = FicheAction.objects.filter(convention__programme__slug="pvd").existantes_au(jour)
+        qs = actions.fiches(perimetres.fiches_visibles(utilisateur, qs))
+        page = paginer(
+            qs.distinct().order_by("convention_id", "numero", "pk"), FiltresFiches(**params), au=jour
+        )
+        attendu = PageFiches.model_validate(page, context={"au": jour, "public": public})
+        assert reponse.content == _par_les_schemas(attendu)
+        assert len(reponse.json()["resultats"]) == (0 if au else 2)
+        _valide(reponse, "PageFiches")
