@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import TextChoices
+from django.db.models import F, TextChoices, Value
 
 from .dates import ajouter_mois, date_longue, duree_en_francais
 from .models import (
@@ -28,7 +28,7 @@ from .models import (
 )
 
 # Au-delà, les jalons lisent tout le programme plutôt qu'une liste IN (voir `conventions_des_communes`).
-LISTE_IN_JALONS = 50
+LISTE_IN_JALONS = 500
 ETAPES_CONVENTION = {Etape.ADHESION: Convention.Type.ADHESION, Etape.CADRE_ORT: Convention.Type.CADRE_ORT}
 
 
@@ -134,15 +134,20 @@ def conventions_des_communes(
 ) -> dict[str, list[ConventionResume]]:
     """Les conventions existant à la date donnée, par code de commune, en une requête sur la table de liaison.
 
-    Au-delà de `LISTE_IN_JALONS` communes, on lit tous les liens du programme plutôt qu'une liste IN : SQLite
-    parcourt alors toutes les conventions du programme en sondant la liste pour chacune (50 ms pour 500 codes sur
-    un registre national), quand la lecture de tous les liens coûte 5 ms.
+    Jusqu'à `LISTE_IN_JALONS` communes, les liens de ces communes seulement (index sur `commune_id`, puis chaque
+    convention par sa clé). Le filtre du programme est écrit `programme_id + 0` pour que SQLite ne prenne pas l'index
+    du programme : sans statistiques, il préférait parcourir toutes les conventions du programme en sondant la liste
+    pour chacune (8 ms pour les 23 communes du Lot, 50 ms pour 500 codes sur un registre national ; 2,6 et 11 ms
+    ainsi). Au-delà, on lit tous les liens du programme.
     """
-    liens = ConventionCommune.objects.filter(
-        existante_au(au, "convention__"), convention__programme=programme
-    )
+    liens = ConventionCommune.objects.filter(existante_au(au, "convention__"))
     if len(codes) <= LISTE_IN_JALONS:
-        liens = liens.filter(commune_id__in=codes)
+        liens = liens.filter(commune_id__in=codes).alias(
+            programme_sans_index=F("convention__programme_id") + Value(0)
+        )
+        liens = liens.filter(programme_sans_index=programme.pk)
+    else:
+        liens = liens.filter(convention__programme=programme)
     if publiques:
         liens = liens.filter(convention__publie=True)
     voulues = set(codes)
