@@ -132,6 +132,7 @@ def main() -> None:
         (public, "/api/v1/communes?limit=500"),
         (public, "/api/v1/communes?departement=46&limit=500"),
         (public, "/api/v1/laureats?limit=500"),
+        (public, "/api/v1/epci?limit=500"),
         (national, f"/api/v1/laureats/{laureat.pk}"),
         (national, f"/api/v1/conventions/{convention.pk}"),
         (public, "/api/v1/communes/46128"),

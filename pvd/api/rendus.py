@@ -23,6 +23,7 @@ from pvd.actions import regles
 from pvd.programmes.jalons import avancements
 from pvd.programmes.models import Convention, ConventionCommune, Programme, Signataire
 from pvd.programmes.selectors import LaureatCompte
+from pvd.territoires.models import Epci
 
 # Ce que rend django-ninja (`NinjaAPI.get_content_type`).
 TYPE_JSON = "application/json; charset=utf-8"
@@ -278,3 +279,27 @@ def page_fiches(qs: QuerySet, filtres, au: date, public: bool) -> dict:
             }
         )
     return _entete(total, filtres, au=au.isoformat(), resultats=resultats)
+
+
+def page_epci(qs: QuerySet, filtres) -> dict:
+    """`PageEpci` : SIREN, nom, nature, population et départements couverts (par code) de chaque EPCI de la page, en
+    trois requêtes."""
+    total, lignes = _page(qs, filtres, ("siren", "nom", "nature", "population"))
+    departements = defaultdict(list)
+    for siren, code in (
+        Epci.departements.through.objects.filter(epci_id__in=[ligne[0] for ligne in lignes])
+        .order_by("departement_id")
+        .values_list("epci_id", "departement_id")
+    ):
+        departements[siren].append(code)
+    resultats = [
+        {
+            "siren": siren,
+            "nom": nom,
+            "nature": nature,
+            "population": population,
+            "departements": departements[siren],
+        }
+        for siren, nom, nature, population in lignes
+    ]
+    return _entete(total, filtres, resultats=resultats)

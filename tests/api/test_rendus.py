@@ -18,10 +18,10 @@ from pvd.api.schemas.programmes import (
     PageConventions,
     PageLaureats,
 )
-from pvd.api.schemas.territoires import FiltresCommunes, PageCommunes
+from pvd.api.schemas.territoires import FiltresCommunes, FiltresEpci, PageCommunes, PageEpci
 from pvd.programmes import jalons, selectors
 from pvd.programmes.models import Convention
-from pvd.territoires.selectors import communes_filtrees
+from pvd.territoires.selectors import communes_filtrees, epcis_filtres
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,27 @@ def test_communes_identiques_aux_schemas(client, params):
     assert reponse.json()["total"] > 0
     assert reponse.content == _par_les_schemas(PageCommunes.model_validate(paginer(qs, filtres)))
     _valide(reponse, "PageCommunes")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"departement": "46"},
+        {"limit": 500, "offset": 100},
+        {"nature": "CA", "nom": "agglo"},
+        {"departement": "12"},
+    ],
+)
+def test_epci_identiques_aux_schemas(client, params):
+    reponse = client.get("/api/v1/epci", params)
+    filtres = FiltresEpci(**params)
+    qs = epcis_filtres(
+        departement=filtres.departement or "", nature=filtres.nature or "", nom=filtres.nom or ""
+    )
+    assert reponse.json()["total"] > 0
+    assert any(len(e["departements"]) > 1 for e in reponse.json()["resultats"])
+    assert reponse.content == _par_les_schemas(PageEpci.model_validate(paginer(qs, filtres)))
+    _valide(reponse, "PageEpci")
 
 
 def test_outremer_sans_epci_identique(client):
