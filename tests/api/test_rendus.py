@@ -243,3 +243,22 @@ def test_fiches_identiques_aux_schemas(national, fiches, au):
         assert reponse.content == _par_les_schemas(attendu)
         assert len(reponse.json()["resultats"]) == (0 if au else 2)
         _valide(reponse, "PageFiches")
+
+
+@pytest.mark.parametrize(
+    "adresse",
+    ["/api/v1/laureats", "/api/v1/conventions", "/api/v1/fiches-actions", "/api/v1/communes", "/api/v1/epci"],
+)
+def test_listes_a_nombre_de_requetes_fixe(national, fiches, adresse):
+    """Autant de requêtes pour une page de 2 que pour une page de 500 (pas une requête par objet)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, _ = national
+    comptes = []
+    for limite in (2, 500):
+        client.get(adresse, {"limit": limite, "departement": "46"})  # session et périmètre déjà lus
+        with CaptureQueriesContext(connection) as capture:
+            assert client.get(adresse, {"limit": limite, "departement": "46"}).status_code == 200
+        comptes.append(len(capture))
+    assert comptes[0] == comptes[1] <= 15, comptes
