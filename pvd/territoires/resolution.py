@@ -817,8 +817,12 @@ def construire_index() -> Index:
                 population=population or 0,
             )
         )
-    communes = Commune.objects.actuelles().values_list(
-        "code", "nom", "departement_id", "epci_id", "population", "codes_postaux", "siren"
+    # Lues par paquets (`iterator`) : la liste des 35 000 lignes n'existe jamais en entier, et ne laisse pas dans le
+    # tas du worker la place qu'elle aurait prise.
+    communes = (
+        Commune.objects.actuelles()
+        .values_list("code", "nom", "departement_id", "epci_id", "population", "codes_postaux", "siren")
+        .iterator(chunk_size=2000)
     )
     # 35 000 communes : leur département, leur EPCI et leurs codes postaux se répètent ; chaque ligne lue en
     # apporterait une nouvelle copie (des chaînes et des tuples par dizaines de milliers dans chaque worker). Une
