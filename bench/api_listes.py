@@ -44,6 +44,7 @@ def memoire() -> tuple[float, float]:
 SCRIPT_RESOLVEUR = """
 import gc, os, sys, time
 sys.path.insert(0, {racine!r})
+sys.path.insert(0, {projet!r})
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings.base")
 import django
 django.setup()
@@ -52,6 +53,8 @@ def memoire():
     v = {{l.split(":")[0]: int(l.split()[1]) / 1024 for l in Path("/proc/self/status").read_text().splitlines()
          if l.startswith(("VmRSS", "VmHWM"))}}
     return v["VmRSS"], v["VmHWM"]
+import pvd.territoires.resolution
+assert pvd.territoires.resolution.__file__.startswith({projet!r})
 from pvd.territoires.resolution import resoudre
 from pvd.territoires.models import Commune
 Commune.objects.first()
@@ -73,7 +76,8 @@ def resolveur_dans_un_processus_neuf() -> str:
     import subprocess
     import sys
 
-    script = SCRIPT_RESOLVEUR.format(racine=str(Path(__file__).resolve().parent))
+    bench = Path(__file__).resolve().parent
+    script = SCRIPT_RESOLVEUR.format(racine=str(bench), projet=str(bench.parent))
     sortie = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=False, env=os.environ.copy()
     )
