@@ -1,11 +1,11 @@
-"""Les longues listes de l'API (lauréats, conventions, communes), écrites directement en JSON.
+"""Les longues listes de l'API (lauréats, conventions, fiches actions, communes, EPCI), écrites directement en JSON.
 
 Une page de 500 lauréats passée par les schémas coûtait environ 140 ms sur un registre national : des milliers
 d'objets du modèle construits, chacun relu attribut par attribut par django-ninja (`DjangoGetter`), puis 50 000 dates
 encodées une à une par l'encodeur JSON. Ici, on lit des tuples (`values_list`), on écrit les dictionnaires dans
 l'ordre des champs du schéma et les dates déjà en texte (ISO 8601), et l'on rend la réponse telle quelle : le même
 contenu, octet pour octet, que par les schémas (`tests/api/test_rendus.py` compare les deux sur les données du Lot
-et valide le résultat contre le schéma), qui restent la description publiée dans l'OpenAPI.
+et valide le résultat contre le schéma), qui restent la description publiée dans l'OpenAPI (ADR 0015).
 """
 
 from __future__ import annotations
