@@ -107,7 +107,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pvd.accounts.middleware.JournalRefusMiddleware",
     "axes.middleware.AxesMiddleware",
+    "pvd.api.cache.LecturesEnCacheMiddleware",
 ]
+
+# Lectures de l'API gardées en cache jusqu'à la prochaine écriture (pvd/api/cache.py).
+PVD_CACHE_API = env_bool("PVD_CACHE_API", True)
 
 ROOT_URLCONF = "pvd.config.urls"
 WSGI_APPLICATION = "pvd.config.wsgi.application"
