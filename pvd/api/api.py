@@ -102,10 +102,10 @@ def communes(request, filtres: Query[FiltresCommunes]):
     tags=["référentiel"],
 )
 def commune(request, code: str):
-    objet = selectors.commune_detail(code[:5])
-    if objet is None:
+    detail = rendus.detail_commune(code[:5])
+    if detail is None:
         raise HttpError(404, f"Aucune commune ne porte le code INSEE « {code[:20]} ».")
-    return objet
+    return rendus.reponse_json(detail)
 
 
 @api.get(

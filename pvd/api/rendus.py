@@ -23,7 +23,7 @@ from pvd.actions import regles
 from pvd.programmes.jalons import avancements
 from pvd.programmes.models import Convention, ConventionCommune, Programme, Signataire
 from pvd.programmes.selectors import LaureatCompte
-from pvd.territoires.models import Epci
+from pvd.territoires.models import Alias, Commune, CommuneNomHistorique, Epci
 
 # Ce que rend django-ninja (`NinjaAPI.get_content_type`).
 TYPE_JSON = "application/json; charset=utf-8"
@@ -303,3 +303,58 @@ def page_epci(qs: QuerySet, filtres) -> dict:
         for siren, nom, nature, population in lignes
     ]
     return _entete(total, filtres, resultats=resultats)
+
+
+def detail_commune(code: str) -> dict | None:
+    """`CommuneDetail` en trois requêtes courtes, sans objet du modèle : la commune et ses rattachements, ses anciens
+    noms, ses alias (le détail le plus lu : une fiche de commune)."""
+    ligne = (
+        Commune.objects.filter(code=code.upper())
+        .values_list(
+            "code",
+            "nom",
+            "type_liaison",
+            "departement_id",
+            "departement__nom",
+            "region_id",
+            "region__nom",
+            "epci_id",
+            "epci__nom",
+            "population",
+            "siren",
+            "codes_postaux",
+            "latitude",
+            "longitude",
+            "obsolete",
+            "remplacee_par_id",
+        )
+        .first()
+    )
+    if ligne is None:
+        return None
+    (code, nom, liaison, dep, nom_dep, region, nom_region, siren_epci, nom_epci, *reste) = ligne
+    population, siren, codes_postaux, latitude, longitude, obsolete, remplacee_par = reste
+    anciens_noms = [
+        {"nom": ancien, "code": ancien_code, "nature": nature, "millesime": millesime}
+        for ancien, ancien_code, nature, millesime in CommuneNomHistorique.objects.filter(commune_id=code)
+        .order_by("millesime", "nom")
+        .values_list("nom", "code", "nature", "millesime")
+    ]
+    alias = list(Alias.objects.filter(commune_id=code).order_by("texte").values_list("texte", flat=True))
+    return {
+        "code": code,
+        "nom": nom,
+        "type_liaison": liaison,
+        "departement": {"code": dep, "nom": nom_dep},
+        "region": {"code": region, "nom": nom_region},
+        "epci": None if siren_epci is None else {"siren": siren_epci, "nom": nom_epci},
+        "population": population,
+        "siren": siren,
+        "codes_postaux": codes_postaux.split(),
+        "latitude": latitude,
+        "longitude": longitude,
+        "obsolete": obsolete,
+        "remplacee_par": remplacee_par,
+        "anciens_noms": anciens_noms,
+        "alias": alias,
+    }

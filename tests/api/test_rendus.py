@@ -262,3 +262,26 @@ def test_listes_a_nombre_de_requetes_fixe(national, fiches, adresse):
             assert client.get(adresse, {"limit": limite, "departement": "46"}).status_code == 200
         comptes.append(len(capture))
     assert comptes[0] == comptes[1] <= 15, comptes
+
+
+def test_detail_de_commune_identique_au_schema(client):
+    """Le détail d'une commune, écrit sans objets du modèle : mêmes octets que le schéma `CommuneDetail` rempli par
+    la commune (anciens noms, alias, commune fusionnée, commune sans EPCI)."""
+    from pvd.api.schemas.territoires import CommuneDetail
+    from pvd.territoires import services as referentiel
+    from pvd.territoires.models import Commune
+    from pvd.territoires.selectors import commune_detail
+
+    referentiel.alias_create(texte="Cahors-en-Quercy", type="commune", code="46042")
+    referentiel.alias_create(texte="Aaa Cahors", type="commune", code="46042")
+    fusionnee = Commune.objects.filter(obsolete=True, remplacee_par__isnull=False).order_by("code").first()
+    sans_epci = Commune.objects.filter(epci__isnull=True).order_by("code").first()
+    avec_anciens_noms = Commune.objects.filter(noms_historiques__isnull=False).order_by("code").first()
+    codes = ["46042", "46102", fusionnee.code, sans_epci.code, avec_anciens_noms.code]
+    for code in codes:
+        reponse = client.get(f"/api/v1/communes/{code.lower()}")
+        attendu = _par_les_schemas(CommuneDetail.model_validate(commune_detail(code)))
+        assert reponse.content == attendu, code
+        _valide(reponse, "CommuneDetail")
+    assert client.get("/api/v1/communes/46042").json()["alias"] == ["Aaa Cahors", "Cahors-en-Quercy"]
+    assert client.get("/api/v1/communes/99999").status_code == 404
