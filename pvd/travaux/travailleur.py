@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import threading
 
 from django.conf import settings
@@ -92,3 +94,21 @@ class Travailleur(Worker):
                 journal.warning("Veille des travaux remise au prochain tour : %s", erreur)
             finally:
                 connection.close()
+
+
+def processus_a_cote() -> subprocess.Popen:
+    """`pvd worker` dans un processus à côté du site de démonstration ; il s'arrête avec lui (`processus_arreter`,
+    ou de lui-même si le site disparaît sans prévenir)."""
+    return subprocess.Popen([sys.executable, "-m", "pvd.cli", "worker", "--suivre-le-parent"])
+
+
+def processus_arreter(processus: subprocess.Popen, delai: float = 10.0) -> None:
+    """Demande l'arrêt (SIGTERM : le travail en cours finit), puis l'impose au bout de `delai` secondes."""
+    if processus.poll() is not None:
+        return
+    processus.terminate()
+    try:
+        processus.wait(delai)
+    except subprocess.TimeoutExpired:
+        processus.kill()
+        processus.wait()

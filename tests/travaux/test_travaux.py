@@ -1,12 +1,14 @@
 """Travaux longs : un gros import confirmé passe par la file (django-tasks, base de données) et la page de suivi ;
 l'avancement progresse ; un échec dit pourquoi en français et n'écrit rien ; un travail interrompu est clos."""
 
+import io
 import json
 from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -219,3 +221,24 @@ def test_travail_interrompu_clos_avec_sa_raison(redacteur):
     # Un processus qui reprendrait ce travail ne le ressuscite pas.
     assert not services.travail_commencer(travail=travail)
     assert services.travail_terminer(travail=travail).etat == Travail.Etat.ECHOUE
+
+
+def test_pvd_import_dit_son_avancement_sur_la_sortie_d_erreur(tmp_path, settings):
+    settings.PVD_IMPORT_LIGNES_TACHE = 100
+    chemin = tmp_path / "liste.csv"
+    chemin.write_text(liste_du_lot(450, departements=("46", "12")), encoding="utf-8")
+    sortie, erreurs = io.StringIO(), io.StringIO()
+    call_command("import", str(chemin), source="anct-pvd", stdout=sortie, stderr=erreurs)
+    lignes = erreurs.getvalue().splitlines()
+    assert lignes[0] == "Avancement : 450 lignes lues."
+    assert "Avancement : communes résolues : 200 sur 450 (44 %)." in lignes
+    assert lignes[-2:] == [
+        "Avancement : écriture au registre de 450 lignes, d'un bloc.",
+        "Avancement : écriture au registre : 450 lignes écrites sur 450.",
+    ]
+    assert Laureat.objects.count() == 450 and "450 à créer" in sortie.getvalue()
+    # Un fichier court n'en dit rien.
+    chemin.write_text(liste_du_lot(5), encoding="utf-8")
+    erreurs = io.StringIO()
+    call_command("import", str(chemin), source="anct-pvd", stdout=io.StringIO(), stderr=erreurs)
+    assert "Avancement" not in erreurs.getvalue()
