@@ -75,9 +75,10 @@ class Suivi:
         champ = self.CHAMPS[etape]
         setattr(self.travail, champ, fait)
         self.travail.total = total
+        nouvelle_etape = self.travail.etape != self.ETAPES[etape]
         self.travail.etape = self.ETAPES[etape]
         maintenant = time.monotonic()
-        if fait < total and maintenant - self._dernier < self.intervalle:
+        if not nouvelle_etape and fait < total and maintenant - self._dernier < self.intervalle:
             return
         self._dernier = maintenant
         Travail.objects.filter(pk=self.travail.pk, etat=Travail.Etat.EN_COURS).update(
