@@ -18,3 +18,15 @@ def empreinte():
         )
 
     return mesurer
+
+
+@pytest.fixture
+def vider_la_file(monkeypatch):
+    """`vider_la_file()` : ce que ferait `pvd worker`, ici, dans ce processus : exécuter les tâches en attente.
+
+    Le travailleur de django-tasks ferme les connexions « périmées » entre deux tâches ; dans la transaction d'un
+    test (PostgreSQL), il fermerait celle du test : on l'en empêche ici, et seulement ici."""
+    from pvd.travaux.travailleur import travailleur
+
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    return lambda: travailleur(batch=True, veille=False).run()

@@ -20,7 +20,6 @@ from pvd.territoires.models import Commune
 from pvd.travaux import services
 from pvd.travaux.models import Travail
 from pvd.travaux.taches import export_produire
-from pvd.travaux.travailleur import travailleur
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +31,6 @@ def liste_du_lot(nombre: int = 40, departements=("46",)) -> str:
     return "insee_com,lib_com,id_pvd\n" + "\n".join(
         f"{c.code},{c.nom},lot-{i}" for i, c in enumerate(communes)
     )
-
-
-def vider_la_file() -> None:
-    """Ce que ferait `pvd worker` : exécuter les tâches en attente, ici, dans ce processus."""
-    travailleur(batch=True, veille=False).run()
 
 
 def deposer(client, contenu: str, source: str = "anct-pvd", departement: str = "46") -> str:
@@ -64,7 +58,7 @@ def test_la_progression_avance_sans_changer_le_resultat():
     assert Laureat.objects.count() == 450
 
 
-def test_gros_import_confirme_par_la_page_de_suivi(client, redacteur, settings):
+def test_gros_import_confirme_par_la_page_de_suivi(vider_la_file, client, redacteur, settings):
     settings.PVD_IMPORT_LIGNES_TACHE = 10
     client.force_login(redacteur)
     url = deposer(client, liste_du_lot(40))
@@ -105,7 +99,9 @@ def test_un_petit_import_reste_dans_la_requete(client, redacteur, settings):
     assert Laureat.objects.count() == 5 and not Travail.objects.exists()
 
 
-def test_un_import_refuse_echoue_en_francais_sans_rien_ecrire(client, redacteur, settings, empreinte):
+def test_un_import_refuse_echoue_en_francais_sans_rien_ecrire(
+    vider_la_file, client, redacteur, settings, empreinte
+):
     settings.PVD_IMPORT_LIGNES_TACHE = 10
     client.force_login(redacteur)
     contenu = liste_du_lot(30) + "\n99999,Nulle part,x\n"
@@ -124,7 +120,9 @@ def test_un_import_refuse_echoue_en_francais_sans_rien_ecrire(client, redacteur,
     assert "Le travail a échoué" in page and "Revenir à l'aperçu" in page
 
 
-def test_une_erreur_pendant_l_ecriture_n_ecrit_rien(client, redacteur, settings, empreinte, monkeypatch):
+def test_une_erreur_pendant_l_ecriture_n_ecrit_rien(
+    vider_la_file, client, redacteur, settings, empreinte, monkeypatch
+):
     settings.PVD_IMPORT_LIGNES_TACHE = 10
     client.force_login(redacteur)
     client.post(deposer(client, liste_du_lot(30)), {"action": "importer"})
@@ -158,7 +156,7 @@ def test_seul_l_auteur_et_l_equipe_nationale_voient_le_travail(client, redacteur
     assert client.get(f"/travaux/{travail.pk}/").status_code == 302  # vers la connexion
 
 
-def test_export_national_produit_un_fichier_par_le_stockage(client, redacteur):
+def test_export_national_produit_un_fichier_par_le_stockage(vider_la_file, client, redacteur):
     client.force_login(redacteur)
     assert client.get("/programmes/pvd/exports/").status_code == 200
     reponse = client.post("/programmes/pvd/exports/", {"jeu": "laureats", "format": "csv"})
@@ -175,7 +173,7 @@ def test_export_national_produit_un_fichier_par_le_stockage(client, redacteur):
     assert client.post("/programmes/pvd/exports/", {"jeu": "inconnu", "format": "csv"}).status_code == 404
 
 
-def test_lot_d_annexes_d_un_departement_en_zip(client, redacteur, cadre):
+def test_lot_d_annexes_d_un_departement_en_zip(vider_la_file, client, redacteur, cadre):
     import io
     import zipfile
 
