@@ -87,10 +87,16 @@ def travail(dossier, pk: str) -> dict:
         return dict(ligne)
 
 
-def test_worker_tue_en_pleine_ecriture(tmp_path):
+@pytest.fixture
+def base_neuve(tmp_path):
     for commande in (("migrate", "--verbosity", "0"), ("territoires", "import")):
         fait = pvd(*commande, dossier=tmp_path)
         assert fait.returncode == 0, fait.stdout + fait.stderr
+    return tmp_path
+
+
+def test_worker_tue_en_pleine_ecriture(base_neuve):
+    tmp_path = base_neuve
     prepare = subprocess.run(
         [sys.executable, "-c", PREPARER],
         env=environnement(tmp_path, DJANGO_SETTINGS_MODULE="pvd.config.settings.base"),
@@ -147,3 +153,56 @@ def test_worker_tue_en_pleine_ecriture(tmp_path):
         ).fetchone()
     assert statut == ("FAILED",)
     assert comptes(tmp_path) == avant
+
+
+def _vivant(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as statut:
+            return "\nState:\tZ" not in statut.read()  # un zombie a fini
+    except FileNotFoundError:
+        return False
+
+
+def test_le_processus_de_travaux_s_arrete_avec_le_site(tmp_path):
+    """`pvd demo` lance `pvd worker` à côté du site (`processus_a_cote`) : arrêté avec lui (SIGTERM), ou de lui-même
+    quand le site disparaît sans prévenir (SIGKILL)."""
+    fait = pvd("migrate", "--verbosity", "0", dossier=tmp_path)
+    assert fait.returncode == 0, fait.stderr
+    site = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time, django; django.setup(); from pvd.travaux.travailleur import processus_a_cote; "
+            "print(processus_a_cote().pid, flush=True); time.sleep(120)",
+        ],
+        env=environnement(
+            tmp_path, PVD_TRAVAUX_SILENCE_MAX="2", DJANGO_SETTINGS_MODULE="pvd.config.settings.base"
+        ),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    travaux = int(site.stdout.readline())
+    time.sleep(3)
+    assert _vivant(travaux)
+    site.send_signal(signal.SIGKILL)
+    site.wait(timeout=30)
+    fin = time.monotonic() + 30
+    while _vivant(travaux) and time.monotonic() < fin:
+        time.sleep(0.2)
+    assert not _vivant(travaux), "le processus de travaux survit au site"
+
+
+def test_processus_arreter_finit_proprement(tmp_path, monkeypatch):
+    from pvd.travaux.travailleur import processus_a_cote, processus_arreter
+
+    fait = pvd("migrate", "--verbosity", "0", dossier=tmp_path)
+    assert fait.returncode == 0, fait.stderr
+    for variable in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("PVD_ENV", "demo")
+    monkeypatch.setenv("PVD_DATA_DIR", str(tmp_path))
+    processus = processus_a_cote()
+    time.sleep(3)
+    assert processus.poll() is None
+    processus_arreter(processus)
+    assert processus.returncode == 0
