@@ -5,13 +5,22 @@ PY := $(VENV)/bin/python
 PVD := $(VENV)/bin/pvd
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test install install-test lint bench clean
+.PHONY: demo test install install-test install-bench lint bench bench-charge clean
 
 $(VENV)/.installe: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
+
+# Banc de charge : locust et Datasette dans leur propre environnement (leurs versions gêneraient celles des tests).
+VENV_BENCH ?= .venv-bench
+$(VENV_BENCH)/.installe: bench/requirements.txt
+	$(PYTHON) -m venv $(VENV_BENCH)
+	$(VENV_BENCH)/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+install-bench: $(VENV_BENCH)/.installe
 
 $(VENV)/.installe-tests: $(VENV)/.installe requirements-test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
@@ -49,8 +58,9 @@ lint: $(VENV)/.installe-tests
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-## make bench : mesures (import du référentiel, résolution de noms, pages et plans d'action à l'échelle nationale)
-bench: install-test
+## make bench : mesures (import du référentiel, résolution de noms, pages et plans d'action à l'échelle nationale,
+## charge sous locust face à Datasette)
+bench: install-test install-bench
 	$(PY) bench/import_referentiel.py
 	$(PY) bench/resolution.py
 	$(PY) bench/registre_national.py
@@ -61,6 +71,11 @@ bench: install-test
 	$(PY) bench/demo_nationale.py
 	$(PY) bench/plans.py
 	$(PY) bench/plan_documents.py
+	$(PY) bench/charge.py
+
+## make bench-charge : la charge seule (locust, 2 minutes à 50 utilisateurs, PVD et Datasette côte à côte)
+bench-charge: install-test install-bench
+	$(PY) bench/charge.py
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache
+	rm -rf $(VENV) $(VENV_BENCH) node_modules .pytest_cache

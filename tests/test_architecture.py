@@ -171,20 +171,31 @@ def test_un_test_n_importe_ni_bench_ni_un_autre_module_de_test():
     assert fautifs == []
 
 
-def test_le_paquet_des_services_du_programme_expose_chaque_ecriture():
-    """`programmes/services/` est découpé par sujet, mais tout appelant écrit `from pvd.programmes import services` :
-    chaque nom public d'un de ses modules est aussi celui du paquet, et le même objet."""
-    from pvd.programmes import services
+@pytest.mark.parametrize("application,minimum", [("programmes", 25), ("actions", 20)])
+def test_le_paquet_des_services_expose_chaque_ecriture(application, minimum):
+    """`programmes/services/` et `actions/services/` sont découpés par sujet, mais tout appelant écrit
+    `from pvd.<application> import services` : chaque nom public d'un de leurs modules est aussi celui du paquet, et
+    le même objet."""
+    services = importlib.import_module(f"pvd.{application}.services")
 
     manquants = []
-    for chemin in sorted((PVD / "programmes" / "services").glob("*.py")):
+    for chemin in sorted((PVD / application / "services").glob("*.py")):
         if chemin.stem == "__init__":
             continue
-        module = importlib.import_module(f"pvd.programmes.services.{chemin.stem}")
+        module = importlib.import_module(f"pvd.{application}.services.{chemin.stem}")
+        definis = {
+            cible.id
+            for noeud in ast.parse(chemin.read_text()).body
+            if isinstance(noeud, ast.Assign | ast.AnnAssign)
+            for cible in (noeud.targets if isinstance(noeud, ast.Assign) else [noeud.target])
+            if isinstance(cible, ast.Name)
+        }
         for nom, valeur in vars(module).items():
             if nom.startswith("_") or getattr(valeur, "__module__", module.__name__) != module.__name__:
+                continue
+            if not callable(valeur) and nom not in definis:  # une constante importée d'ailleurs
                 continue
             if (callable(valeur) or nom.isupper()) and getattr(services, nom, None) is not valeur:
                 manquants.append(f"{chemin.stem}.{nom}")
     assert manquants == []
-    assert len(services.__all__) > 25
+    assert len(services.__all__) > minimum

@@ -12,7 +12,7 @@
 Plans d'action (`pvd.actions`) : le chef de projet (collectivité) écrit les fiches et les lignes de financement de
 son territoire (conventions de son EPCI ou de ses communes) ; la préfecture lit son département et enregistre les
 décisions de l'État (lignes dont le dispositif est décidé par la préfecture : DETR, DSIL, FNADT, Fonds vert) ; un
-partenaire met à jour les seules lignes que finance son organisation ; l'équipe nationale lit et écrit tout ; le
+partenaire ajoute aux fiches qu'il lit, et met à jour, les seules lignes que finance son organisation ; l'équipe nationale lit et écrit tout ; le
 public lit les fiches des conventions publiées, jamais les lignes encore envisagées.
 
 Lire hors de son périmètre : 404 (l'objet « n'existe pas ») ; écrire hors de son périmètre : 403, sauf un objet
@@ -241,6 +241,15 @@ def peut_modifier_ligne(utilisateur, ligne) -> bool:
     return peut_ecrire_plan(utilisateur, ligne.fiche.convention)
 
 
+def peut_ajouter_ligne(utilisateur, fiche) -> bool:
+    """Ajouter une ligne de financement à une fiche qu'on lit : qui écrit le plan, ou un partenaire (pour une ligne
+    que finance son organisation : `refus_ecriture_ligne` le vérifie)."""
+    p = perimetre_de(utilisateur)
+    return (p.role == PARTENAIRE and p.organisation is not None) or peut_ecrire_plan(
+        utilisateur, fiche.convention
+    )
+
+
 def peut_decider_ligne(utilisateur, ligne) -> bool:
     """Enregistrer la décision d'une ligne (accordée, refusée, versée) : pour un dispositif décidé par la préfecture,
     la préfecture de suivi de la convention (ou l'équipe nationale) ; sinon, qui peut modifier la ligne."""
@@ -274,12 +283,26 @@ def refus_ecriture_ligne(utilisateur, fiche, valeurs: dict, ligne=None) -> str |
     ligne nouvelle) ; None s'il le peut.
 
     La demande (financeur, dispositif, montant, date de la demande, retour à « envisagée » ou « sollicitée ») : qui
-    écrit le plan, ou pour une ligne existante le partenaire qui la finance. La décision (accordée, refusée, versée,
+    écrit le plan, ou le partenaire dont l'organisation finance la ligne (nouvelle ou existante). La décision (accordée, refusée, versée,
     ses dates et sa référence) d'un dispositif décidé par la préfecture (l'ancien ou le nouveau : changer le
     dispositif d'une ligne décidée en est une) : la préfecture de suivi ou l'équipe nationale ; d'un autre dispositif :
     qui peut modifier la ligne."""
     if ligne is None:
-        if not peut_ecrire_plan(utilisateur, fiche.convention):
+        from pvd.actions.models import Organisation
+
+        p = perimetre_de(utilisateur)
+        financeur = valeurs.get("financeur")
+        if (
+            p.role == PARTENAIRE
+            and p.organisation is not None
+            and not peut_ecrire_plan(utilisateur, fiche.convention)
+        ):
+            if not (isinstance(financeur, Organisation) and financeur.pk == p.organisation):
+                return (
+                    "Votre compte ajoute les lignes que finance votre organisation : choisissez-la comme financeur "
+                    "(les autres lignes s'écrivent par le chef de projet du territoire)."
+                )
+        elif not peut_ecrire_plan(utilisateur, fiche.convention):
             return (
                 f"Le plan d'action de {fiche.convention.titre} s'écrit par le chef de projet de son territoire : "
                 "votre compte ne permet pas d'y ajouter une ligne de financement."

@@ -41,9 +41,9 @@ class AxeAdmin(Journalise):
 
 @admin.register(Organisation)
 class OrganisationAdmin(Journalise):
-    list_display = ["nom", "siren", "nature"]
+    list_display = ["nom", "siren", "siret", "nature"]
     list_filter = ["nature"]
-    search_fields = ["nom", "siren"]
+    search_fields = ["nom", "siren", "siret"]
     raw_id_fields = ["commune", "epci"]
 
 

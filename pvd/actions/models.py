@@ -19,6 +19,7 @@ import calendar
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -115,6 +116,30 @@ class Axe(models.Model):
         return self.nom
 
 
+SIREN_LA_POSTE = "356000000"
+
+
+def siret_erreur(siret: str, siren: str = "") -> str | None:
+    """Ce qui ne va pas dans un SIRET, en français, ou None : quatorze chiffres, la clé de Luhn (pour La Poste, dont
+    les établissements dépassent la numérotation, la somme des chiffres multiple de 5), le SIREN de l'organisation en
+    tête."""
+    if not (len(siret) == 14 and siret.isdigit()):
+        return f"« {siret} » n'est pas un SIRET : quatorze chiffres, le SIREN puis le NIC de l'établissement."
+    if siren and not siret.startswith(siren):
+        return f"Ce SIRET n'est pas celui d'un établissement du SIREN {siren} : il commence par ses neuf chiffres."
+    if siret.startswith(SIREN_LA_POSTE):
+        valide = sum(int(c) for c in siret) % 5 == 0
+    else:
+        somme = 0
+        for rang, chiffre in enumerate(reversed(siret)):
+            valeur = int(chiffre) * (2 if rang % 2 else 1)
+            somme += valeur - 9 if valeur > 9 else valeur
+        valide = somme % 10 == 0
+    if not valide:
+        return f"« {siret} » n'est pas un SIRET valide (clé de contrôle fausse) : vérifiez-le dans l'annuaire des entreprises."
+    return None
+
+
 class Organisation(models.Model):
     """Un financeur, un partenaire ou un maître d'ouvrage : l'État, une collectivité, un opérateur (Banque des
     Territoires, Anah…), une entreprise. Une commune ou un EPCI y est relié à son entrée du référentiel."""
@@ -136,6 +161,13 @@ class Organisation(models.Model):
 
     nom = models.CharField(max_length=200)
     siren = models.CharField("SIREN", max_length=9, blank=True)
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        blank=True,
+        help_text="L'établissement qui attribue ou reçoit les subventions : le SIREN suivi des cinq chiffres du "
+        "NIC (annuaire des entreprises). Les données ouvertes « Subventions » le demandent.",
+    )
     nature = models.CharField(max_length=20, choices=Nature.choices)
     commune = models.OneToOneField(
         Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="organisation"
@@ -166,6 +198,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+    def clean(self) -> None:
+        if self.siret:
+            erreur = siret_erreur(self.siret, self.siren)
+            if erreur:
+                raise ValidationError({"siret": [erreur]})
 
     @property
     def publique(self) -> bool:

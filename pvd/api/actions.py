@@ -5,8 +5,9 @@ Sans compte : les fiches des conventions publiées, sans les lignes encore envis
 porte un `ETag` (sa version) ; `PATCH` exige `If-Match` : absent, 428 ; illisible, 400 ; périmé, 412 avec l'objet
 actuel. Les filtres par état (fiches) et par statut (lignes) lisent l'état à la date `au` dans la base.
 
-Une ligne : le chef de projet du territoire l'ajoute et la modifie ; le partenaire qui la finance la met à jour ; la
-préfecture de suivi enregistre la décision des subventions de l'État qu'elle décide (DETR, DSIL, FNADT, Fonds vert).
+Une ligne : le chef de projet du territoire l'ajoute et la modifie ; le partenaire qui la finance l'ajoute et la met
+à jour ; la préfecture de suivi enregistre la décision des subventions de l'État qu'elle décide (DETR, DSIL, FNADT,
+Fonds vert).
 Les liens OpenAPI (`LIENS_FICHE`, `LIENS_LIGNE`) disent qu'un objet créé ou lu se modifie avec son `id` et son `ETag`.
 """
 

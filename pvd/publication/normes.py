@@ -4,9 +4,9 @@ dans `donnees/PROVENANCE.md`) : on sert le schéma de l'éditeur, pas le nôtre.
 - **SCDL « Subventions » 1.1** (OpenDataFrance) : une ligne par subvention accordée ou versée par l'État ou un
   partenaire, à la date de l'export. Ni l'autofinancement (le maître d'ouvrage ne se subventionne pas), ni les prêts
   (remboursables : pas des subventions), ni une demande encore envisagée, sollicitée ou refusée. Attribuant : le
-  financeur ; bénéficiaire : le maître d'ouvrage. Le schéma demande des SIRET (14 chiffres) ; le registre ne tient
-  que des SIREN (ceux des communes et EPCI, du COG) : nous publions le SIREN quand il est connu, vide sinon — le seul
-  écart au schéma, que les tests bornent.
+  financeur ; bénéficiaire : le maître d'ouvrage. Le schéma demande des SIRET (14 chiffres) : celui de
+  l'organisation, saisi dans l'administration ; à défaut, le SIREN (ceux des communes et EPCI viennent du COG), vide
+  sinon — le seul écart au schéma, que les tests bornent.
 - **Projets des collectivités** (schéma `projets-territoire` v0.1.1 des communs de la transition écologique) : une
   ligne par fiche action, pour qu'une commune n'ait pas à ressaisir ses projets. Les champs du référent (nom,
   prénom, courriel, téléphone, fonction) restent toujours vides : ce sont des données personnelles. Les identifiants
@@ -162,6 +162,7 @@ def jeu_subventions_scdl(programme: Programme, au: date, departement: str = "", 
             "reference_decision",
             "financeur__nom",
             "financeur__siren",
+            "financeur__siret",
             "dispositif__nom",
             "fiche__intitule",
             "fiche__numero",
@@ -169,6 +170,7 @@ def jeu_subventions_scdl(programme: Programme, au: date, departement: str = "", 
             "fiche__precision_fin",
             "fiche__maitre_ouvrage__nom",
             "fiche__maitre_ouvrage__siren",
+            "fiche__maitre_ouvrage__siret",
             "fiche__maitre_ouvrage__epci_id",
             "fiche__convention__epci__nom",
             "fiche__convention__date_signature",
@@ -185,11 +187,14 @@ def jeu_subventions_scdl(programme: Programme, au: date, departement: str = "", 
         jeu.lignes.append(
             [
                 ligne["financeur__nom"],
-                ligne["financeur__siren"],
+                ligne["financeur__siret"] or ligne["financeur__siren"],
                 ligne["date_decision"],
                 ligne["reference_decision"],
                 ligne["fiche__maitre_ouvrage__nom"],
-                ligne["fiche__maitre_ouvrage__siren"] or ligne["fiche__maitre_ouvrage__epci_id"] or "",
+                ligne["fiche__maitre_ouvrage__siret"]
+                or ligne["fiche__maitre_ouvrage__siren"]
+                or ligne["fiche__maitre_ouvrage__epci_id"]
+                or "",
                 _objet(ligne),
                 ligne["montant"],
                 "aide en numéraire",
@@ -258,6 +263,7 @@ def jeu_projets(programme: Programme, au: date, departement: str = "", publics: 
         "date_fin",
         "precision_fin",
         "maitre_ouvrage__epci_id",
+        "maitre_ouvrage__siret",
     )
     for fiche in fiches:
         phase, statut = _phase(changements[fiche["pk"]], fiche, au)
@@ -277,7 +283,7 @@ def jeu_projets(programme: Programme, au: date, departement: str = "", publics: 
                 phase,
                 statut,
                 programme.nom,
-                "",  # porteurCodeSiret : le registre ne tient que le SIREN
+                fiche["maitre_ouvrage__siret"],  # porteurCodeSiret : saisi dans l'administration, ou vide
                 "",  # porteurReferentEmail, Telephone, Prenom, Nom, Fonction : données personnelles, jamais
                 "",
                 "",

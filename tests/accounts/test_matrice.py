@@ -128,7 +128,13 @@ ECRITURES_API = {
 }
 # Les mêmes écritures sur un autre objet : la ligne de la Banque des Territoires (un dispositif que la préfecture ne
 # décide pas), que son partenaire met à jour.
-ECRITURES_EN_PLUS = {"ligne-financement-modifier:bdt", "api:ligne_modifier:bdt", "api:ligne_modifier:montant"}
+ECRITURES_EN_PLUS = {
+    "ligne-financement-modifier:bdt",
+    "api:ligne_modifier:bdt",
+    "api:ligne_modifier:montant",
+    "ligne-financement-nouvelle:bdt",  # une ligne nouvelle que finance la Banque des Territoires
+    "api:ligne_creer:bdt",
+}
 
 
 def test_toute_url_est_classee(noms_des_pages):
@@ -410,10 +416,11 @@ def requete(client, nom, convention, laureats):
         return client.post(
             f"/fiches-actions/{fiche.pk}/etat/", {"version": fiche.version, "etat": "programmee"}
         )
-    if nom == "ligne-financement-nouvelle":
+    if nom.startswith("ligne-financement-nouvelle"):
+        financeur = organisation_bdt() if nom.endswith(":bdt") else fiche.maitre_ouvrage_id
         return client.post(
             f"/fiches-actions/{fiche.pk}/financements/nouveau/",
-            {"financeur": f"organisation:{fiche.maitre_ouvrage_id}", "montant": "500", "statut": "envisagee"},
+            {"financeur": f"organisation:{financeur}", "montant": "500", "statut": "envisagee"},
         )
     if nom == "ligne-financement-modifier":  # la décision de l'État sur la DETR sollicitée
         ligne = LigneFinancement.objects.get(fiche=fiche, dispositif__code="detr")
@@ -464,10 +471,11 @@ def requete(client, nom, convention, laureats):
             }
             | accord,
         )
-    if nom == "api:ligne_creer":
+    if nom.startswith("api:ligne_creer"):
+        financeur = organisation_bdt() if nom.endswith(":bdt") else fiche.maitre_ouvrage_id
         return client.post(
             "/api/v1/lignes-financement",
-            {"fiche": fiche.pk, "financeur": {"organisation": fiche.maitre_ouvrage_id}, "montant": "500"},
+            {"fiche": fiche.pk, "financeur": {"organisation": financeur}, "montant": "500"},
             content_type="application/json",
         )
     if nom.startswith("api:ligne_modifier"):
@@ -502,6 +510,11 @@ def requete(client, nom, convention, laureats):
     raise AssertionError(nom)
 
 
+def organisation_bdt() -> int:
+    """L'organisation de la Banque des Territoires, le partenaire du monde de test."""
+    return Organisation.objects.get(nom="Banque des Territoires").pk
+
+
 def autorise(role: str, nom: str, departement: str) -> bool:
     if nom == "identifiants-contestes":  # trancher un identifiant : l'équipe nationale seule
         return role == "national"
@@ -523,8 +536,14 @@ def autorise(role: str, nom: str, departement: str) -> bool:
         "valeur-indicateur-nouvelle",
         "cout-annuel",
     }
-    if nom in ("ligne-financement-modifier:bdt", "api:ligne_modifier:bdt"):
-        # Un dispositif que la préfecture ne décide pas : le partenaire qui finance, ou le chef de projet.
+    if nom in (
+        "ligne-financement-modifier:bdt",
+        "api:ligne_modifier:bdt",
+        "ligne-financement-nouvelle:bdt",
+        "api:ligne_creer:bdt",
+    ):
+        # Un dispositif que la préfecture ne décide pas, une ligne nouvelle de la Banque des Territoires : le
+        # partenaire qui finance, ou le chef de projet.
         return role == "partenaire" or (role == "collectivite" and departement == "46")
     if nom in plan:  # le plan d'action : le chef de projet de son territoire (Cauvaldor, dans le Lot)
         return role == "collectivite" and departement == "46"

@@ -184,7 +184,7 @@ def test_la_decision_de_la_detr_est_a_la_prefecture(client, cdp, lignes):
     )
 
 
-def test_le_partenaire_met_a_jour_les_seules_lignes_qu_il_finance(partenaire, lignes, fiche):
+def test_le_partenaire_ecrit_les_seules_lignes_qu_il_finance(partenaire, lignes, fiche):
     accord = {"statut": "accordee", "date_decision": "2024-04-10", "reference_decision": "BDT-7"}
     ok = partenaire.patch(
         f"/api/v1/lignes-financement/{lignes['bdt'].pk}",
@@ -203,13 +203,21 @@ def test_le_partenaire_met_a_jour_les_seules_lignes_qu_il_finance(partenaire, li
             ).status_code
             == 403
         )
+    # Il ajoute une ligne que finance son organisation, pas celle d'un autre financeur.
+    autre = partenaire.post(
+        "/api/v1/lignes-financement",
+        {"fiche": fiche.pk, "financeur": {"organisation": lignes["mo"].financeur_id}, "montant": "1"},
+        content_type=JSON,
+    )
+    assert autre.status_code == 403 and "que finance votre organisation" in autre.json()["detail"]
+    assert LigneFinancement.objects.count() == 3
     nouvelle = partenaire.post(
         "/api/v1/lignes-financement",
         {"fiche": fiche.pk, "financeur": {"organisation": lignes["bdt"].financeur_id}, "montant": "1"},
         content_type=JSON,
     )
-    assert nouvelle.status_code == 403
-    assert LigneFinancement.objects.count() == 3
+    assert nouvelle.status_code == 201 and nouvelle.json()["financeur"]["nom"] == "Banque des Territoires"
+    assert LigneFinancement.objects.count() == 4
 
 
 def test_filtre_d_etat_des_fiches_a_une_date_par_la_base(cdp, fiche, django_assert_max_num_queries):

@@ -9,6 +9,7 @@ import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from frictionless import Resource, Schema, validate
 
@@ -241,3 +242,55 @@ def test_une_fiche_existe_des_son_jour_de_creation_heure_de_paris(pvd):
     noms = lambda au: [ligne["nom"] for ligne in _lignes(produire("projets", "csv", programme=pvd, au=au)[0])]  # noqa: E731
     assert "Étude de revitalisation" in noms(date(2024, 5, 31))
     assert "Étude de revitalisation" not in noms(date(2024, 5, 30))
+
+
+def _siret(prefixe: str) -> str:
+    """Un SIRET dont la clé de Luhn tombe juste : le préfixe (SIREN et début du NIC), puis le chiffre qui convient."""
+    for dernier in "0123456789":
+        chiffres = [int(c) for c in prefixe + dernier]
+        somme = sum(
+            c if i % 2 == 0 else (2 * c - 9 if 2 * c > 9 else 2 * c) for i, c in enumerate(reversed(chiffres))
+        )
+        if somme % 10 == 0:
+            return prefixe + dernier
+    raise AssertionError(prefixe)
+
+
+def test_un_siret_faux_est_refuse_en_francais():
+    gramat = Organisation.objects.create(nom="Commune de Gramat (essai)", siren="214601288", nature="prive")
+    for siret, morceau in [
+        ("2146012880001", "quatorze chiffres"),
+        (_siret("7328293200007"), "SIREN 214601288"),
+        (
+            _siret("2146012880001")[:-1] + ("1" if _siret("2146012880001")[-1] == "0" else "0"),
+            "clé de contrôle",
+        ),
+    ]:
+        gramat.siret = siret
+        with pytest.raises(ValidationError) as erreur:
+            gramat.full_clean()
+        assert morceau in " ".join(erreur.value.message_dict["siret"])
+    gramat.siret = _siret("2146012880001")
+    gramat.full_clean()
+    la_poste = Organisation(
+        nom="La Poste (essai)", siren="356000000", nature="operateur", siret="35600000000001"
+    )
+    la_poste.full_clean()  # La Poste : la somme des chiffres est un multiple de 5, pas la clé de Luhn
+
+
+def test_subventions_scdl_avec_les_siret_valide_sans_ecart(pvd, tmp_path):
+    """Les SIRET saisis dans l'administration remplacent les SIREN : le fichier suit alors le schéma publié en tout."""
+    for organisation in Organisation.objects.all():
+        organisation.siret = _siret((organisation.siren or "110000000")[:9] + "0001")
+        organisation.save(update_fields=["siret"])
+    contenu, schema = produire("subventions_scdl", "csv", programme=pvd, au=AUJOURD_HUI)
+    rapport = _valider(contenu, schema, tmp_path, "subventions.csv")
+    assert rapport.valid, rapport.flatten(["rowNumber", "fieldName", "type", "note"])
+    etat = _lignes(contenu)[0]
+    assert etat["idAttribuant"] == Organisation.objects.get(nom="État").siret
+    assert etat["idBeneficiaire"] == Organisation.objects.get(commune_id="46128").siret
+    projets = _lignes(produire("projets", "csv", programme=pvd, au=AUJOURD_HUI)[0])
+    assert {p["porteurCodeSiret"] for p in projets} == {
+        Organisation.objects.get(commune_id="46128").siret,
+        Organisation.objects.get(epci_id="200066371").siret,
+    }

@@ -143,6 +143,29 @@ def test_le_partenaire_ne_modifie_que_ses_lignes(client, fiche):
     assert client.get(f"/financements/{autre.pk}/modifier/").status_code == 403
 
 
+def test_le_partenaire_ajoute_les_lignes_que_finance_son_organisation(client, fiche):
+    bdt = Organisation.objects.get(nom="Banque des Territoires")
+    partenaire = utilisateur_creer(email="bdt@partenaire.test", role="partenaire")
+    profil_organisation_definir(utilisateur=partenaire, organisation=bdt)
+    client.force_login(partenaire)
+    page = client.get(f"/fiches-actions/{fiche.pk}/").content.decode()
+    assert "Ajouter une ligne de financement" in page and "Changer l'état" not in page
+    formulaire = client.get(f"/fiches-actions/{fiche.pk}/financements/nouveau/").content.decode()
+    assert f'value="organisation:{bdt.pk}" selected' in formulaire  # son organisation, proposée
+    adresse = f"/fiches-actions/{fiche.pk}/financements/nouveau/"
+    autre = {"financeur": f"organisation:{fiche.maitre_ouvrage_id}", "montant": "700", "statut": "envisagee"}
+    reponse = client.post(adresse, autre)
+    assert reponse.status_code == 403 and "que finance votre organisation" in reponse.content.decode()
+    avant = LigneFinancement.objects.filter(fiche=fiche).count()
+    reponse = client.post(
+        adresse, {"financeur": f"organisation:{bdt.pk}", "montant": "7000", "statut": "sollicitee"}
+    )
+    assert reponse.status_code == 302
+    ajoutee = LigneFinancement.objects.filter(fiche=fiche).latest("pk")
+    assert LigneFinancement.objects.filter(fiche=fiche).count() == avant + 1
+    assert (ajoutee.financeur, ajoutee.montant, ajoutee.statut) == (bdt, 7000, "sollicitee")
+
+
 def test_conflit_de_version_garde_la_saisie(client, fiche, chef_de_projet):
     client.force_login(chef_de_projet)
     services.fiche_update(fiche=fiche, version=1, champs={"intitule": "Halle (nouveau nom)"}, trace=TRACE)

@@ -26,7 +26,7 @@ def test_pret(client):
 
 def test_migrations_en_attente(client, monkeypatch):
     class Attendue:
-        app_label = "actions"
+        app_label, name = "actions", "0099_a_venir"
 
     monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, cibles: [(Attendue(), False)])
     reponse = client.get("/sante/")

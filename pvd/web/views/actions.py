@@ -224,6 +224,7 @@ def fiche(request, pk: int):
             "avertissements": regles.avertissements(objet, au, plan),
             "historique": selectors.historique_de_fiche(objet)[:50],
             "peut_ecrire": perimetres.peut_ecrire_plan(request.user, objet.convention),
+            "peut_ajouter_ligne": perimetres.peut_ajouter_ligne(request.user, objet),
             "breadcrumb_data": chemin(*_liens_fiche(objet)[:-1], courant=f"Fiche {objet.numero}"),
         },
     )
@@ -385,9 +386,11 @@ def fiche_etat(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def ligne_nouvelle(request, pk: int):
     objet = _fiche_ou_404(request, pk)
-    exiger(perimetres.peut_ecrire_plan(request.user, objet.convention), _refus_ecriture(objet.convention))
+    exiger(perimetres.peut_ajouter_ligne(request.user, objet), _refus_ecriture(objet.convention))
+    organisation = perimetres.perimetre_de(request.user).organisation
     formulaire = LigneForm(
         request.POST or None,
+        initial={"financeur": f"organisation:{organisation}"} if organisation else None,
         organisations=list(selectors.organisations()),
         maitre_ouvrage=objet.maitre_ouvrage,
     )
@@ -396,17 +399,13 @@ def ligne_nouvelle(request, pk: int):
     fil = chemin(*_liens_fiche(objet), courant="Nouvelle ligne de financement")
     if request.method == "POST" and formulaire.is_valid():
         d = formulaire.cleaned_data
-        refus = perimetres.refus_ecriture_ligne(request.user, objet, {c: d[c] for c in CHAMPS_LIGNE})
+        champs = {c: d[c] for c in CHAMPS_LIGNE} | {"financeur": _designation(formulaire, "financeur")}
+        refus = perimetres.refus_ecriture_ligne(request.user, objet, champs)
         exiger(refus is None, refus)
         reponse = _ecrire(
             request,
             formulaire,
-            lambda: services.ligne_create(
-                fiche=objet,
-                financeur=_designation(formulaire, "financeur"),
-                trace=trace_page(request),
-                **{c: d[c] for c in CHAMPS_LIGNE},
-            ),
+            lambda: services.ligne_create(fiche=objet, trace=trace_page(request), **champs),
             "Ligne de financement ajoutée.",
             titre,
             retour,

@@ -3,10 +3,11 @@ répond et que toutes les migrations sont appliquées ; 503 sinon, avec la raiso
 registre, n'écrit rien, n'ouvre pas de session."""
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from pvd.exploitation.base import migrations_en_attente
 
 
 def _etat_de_la_base() -> tuple[bool, str]:
@@ -20,11 +21,10 @@ def _etat_de_la_base() -> tuple[bool, str]:
 
 
 def _etat_des_migrations() -> tuple[bool, str]:
-    executeur = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-    plan = executeur.migration_plan(executeur.loader.graph.leaf_nodes())
-    if plan:
-        applis = ", ".join(sorted({migration.app_label for migration, _ in plan}))
-        return False, f"{len(plan)} migration(s) à appliquer ({applis}) : lancez `pvd migrate`"
+    attente = migrations_en_attente()
+    if attente:
+        applis = ", ".join(sorted({nom.split(".")[0] for nom in attente}))
+        return False, f"{len(attente)} migration(s) à appliquer ({applis}) : lancez `pvd migrate`"
     return True, "toutes les migrations sont appliquées"
 
 

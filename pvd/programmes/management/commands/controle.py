@@ -3,6 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pvd.exploitation.base import base_pas_a_jour
 from pvd.programmes.controles import controler
 from pvd.programmes.selectors import aujourd_hui, programme_par_slug
 from pvd.territoires.models import Departement
@@ -21,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--au", default="", help="date AAAA-MM-JJ (par défaut : aujourd'hui)")
 
     def handle(self, *args, programme, departement, au, **options):
+        refus = base_pas_a_jour("check")
+        if refus:
+            raise CommandError(refus, returncode=2)
         objet = programme_par_slug(programme)
         if objet is None:
             raise CommandError(f"Programme inconnu : « {programme} ».", returncode=2)

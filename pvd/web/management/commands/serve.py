@@ -18,9 +18,9 @@ import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.migrations.executor import MigrationExecutor
+from django.db import connections
 
+from pvd.exploitation.base import base_pas_a_jour
 from pvd.web.statiques import statiques_collecter
 
 REGLAGES = [
@@ -64,13 +64,9 @@ class Command(BaseCommand):
         if options["afficher"]:
             self.stdout.write(" ".join(["gunicorn", *arguments]))
             return
-        executeur = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-        plan = executeur.migration_plan(executeur.loader.graph.leaf_nodes())
-        if plan:
-            raise CommandError(
-                f"La base n'est pas à jour : {len(plan)} migration(s) à appliquer. Lancez `pvd migrate`, puis "
-                "relancez `pvd serve`."
-            )
+        refus = base_pas_a_jour("serve")
+        if refus:
+            raise CommandError(refus)
         if statiques_collecter():
             self.stdout.write("Fichiers statiques collectés (leurs sources avaient changé).")
         for connexion in connections.all(initialized_only=True):
