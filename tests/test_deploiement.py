@@ -38,6 +38,73 @@ def test_check_deploy_sans_avertissement(tmp_path):
     assert "no issues" in resultat.stdout
 
 
+def test_check_deploy_avec_stockage_s3_sans_avertissement(tmp_path):
+    """Plusieurs serveurs : les fichiers dans un compartiment S3 privé, les identifiants dans l'environnement."""
+    env = environnement_propre(
+        tmp_path,
+        PVD_ENV="production",
+        PVD_SECRET_KEY=secrets.token_urlsafe(64),
+        PVD_ALLOWED_HOSTS="pvd.exemple.gouv.fr",
+        DATABASE_URL="postgres://pvd@base.exemple.gouv.fr:5432/pvd",
+        PVD_STOCKAGE="s3",
+        PVD_S3_BUCKET="pvd-conventions",
+        PVD_S3_ENDPOINT_URL="https://s3.exemple.gouv.fr",
+        PVD_S3_REGION="fr-par",
+        AWS_ACCESS_KEY_ID="cle",
+        AWS_SECRET_ACCESS_KEY="secret",
+    )
+    resultat = django_check(env, "--deploy", "--fail-level", "WARNING")
+    assert resultat.returncode == 0, resultat.stdout + resultat.stderr
+    assert "no issues" in resultat.stdout
+    reglage = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.core.files.storage import storages; "
+            "s = storages['default']; "
+            "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, s.querystring_auth, "
+            "s.file_overwrite)",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert reglage.stdout.split() == [
+        "S3Storage",
+        "pvd-conventions",
+        "https://s3.exemple.gouv.fr",
+        "None",
+        "True",
+        "False",
+    ], reglage.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "attendu"),
+    [
+        ({"PVD_STOCKAGE": "nuage"}, "pvd.E004"),
+        ({"PVD_STOCKAGE": "s3"}, "pvd.E005"),
+        ({"PVD_STOCKAGE": "s3", "PVD_S3_BUCKET": "b", "PVD_S3_ADRESSAGE": "x"}, "pvd.E006"),
+        (
+            {"PVD_STOCKAGE": "s3", "PVD_S3_BUCKET": "b", "PVD_S3_ENDPOINT_URL": "http://s3.interne"},
+            "pvd.E007",
+        ),
+    ],
+)
+def test_stockage_mal_regle_refuse_en_francais(tmp_path, variables, attendu):
+    env = environnement_propre(
+        tmp_path,
+        PVD_ENV="production",
+        PVD_SECRET_KEY=secrets.token_urlsafe(64),
+        PVD_ALLOWED_HOSTS="pvd.exemple.gouv.fr",
+        DATABASE_URL="postgres://pvd@base.exemple.gouv.fr:5432/pvd",
+        **variables,
+    )
+    resultat = django_check(env, "--deploy")
+    assert resultat.returncode == 1
+    assert attendu in resultat.stderr and "PVD_S" in resultat.stderr
+
+
 def test_une_machine_sans_configuration_n_est_pas_un_serveur_qui_demarre(tmp_path):
     """Sans fichier local ni variable : production par défaut, qui refuse de démarrer et dit quoi définir."""
     resultat = django_check(environnement_propre(tmp_path))

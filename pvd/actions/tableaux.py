@@ -30,7 +30,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.admin.models import LogEntry
 from django.core.cache import cache
 from django.db.models import (
     Case,
@@ -39,7 +38,6 @@ from django.db.models import (
     DecimalField,
     F,
     IntegerField,
-    Max,
     Q,
     QuerySet,
     Sum,
@@ -51,8 +49,9 @@ from django.utils import timezone
 
 from pvd.accounts import perimetres
 from pvd.programmes.dates import date_longue, fin_du_jour
+from pvd.programmes.fraicheur import jeton_du_registre
 from pvd.programmes.jalons import EcheanceAjoutee
-from pvd.programmes.models import Evenement, Programme
+from pvd.programmes.models import Programme
 
 from .models import (
     ETATS_CLOS,
@@ -265,12 +264,11 @@ def tableau_plans(
 ) -> TableauPlans:
     """Le tableau de bord, gardé en cache tant que le registre n'a pas changé : la clé tient le dernier événement du
     journal et la dernière modification faite dans l'administration (toute écriture des services journalise ; axes,
-    financeurs et dispositifs s'éditent dans l'administration), la portée, la date et le périmètre du compte. Deux
-    requêtes quand il est en cache ; au plus `DUREE_EN_CACHE` secondes pour ce qui changerait hors de ces deux
-    chemins (le référentiel territorial). Chaque serveur a son cache ; la clé, lue en base, est la même pour tous."""
+    financeurs et dispositifs s'éditent dans l'administration) et le jeton du référentiel (`jeton_du_registre`), la
+    portée, la date et le périmètre du compte. Une requête quand il est en cache ; au plus `DUREE_EN_CACHE` secondes
+    pour ce qui changerait hors de ces chemins. Chaque serveur a son cache ; la clé, lue en base, est la même pour
+    tous."""
     p = perimetres.perimetre_de(utilisateur)
-    dernier_evenement = Evenement.objects.aggregate(m=Max("pk"))["m"] or 0
-    derniere_administration = LogEntry.objects.aggregate(m=Max("pk"))["m"] or 0
     empreinte = "|".join(
         [
             str(programme.pk),
@@ -279,8 +277,7 @@ def tableau_plans(
             departement,
             str(p.role),
             *(",".join(sorted(ensemble)) for ensemble in (p.departements, p.epcis, p.communes)),
-            str(dernier_evenement),
-            str(derniere_administration),
+            jeton_du_registre(),
         ]
     )
     cle = "pvd:tableau-plans:" + hashlib.sha256(empreinte.encode()).hexdigest()

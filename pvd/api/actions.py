@@ -25,7 +25,7 @@ from pvd.programmes import selectors as registre
 from pvd.programmes.models import Convention
 from pvd.territoires.models import Commune, Epci
 
-from . import communs
+from . import communs, rendus
 from .auth import AUTH_ECRITURE
 from .erreurs import ErreurSaisie
 from .pagination import paginer
@@ -135,8 +135,9 @@ def fiches(request, filtres: Query[FiltresFiches]):
     if filtres.etat:
         # L'état à la date : le dernier changement d'état d'alors, lu par une sous-requête.
         qs = qs.avec_etat_au(au).filter(etat_au_jour=filtres.etat)
-    page = paginer(selectors.fiches(qs.distinct()).order_by("convention_id", "numero", "pk"), filtres, au=au)
-    return PageFiches.model_validate(page, context={"au": au, "public": communs.public(request)})
+    qs = selectors.fiches(qs.distinct()).order_by("convention_id", "numero", "pk")
+    # Écrite directement en JSON (`rendus`) : le contenu que décrit `PageFiches`, sans passer par ses résolveurs.
+    return rendus.reponse_json(rendus.page_fiches(qs, filtres, au, communs.public(request)))
 
 
 @router.get(

@@ -14,9 +14,9 @@ from ninja.errors import HttpError
 from pvd.territoires import selectors
 from pvd.territoires.resolution import obtenir_index
 
+from . import rendus
 from .actions import router as routeur_actions
 from .erreurs import REFUS_COMMUNS, REFUS_DES_ECRITURES, LecteurSain, brancher
-from .pagination import paginer
 from .programmes import router as routeur_programmes
 from .schemas import Erreur, ErreurValidation
 from .schemas.territoires import (
@@ -92,7 +92,7 @@ def communes(request, filtres: Query[FiltresCommunes]):
     qs = selectors.communes_filtrees(
         departement=filtres.departement or "", epci=filtres.epci or "", nom=(filtres.nom or "")[:100]
     )
-    return paginer(qs, filtres)
+    return rendus.reponse_json(rendus.page_communes(qs, filtres))
 
 
 @api.get(
@@ -116,7 +116,7 @@ def epcis(request, filtres: Query[FiltresEpci]):
     qs = selectors.epcis_filtres(
         departement=filtres.departement or "", nature=filtres.nature or "", nom=(filtres.nom or "")[:100]
     )
-    return paginer(qs, filtres)
+    return rendus.reponse_json(rendus.page_epci(qs, filtres))
 
 
 @api.get("/epci/{siren}", response={200: EpciDetail, 404: Erreur}, summary="Un EPCI", tags=["référentiel"])

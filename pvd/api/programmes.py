@@ -27,10 +27,9 @@ from pvd.programmes.models import Convention, Laureat, Programme
 from pvd.programmes.selectors import departement_principal
 from pvd.territoires.models import Commune, Epci
 
-from . import communs
+from . import communs, rendus
 from .auth import AUTH_ECRITURE
 from .erreurs import ErreurSaisie
-from .pagination import paginer
 from .schemas import Erreur, ErreurValidation, Jour
 from .schemas.programmes import (
     ConventionCreation,
@@ -129,9 +128,8 @@ def laureats(request, filtres: Query[FiltresLaureats]):
     qs = selectors.laureats(
         programme, au, departement=(filtres.departement or "").upper(), utilisateur=request.user
     )
-    page = paginer(qs, filtres, au=au)
-    suivis = avancements(programme, page["resultats"], au, publiques=public)
-    return PageLaureats.model_validate(page, context=LaureatSchema.contexte(suivis))
+    # Écrite directement en JSON (`rendus`) : le contenu que décrit `PageLaureats`, sans passer par ses résolveurs.
+    return rendus.reponse_json(rendus.page_laureats(qs, filtres, programme, au, publiques=public))
 
 
 @router.get(
@@ -163,7 +161,7 @@ def conventions(request, filtres: Query[FiltresConventions]):
         type=filtres.type or "",
         utilisateur=request.user,
     )
-    return PageConventions.model_validate(paginer(qs, filtres, au=au), context={"au": au})
+    return rendus.reponse_json(rendus.page_conventions(qs, filtres, programme, au))
 
 
 @router.get(

@@ -2,12 +2,17 @@
 
 En production (`PVD_ENV=production`, le défaut, sans `PVD_DEBUG`), trois réglages sont obligatoires : la clé secrète,
 les noms d'hôte servis et une base PostgreSQL. Une machine de démonstration (`pvd demo` a écrit `PVD_ENV=demo` dans
-`local.env`) ou de test n'en demande aucun.
+`local.env`) ou de test n'en demande aucun. Le stockage des fichiers, s'il est choisi (`PVD_STOCKAGE`), doit être
+complet en tout mode (`pvd.E004` à `pvd.E007`, voir `pvd/config/stockage.py`).
 """
+
+import os
 
 from django.conf import settings
 from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
+
+from pvd.config import stockage
 
 CONSEIL = (
     "Sur un serveur, définissez PVD_SECRET_KEY, PVD_ALLOWED_HOSTS et DATABASE_URL (voir « Configuration » dans le "
@@ -44,12 +49,20 @@ def manques_production() -> list[str]:
     return manques
 
 
+def erreurs_stockage() -> dict[str, str]:
+    """Les réglages du stockage des fichiers illisibles ou manquants (en tout mode : un serveur qui écrirait ses
+    fichiers ailleurs que prévu les perdrait)."""
+    return stockage.erreurs(os.environ, production=settings.PVD_ENV == "production" and not settings.DEBUG)
+
+
 def require_production_settings() -> None:
-    manques = manques_production()
-    if manques:
-        raise ImproperlyConfigured(" ".join(MANQUES[m] for m in manques) + " " + CONSEIL)
+    messages = [MANQUES[m] for m in manques_production()] + list(erreurs_stockage().values())
+    if messages:
+        raise ImproperlyConfigured(" ".join(messages) + " " + CONSEIL)
 
 
 @register()
 def check_production_settings(app_configs, **kwargs):
-    return [Error(MANQUES[m], hint=CONSEIL, id=m) for m in manques_production()]
+    return [Error(MANQUES[m], hint=CONSEIL, id=m) for m in manques_production()] + [
+        Error(message, hint=CONSEIL, id=identifiant) for identifiant, message in erreurs_stockage().items()
+    ]

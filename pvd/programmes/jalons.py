@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import TextChoices
+from django.db.models import F, TextChoices, Value
 
 from .dates import ajouter_mois, date_longue, duree_en_francais
 from .models import (
@@ -27,6 +27,8 @@ from .models import (
     existante_au,
 )
 
+# Au-delà, les jalons lisent tout le programme plutôt qu'une liste IN (voir `conventions_des_communes`).
+LISTE_IN_JALONS = 500
 ETAPES_CONVENTION = {Etape.ADHESION: Convention.Type.ADHESION, Etape.CADRE_ORT: Convention.Type.CADRE_ORT}
 
 
@@ -132,13 +134,20 @@ def conventions_des_communes(
 ) -> dict[str, list[ConventionResume]]:
     """Les conventions existant à la date donnée, par code de commune, en une requête sur la table de liaison.
 
-    Au-delà de quelques centaines de communes, on lit tout le programme plutôt qu'une longue liste IN.
+    Jusqu'à `LISTE_IN_JALONS` communes, les liens de ces communes seulement (index sur `commune_id`, puis chaque
+    convention par sa clé). Le filtre du programme est écrit `programme_id + 0` pour que SQLite ne prenne pas l'index
+    du programme : sans statistiques, il préférait parcourir toutes les conventions du programme en sondant la liste
+    pour chacune (8 ms pour les 23 communes du Lot, 50 ms pour 500 codes sur un registre national ; 2,6 et 11 ms
+    ainsi). Au-delà, on lit tous les liens du programme.
     """
-    liens = ConventionCommune.objects.filter(
-        existante_au(au, "convention__"), convention__programme=programme
-    )
-    if len(codes) <= 500:
-        liens = liens.filter(commune_id__in=codes)
+    liens = ConventionCommune.objects.filter(existante_au(au, "convention__"))
+    if len(codes) <= LISTE_IN_JALONS:
+        liens = liens.filter(commune_id__in=codes).alias(
+            programme_sans_index=F("convention__programme_id") + Value(0)
+        )
+        liens = liens.filter(programme_sans_index=programme.pk)
+    else:
+        liens = liens.filter(convention__programme=programme)
     if publiques:
         liens = liens.filter(convention__publie=True)
     voulues = set(codes)
@@ -175,7 +184,7 @@ def avancements(
         ]
     postes: dict[int, list[date]] = defaultdict(list)
     liaisons = PosteChefDeProjet.laureats.through.objects.filter(postechefdeprojet__date_prise_poste__lte=au)
-    if len(laureats) <= 500:
+    if len(laureats) <= LISTE_IN_JALONS:
         liaisons = liaisons.filter(laureat_id__in=[laureat.pk for laureat in laureats])
     else:
         liaisons = liaisons.filter(postechefdeprojet__programme=programme)

@@ -59,9 +59,19 @@ _SUFFIXE_EPCI = re.compile(r" (?:metropole|agglomeration|agglo|communaute)$")
 _FORME_EPCI_SEULE = re.compile(r"^(?:" + "|".join(re.escape(f) for f in _FORMES_EPCI) + r")(?= |$)")
 
 
+# Les signes combinants du plan multilingue de base (accents, cédilles…), effacés d'un coup par `str.translate`.
+_SANS_COMBINANTS = {i: None for i in range(0x10000) if unicodedata.combining(chr(i))}
+
+
 def _ascii(texte: str) -> str:
+    # Un texte déjà en ASCII (la plupart des noms) n'a rien à décomposer : NFKD le laisse tel quel. La construction
+    # de l'index du résolveur appelle ceci pour chaque nom du référentiel (45 000 fois).
+    if texte.isascii():
+        return texte.casefold()
     texte = texte.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
     decompose = unicodedata.normalize("NFKD", texte)
+    if decompose.isascii() or max(decompose) <= "\uffff":
+        return decompose.translate(_SANS_COMBINANTS).casefold()
     return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()
 
 

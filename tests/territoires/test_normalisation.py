@@ -111,3 +111,20 @@ def test_mots_significatifs():
 def test_charniere(nom, type_liaison, charniere, article):
     assert nom_avec_charniere(nom, type_liaison) == charniere
     assert nom_avec_article(nom, type_liaison) == article
+
+
+def test_ascii_rapide_identique_a_la_decomposition_caractere_par_caractere():
+    """Le raccourci de `_ascii` (texte ASCII, `str.translate`) donne ce que donnait le filtre caractère par
+    caractère, pour tout caractère (seul, entre deux lettres, suivi d'un accent combinant)."""
+    import unicodedata
+
+    from pvd.territoires.normalisation import _ascii
+
+    def reference(texte: str) -> str:
+        texte = texte.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+        decompose = unicodedata.normalize("NFKD", texte)
+        return "".join(c for c in decompose if not unicodedata.combining(c)).casefold()
+
+    for point in [*range(0x3000), *range(0xFB00, 0xFB50), 0x1D165, 0x1E000, 0x1F600]:
+        for texte in (chr(point), f"a{chr(point)}é", f"{chr(point)}\u0301", f"Saint-{chr(point)}œ"):
+            assert _ascii(texte) == reference(texte), hex(point)

@@ -249,3 +249,18 @@ def test_jeu_etiquete_de_la_mesure():
     assert justes["public"][1] >= 30
     assert justes["cog"][0] / justes["cog"][1] >= 0.99
     assert justes["public"][0] / justes["public"][1] >= 0.85
+
+
+def test_index_partage_ses_paires_et_ses_valeurs_repetees():
+    """Mémoire d'un worker : la paire (clé, commune) est un seul objet dans toutes les listes de l'index, et les
+    départements, EPCI et codes postaux répétés de commune en commune n'y ont qu'une copie."""
+    from pvd.territoires.resolution import construire_index
+
+    index = construire_index()
+    par_code = {e.code: paire for paire in index.tous["commune"] for e in [paire[1]]}
+    cahors = par_code["46042"]
+    assert any(p is cahors for p in index.par_departement["commune"]["46"])
+    assert any(p is cahors for p in index.par_epci[cahors[1].epci])
+    figeac = par_code["46102"][1]
+    assert figeac.departements is cahors[1].departements
+    assert figeac.departements[0] is cahors[1].departements[0]

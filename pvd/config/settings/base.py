@@ -15,7 +15,7 @@ import dj_database_url
 import platformdirs
 from csp.constants import NONCE
 
-from pvd.config import environnement
+from pvd.config import environnement, stockage
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -110,7 +110,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pvd.accounts.middleware.JournalRefusMiddleware",
     "axes.middleware.AxesMiddleware",
+    "pvd.api.cache.LecturesEnCacheMiddleware",
 ]
+
+# Lectures de l'API gardées en cache jusqu'à la prochaine écriture (pvd/api/cache.py).
+PVD_CACHE_API = env_bool("PVD_CACHE_API", True)
 
 ROOT_URLCONF = "pvd.config.urls"
 WSGI_APPLICATION = "pvd.config.wsgi.application"
@@ -178,8 +182,11 @@ STATICFILES_DIRS = [
     ("vendor/dsfr-chart-barres", NODE_MODULES_DIR / "@gouvfr" / "dsfr-chart" / "dist" / "BarChart"),
     ("vendor/leaflet", NODE_MODULES_DIR / "leaflet" / "dist"),
 ]
+# Fichiers déposés : sur le disque (MEDIA_ROOT) par défaut, ou dans un stockage objet compatible S3 que plusieurs
+# serveurs partagent (`PVD_STOCKAGE=s3`, variables PVD_S3_… : voir pvd/config/stockage.py).
+PVD_STOCKAGE = stockage.mode(os.environ)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": stockage.reglage(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

@@ -4,6 +4,7 @@ modification sous verrou de version, ajout d'une commune, signature, poste de ch
 Comme le tableau de bord, elles montrent le registre interne : elles demandent une connexion.
 """
 
+import logging
 from datetime import date
 
 from django.contrib import messages
@@ -41,6 +42,8 @@ from .commun import (
     programme_ou_404,
     trace_page,
 )
+
+journal = logging.getLogger(__name__)
 
 
 def _liens_convention(objet: Convention, parent_lisible: bool = True) -> list[tuple[str, str]]:
@@ -112,7 +115,17 @@ def convention_document(request, pk: int):
     objet = _convention_ou_404(pk, request)
     if not objet.document:
         raise Http404("Aucun document n'est attaché à cette convention.")
-    flux = objet.document.open("rb")
+    try:
+        # Par le stockage du champ (disque ou S3), jamais par un chemin local : tous les serveurs lisent le même.
+        flux = objet.document.open("rb")
+    except FileNotFoundError:
+        journal.error(
+            "Convention %s : le document %s manque dans le stockage.", objet.pk, objet.document.name
+        )
+        raise Http404(
+            "Le document de cette convention est introuvable dans le stockage des fichiers : prévenez "
+            "l'administrateur du site (sauvegarde à restaurer, ou stockage partagé à configurer)."
+        ) from None
     verifie = est_un_pdf(flux)
     # Un fichier qui n'est pas un PDF vérifié n'est jamais affiché par le navigateur : seulement téléchargé, tel quel.
     reponse = FileResponse(

@@ -48,6 +48,9 @@ def arguments_gunicorn(environ) -> list[str]:
     max_requetes = int(environ.get("PVD_MAX_REQUESTS", "").strip() or "1000")
     arguments += ["--max-requests-jitter", str(max(1, max_requetes // 10))]
     arguments += ["--access-logfile", "-", "--access-logformat", JOURNAL_DES_ACCES, "--error-logfile", "-"]
+    # Pas de socket de contrôle (`gunicornc`) : systemd pilote le service, et deux serveurs d'une même machine se
+    # disputeraient le même chemin par défaut dans le dossier personnel.
+    arguments.append("--no-control-socket")
     return arguments
 
 
