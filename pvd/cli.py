@@ -17,7 +17,7 @@ OPTIONS_CONTROLE_SYSTEME = ("--deploy", "--tag", "-t", "--list-tags", "--fail-le
 PVD_COMMANDS = [
     (
         "demo [--no-serve]",
-        "installe la base, charge le référentiel et les données, sert http://127.0.0.1:8000",
+        "installe la base, charge le référentiel et les données, sert http://127.0.0.1:8000 (et les travaux longs)",
     ),
     ("territoires import", "charge (ou met à jour) le référentiel COG 2026 et son historique 2021"),
     (
@@ -53,6 +53,10 @@ PVD_COMMANDS = [
     ("restore ARCHIVE --database CIBLE", "restaure une sauvegarde dans une base neuve"),
     ("securite purger [--jours 400]", "efface le journal de sécurité au-delà de N jours"),
     ("serve", "sert le site en production avec gunicorn (réglages : PVD_BIND, PVD_WORKERS…)"),
+    (
+        "worker [--batch]",
+        "exécute les travaux longs mis en file par le site (gros imports, exports nationaux, lots d'annexes)",
+    ),
     ("runserver [ADRESSE:PORT]", "sert le site (développement)"),
     ("migrate", "crée ou met à jour les tables de la base"),
     ("createsuperuser", "crée un compte d'administration"),

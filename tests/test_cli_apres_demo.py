@@ -132,3 +132,4 @@ def test_commandes_du_readme_apres_la_demo(machine_neuve):
     pvd("securite", "purger")
     pvd("migrate")
     assert "gunicorn pvd.config.wsgi:application --bind 127.0.0.1:8000" in pvd("serve", "--afficher")
+    assert "Processus de travaux prêt" in pvd("worker", "--batch")

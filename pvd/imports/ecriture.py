@@ -26,7 +26,7 @@ from . import maquette
 from .colonnes import SOURCES
 from .maquette import PlanMaquette
 from .models import ImportRealise
-from .pipeline import GroupeConvention, ImportRefuse, Plan, lire
+from .pipeline import ECRITES, GroupeConvention, ImportRefuse, Plan, Progression, lire
 from .planification import planifier, preparer
 
 
@@ -216,6 +216,7 @@ def importer(
     type_par_defaut: str = Convention.Type.ADHESION,
     date_document: date | None = None,
     dans_la_transaction: Callable[[Plan], None] | None = None,
+    progression: Progression | None = None,
 ) -> Plan:
     """Écrit le fichier en une transaction ; `ImportRefuse` (et rien d'écrit) si une ligne bloque.
 
@@ -224,7 +225,7 @@ def importer(
     confirmé, et écrire : sur SQLite, qui n'a qu'un écrivain, les autres écritures n'attendent que ce temps-là.
     `dans_la_transaction(plan)` : ce qui doit être écrit avec l'import, ou pas du tout (la correspondance des
     colonnes retenue, le fichier déposé effacé). Ne pas appeler dans une transaction ouverte : elle garderait le
-    verrou pendant la lecture."""
+    verrou pendant la lecture. `progression` : lignes lues, résolues, puis écrites (`pipeline.Progression`)."""
     lecture = lire(
         contenu,
         nom_fichier,
@@ -235,7 +236,10 @@ def importer(
         type_par_defaut=type_par_defaut,
         date_document=date_document,
         auteur=trace.auteur,
+        progression=progression,
     )
+    if progression is not None:
+        progression(ECRITES, 0, len(lecture.lignes))
     with transaction.atomic():
         plan = planifier(lecture)
         if signature_apercu and plan.signature() != signature_apercu:
@@ -270,6 +274,8 @@ def importer(
         )
         if dans_la_transaction is not None:
             dans_la_transaction(plan)
+    if progression is not None:
+        progression(ECRITES, sum(1 for ligne in plan.lignes if ligne.valide), len(plan.lignes))
     return plan
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -67,6 +68,12 @@ LIBELLES_STATUTS = {
     AMBIGU: "à préciser",
 }
 SEPARATEURS_COMMUNES = re.compile(r"\s*(?:[,;/\n+]|\bet\b|&)\s*")
+# `progression(etape, fait, total)` : l'avancement d'un import long (page de suivi, `pvd import`). Étapes : LUES (le
+# fichier lu), RESOLUES (communes résolues ligne par ligne), ECRITES (écriture au registre : 0 au début de la
+# transaction, toutes les lignes valides une fois validée). Appelée hors de la transaction d'écriture seulement.
+Progression = Callable[[str, int, int], None]
+LUES, RESOLUES, ECRITES = "lues", "resolues", "ecrites"
+PAS_DE_PROGRESSION = 200  # lignes résolues entre deux nouvelles
 DATE_DANS_LE_NOM = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 
 
@@ -338,8 +345,10 @@ def lire(
     type_par_defaut: str = Convention.Type.ADHESION,
     date_document: date | None = None,
     auteur=None,
+    progression: Progression | None = None,
 ) -> Lecture:
-    """Lit le fichier, reconnaît ses colonnes et résout ses communes, sans rien lire du registre ni rien écrire."""
+    """Lit le fichier, reconnaît ses colonnes et résout ses communes, sans rien lire du registre ni rien écrire ;
+    `progression` est tenue au courant (lignes lues, puis résolues)."""
     if source not in SOURCES:
         raise ImportRefuse(f"Source inconnue : « {source} ». Sources : {', '.join(SOURCES)}.")
     programme = Programme.objects.filter(slug=SOURCES[source]["programme"]).first()
@@ -371,13 +380,23 @@ def lire(
     )
     index = obtenir_index()
     code_dep = departement.code if departement else ""
-    for numero, cellules in enumerate(tableau.lignes[indice + 1 :], start=indice + 2):
-        if not any(str(c).strip() for c in cellules if c is not None):
-            continue
+    donnees = [
+        (numero, cellules)
+        for numero, cellules in enumerate(tableau.lignes[indice + 1 :], start=indice + 2)
+        if any(str(c).strip() for c in cellules if c is not None)
+    ]
+    total = len(donnees)
+    if progression is not None:
+        progression(LUES, total, total)
+    for rang, (numero, cellules) in enumerate(donnees, start=1):
         valeurs = {champ: cellules[i] if i < len(cellules) else "" for i, champ in champs.items()}
         ligne = Ligne(numero, valeurs)
         lecture.lignes.append(ligne)
         _communes_de_la_ligne(ligne, index, code_dep, choix or {})
+        if progression is not None and (rang % PAS_DE_PROGRESSION == 0 or rang == total):
+            progression(RESOLUES, rang, total)
+    if progression is not None and not total:
+        progression(RESOLUES, 0, 0)
     codes = {code for ligne in lecture.lignes for code in ligne.valeurs.get("_codes", [])}
     communes = Commune.objects.in_bulk(list(codes))
     epcis = Epci.objects.in_bulk({c.epci_id for c in communes.values() if c.epci_id})

@@ -93,3 +93,33 @@ def proposition_de_colonnes(
             f"  pvd import {shlex.quote(chemin)} --source tableur --colonnes {shlex.quote(colonnes)}",
         ]
     return "\n".join(lignes)
+
+
+class ProgressionTerminal:
+    """L'avancement d'un long import (`pvd import`) sur la sortie d'erreur : lignes lues, résolues, écrites, au plus
+    une ligne par étape franchie et par tranche de 10 %. Un fichier de `seuil` lignes ou moins n'en dit rien."""
+
+    TEXTES = {
+        "lues": "{fait} lignes lues",
+        "resolues": "communes résolues : {fait} sur {total} ({pourcent} %)",
+        "ecrites": "écriture au registre : {fait} lignes écrites sur {total}",
+    }
+
+    def __init__(self, sortie, seuil: int) -> None:
+        self.sortie = sortie
+        self.seuil = seuil
+        self._dernier: tuple[str, int] | None = None
+
+    def __call__(self, etape: str, fait: int, total: int) -> None:
+        if total <= self.seuil:
+            return
+        pourcent = fait * 100 // total if total else 100
+        repere = (etape, pourcent // 10 if etape == "resolues" else fait)
+        if repere == self._dernier:
+            return
+        self._dernier = repere
+        if etape == "ecrites" and fait == 0:
+            texte = f"écriture au registre de {total} lignes, d'un bloc"
+        else:
+            texte = self.TEXTES[etape].format(fait=fait, total=total, pourcent=pourcent)
+        self.sortie.write(f"Avancement : {texte}.")

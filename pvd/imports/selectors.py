@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 
 from .colonnes import proposer_correspondance
+from .lecture import lire_tableau
 from .models import CorrespondanceColonnes, FichierImport
 
 
@@ -38,3 +40,13 @@ def correspondance_proposee(
             if retenue:
                 return retenue, f"celle retenue pour le département {departement.code} au dernier import"
     return proposer_correspondance(titres), "devinée d'après les titres des colonnes"
+
+
+def lignes_du_fichier(fichier: FichierImport) -> int:
+    """Le nombre de lignes du fichier déposé (en-tête compris) : assez pour décider s'il s'importe hors de la
+    requête, en un travail long (`PVD_IMPORT_LIGNES_TACHE`). Un fichier illisible compte zéro : l'import dira
+    pourquoi."""
+    try:
+        return len(lire_tableau(bytes(fichier.contenu), fichier.nom).lignes)
+    except FichierIllisible:
+        return 0

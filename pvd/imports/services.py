@@ -66,6 +66,7 @@ def tableau_importer(
     departement: Departement | None = None,
     correspondance: dict[str, str] | None = None,
     ensuite: Callable[[], None] | None = None,
+    dans_la_transaction_du_plan: Callable[[Plan], None] | None = None,
     **options,
 ) -> Plan:
     """Importe (`ecriture.importer`, mêmes options) et retient la correspondance des colonnes, d'un bloc : dans la
@@ -75,6 +76,8 @@ def tableau_importer(
         correspondance_retenir(departement=departement, source=source, correspondance=correspondance)
         if ensuite is not None:
             ensuite()
+        if dans_la_transaction_du_plan is not None:
+            dans_la_transaction_du_plan(plan)
 
     return importer(
         contenu,
@@ -88,9 +91,24 @@ def tableau_importer(
     )
 
 
-def fichier_importer(*, fichier: FichierImport, trace: Trace, correspondance, **options) -> Plan:
+def fichier_importer(
+    *,
+    fichier: FichierImport,
+    trace: Trace,
+    correspondance,
+    avec_l_import: Callable[[object], None] | None = None,
+    **options,
+) -> Plan:
     """Importe le fichier déposé, retient sa correspondance et l'efface, d'un bloc : confirmé, il n'est plus gardé.
-    Une maquette financière va dans le plan d'action de sa convention (`ecriture.maquette_importer`)."""
+    Une maquette financière va dans le plan d'action de sa convention (`ecriture.maquette_importer`).
+    `avec_l_import(plan)` : une écriture de plus dans la même transaction (le travail long déclaré terminé) ;
+    `progression` (dans `options`) : l'avancement d'un tableau (`pipeline.Progression`)."""
+
+    def effacer(plan) -> None:
+        fichier.delete()
+        if avec_l_import is not None:
+            avec_l_import(plan)
+
     if fichier.source == "maquette":
         return maquette_importer(
             bytes(fichier.contenu),
@@ -100,7 +118,7 @@ def fichier_importer(*, fichier: FichierImport, trace: Trace, correspondance, **
             trace=trace,
             valides_seulement=options.get("valides_seulement", False),
             signature_apercu=options.get("signature_apercu"),
-            dans_la_transaction=lambda plan: fichier.delete(),
+            dans_la_transaction=effacer,
         )
     return tableau_importer(
         bytes(fichier.contenu),
@@ -109,6 +127,6 @@ def fichier_importer(*, fichier: FichierImport, trace: Trace, correspondance, **
         trace=trace,
         departement=fichier.departement,
         correspondance=correspondance,
-        ensuite=fichier.delete,
+        dans_la_transaction_du_plan=effacer,
         **options,
     )

@@ -34,6 +34,22 @@ JEUX = (
     "geojson",
 )
 TABLEAUX = tuple(jeu for jeu in JEUX if jeu != "geojson")
+# Les tableaux, tels que les pages de téléchargement (et les exports en travail long) les présentent.
+TELECHARGEMENTS = [
+    ("laureats", "Communes lauréates (présentation de l'ANCT)"),
+    ("ort", "Opérations de revitalisation de territoire (présentation du ministère)"),
+    ("conventions", "Conventions, communes et qualités des signataires"),
+    ("fiches_actions", "Fiches actions des conventions-cadres publiées"),
+    ("lignes_financement", "Lignes de financement des fiches actions (hors demandes envisagées)"),
+    (
+        "subventions_scdl",
+        "Subventions accordées ou versées par l'État et les partenaires, au standard SCDL « Subventions » 1.1",
+    ),
+    (
+        "projets",
+        "Fiches actions au schéma « projets » des collectivités (communs de la transition écologique)",
+    ),
+]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from .views import (
     publication,
     sante,
     territoires,
+    travaux,
 )
 
 urlpatterns = [
@@ -143,6 +144,15 @@ urlpatterns = [
     path("imports/", imports.depot, name="imports"),
     path("imports/<uuid:pk>/", imports.apercu_import, name="import-apercu"),
     path("imports/communique/", imports.lire_communique_page, name="import-communique"),
+    path("travaux/<uuid:pk>/", travaux.travail, name="travail"),
+    path("travaux/<uuid:pk>/etat/", travaux.travail_etat, name="travail-etat"),
+    path("travaux/<uuid:pk>/fichier/", travaux.travail_fichier, name="travail-fichier"),
+    path("programmes/<slug:slug>/exports/", travaux.exports, name="exports-nationaux"),
+    path(
+        "programmes/<slug:slug>/departements/<str:code>/plans/annexes/",
+        travaux.annexes,
+        name="plans-annexes",
+    ),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

@@ -83,6 +83,13 @@ LECTURE_SEULE = {
     "public-plans",
     "plan-d-action-annexe",
     "public-plan-d-action-annexe",
+    # Travaux longs : leur page (celle de l'auteur ou de l'équipe nationale) ; les demandes d'un fichier (export
+    # national, lot d'annexes) mettent un travail en file sans rien écrire au registre (tests/travaux).
+    "travail",
+    "travail-etat",
+    "travail-fichier",
+    "exports-nationaux",
+    "plans-annexes",
 }
 ECRITURES_SITE = {
     "convention-nouvelle",

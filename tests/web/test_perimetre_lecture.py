@@ -123,6 +123,11 @@ def adresses(secret) -> dict[str, list[str]]:
         "imports": ["/imports/"],
         "import-apercu": [f"/imports/{uuid.uuid4()}/"],
         "import-communique": ["/imports/communique/"],
+        "travail": [f"/travaux/{uuid.uuid4()}/"],
+        "travail-etat": [f"/travaux/{uuid.uuid4()}/etat/"],
+        "travail-fichier": [f"/travaux/{uuid.uuid4()}/fichier/"],
+        "exports-nationaux": ["/programmes/pvd/exports/"],
+        "plans-annexes": [f"/programmes/pvd/departements/{d}/plans/annexes/" for d in deux],
         "connexion": ["/connexion/"],
         "deconnexion": [],  # une déconnexion (POST) ne montre rien, et fermerait la session du test
         "accessibilite": ["/accessibilite/"],

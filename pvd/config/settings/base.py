@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "pvd.accounts",
     "pvd.territoires",
     "pvd.programmes",
@@ -86,6 +88,7 @@ INSTALLED_APPS = [
     "pvd.publication",
     "pvd.exploitation",
     "pvd.imports",
+    "pvd.travaux",
     "pvd.web",
     "pvd.api",
 ]
@@ -245,6 +248,14 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Un fichier déposé (PDF signé, tableur importé) ; une requête entière, refusée (413) avant d'être lue.
 PVD_TAILLE_MAX_FICHIER = int(os.environ.get("PVD_TAILLE_MAX_FICHIER", 20_000_000))
 PVD_TAILLE_MAX_REQUETE = int(os.environ.get("PVD_TAILLE_MAX_REQUETE", 25_000_000))
+
+# Travaux longs (ADR 0012) : file de tâches en base (django-tasks), exécutée par `pvd worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Un import confirmé de plus de N lignes passe par un travail long (page de suivi) plutôt que par la requête.
+PVD_IMPORT_LIGNES_TACHE = int(os.environ.get("PVD_IMPORT_LIGNES_TACHE", 2_000))
+# Un travail « en cours » muet depuis N secondes a perdu son processus : `pvd worker` le déclare échoué. Plus long
+# que la plus longue transaction d'écriture d'un import (pendant laquelle, sur SQLite, le battement se tait).
+PVD_TRAVAUX_SILENCE_MAX = int(os.environ.get("PVD_TRAVAUX_SILENCE_MAX", 600))
 
 # En-têtes de sécurité : CSP sans « unsafe-inline » ni « unsafe-eval » pour les scripts (ressources servies ici).
 CONTENT_SECURITY_POLICY = {

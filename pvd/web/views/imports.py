@@ -1,5 +1,6 @@
 """Importer un fichier depuis le site : dépôt, correspondance des colonnes, aperçu ligne par ligne, confirmation."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -28,6 +29,9 @@ from pvd.programmes.services import Trace
 from pvd.territoires.fichiers import FichierIllisible
 from pvd.territoires.models import Departement
 from pvd.territoires.rapport import accorder
+from pvd.travaux import services as travaux
+from pvd.travaux.models import Travail
+from pvd.travaux.taches import import_executer
 
 from ..forms import ImportForm, MaquetteForm
 from .commun import chemin, exiger, lecture_requise, liens_departement
@@ -117,6 +121,26 @@ def maquette_depot(request, pk):
     )
 
 
+def _en_travail_long(request, fichier, **arguments):
+    """Un fichier de plus de `PVD_IMPORT_LIGNES_TACHE` lignes s'importe hors de la requête, par `pvd worker` : la
+    page de suivi montre son avancement, puis le compte rendu. None pour un fichier plus court (importé tout de
+    suite)."""
+    lignes = selectors.lignes_du_fichier(fichier)
+    if lignes <= settings.PVD_IMPORT_LIGNES_TACHE:
+        return None
+    travail = travaux.travail_lancer(
+        nature=Travail.Nature.IMPORT,
+        libelle=f"Import de {fichier.nom}",
+        auteur=request.user,
+        tache=import_executer,
+        fichier_id=str(fichier.pk),
+        valides_seulement=bool(request.POST.get("valides_seulement")),
+        signature_apercu=request.POST.get("signature") or None,
+        **arguments,
+    )
+    return redirect("travail", pk=travail.pk)
+
+
 def _cadre_ou_404(request, pk: int) -> Convention:
     convention = registre.convention_detail(pk)
     if (
@@ -156,6 +180,8 @@ def _apercu_maquette(request, fichier):
 
     try:
         if request.method == "POST" and request.POST.get("action") == "importer":
+            if suivi := _en_travail_long(request, fichier):
+                return suivi
             plan = services.fichier_importer(
                 fichier=fichier,
                 trace=Trace(auteur=request.user, canal=Evenement.Canal.IMPORT),
@@ -228,6 +254,8 @@ def apercu_import(request, pk):
         options = {"correspondance": correspondance, "choix": choix}
         try:
             if request.method == "POST" and request.POST.get("action") == "importer":
+                if suivi := _en_travail_long(request, fichier, **options):
+                    return suivi
                 plan = services.fichier_importer(
                     fichier=fichier,
                     trace=Trace(auteur=request.user, canal=Evenement.Canal.IMPORT),

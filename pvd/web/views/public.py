@@ -12,7 +12,7 @@ from django.urls import reverse
 from pvd.programmes import selectors
 from pvd.programmes.jalons import avancements
 from pvd.programmes.models import Convention
-from pvd.publication.exports import TABLEAUX, produire
+from pvd.publication.exports import TABLEAUX, TELECHARGEMENTS, produire
 from pvd.territoires.models import Commune, Departement
 
 from .commun import chemin, departement_ou_404, jour_demande, piece_jointe, programme_ou_404
@@ -22,21 +22,6 @@ TYPES_FICHIERS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/geo+json",
 }
-TELECHARGEMENTS = [
-    ("laureats", "Communes lauréates (présentation de l'ANCT)"),
-    ("ort", "Opérations de revitalisation de territoire (présentation du ministère)"),
-    ("conventions", "Conventions, communes et qualités des signataires"),
-    ("fiches_actions", "Fiches actions des conventions-cadres publiées"),
-    ("lignes_financement", "Lignes de financement des fiches actions (hors demandes envisagées)"),
-    (
-        "subventions_scdl",
-        "Subventions accordées ou versées par l'État et les partenaires, au standard SCDL « Subventions » 1.1",
-    ),
-    (
-        "projets",
-        "Fiches actions au schéma « projets » des collectivités (communs de la transition écologique)",
-    ),
-]
 
 
 def programme_public(request, slug: str):

@@ -2,6 +2,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from pvd.actions.models import Axe
@@ -9,7 +10,7 @@ from pvd.cli import ecrire_fichier, lire_fichier
 from pvd.imports.colonnes import SOURCES, colonnes_du_fichier
 from pvd.imports.ecriture import TRACE_IMPORT, apercu, maquette_apercu, maquette_importer
 from pvd.imports.pipeline import ImportRefuse
-from pvd.imports.rapport import fichier_compte_rendu, proposition_de_colonnes, resume
+from pvd.imports.rapport import ProgressionTerminal, fichier_compte_rendu, proposition_de_colonnes, resume
 from pvd.imports.selectors import correspondance_proposee
 from pvd.imports.services import tableau_importer
 from pvd.programmes.models import Convention
@@ -100,6 +101,7 @@ class Command(BaseCommand):
                     valides_seulement=valides_seulement,
                     trace=TRACE_IMPORT,
                     date_document=jour,
+                    progression=ProgressionTerminal(self.stderr, settings.PVD_IMPORT_LIGNES_TACHE),
                 )
         except FichierIllisible as erreur:
             raise CommandError(str(erreur)) from erreur

@@ -15,6 +15,7 @@ from pvd.programmes.models import Evenement, Laureat
 from pvd.programmes.sources import nombre_contestes
 from pvd.territoires.importation import referentiel_importer
 from pvd.territoires.rapport import accorder, resume_import
+from pvd.travaux.travailleur import processus_a_cote, processus_arreter
 from pvd.web.statiques import statiques_collecter
 
 COMPTE_DEMO = "demo"
@@ -61,7 +62,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Site de démonstration : http://{adresse}/ (Ctrl-C pour arrêter)")
         )
-        call_command("serveur", adresse, use_reloader=False)
+        # Les travaux longs (gros imports, exports nationaux, lots d'annexes) : `pvd worker`, arrêté avec le site.
+        travaux = processus_a_cote()
+        try:
+            call_command("serveur", adresse, use_reloader=False)
+        finally:
+            processus_arreter(travaux)
 
     def _liste_nationale(self) -> None:
         """La liste nationale du 22 janvier 2021, par le pipeline d'import ; publiée, comme l'ANCT l'a publiée."""
