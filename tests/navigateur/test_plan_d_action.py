@@ -98,13 +98,15 @@ def test_chef_de_projet_cree_une_fiche_le_partenaire_accorde_et_le_public_la_voi
     expect(public.locator("main")).to_contain_text("160\u202f000 €")
     expect(public.locator("main")).not_to_contain_text("Banque des Territoires")
 
-    # La Banque des Territoires enregistre l'accord de sa ligne ; les autres ne lui sont pas proposées.
+    # La Banque des Territoires enregistre l'accord de sa ligne ; les autres ne lui sont pas proposées ; elle peut
+    # ajouter une ligne qu'elle finance, pas modifier la fiche.
     bdt = navigateur.new_context(locale="fr-FR").new_page()
     connecter(bdt, base, "agent@bdt.fr", MOT_DE_PASSE_BDT)
     bdt.goto(fiche_url)
     tableau = bdt.locator("table", has_text="Lignes de financement")
     expect(tableau.get_by_role("link", name="Modifier")).to_have_count(1)
-    expect(bdt.get_by_role("link", name="Ajouter une ligne de financement")).to_have_count(0)
+    expect(bdt.get_by_role("link", name="Ajouter une ligne de financement")).to_have_count(1)
+    expect(bdt.get_by_role("link", name="Modifier", exact=True)).to_have_count(0)
     tableau.get_by_role("link", name="Modifier la ligne Banque des Territoires").click()
     bdt.get_by_label("Statut").select_option(label="accordée")
     bdt.get_by_label("Date de la décision").fill("2026-03-02")
