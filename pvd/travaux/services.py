@@ -148,8 +148,12 @@ def travaux_interrompus_clore(*, silence: timedelta | None = None, sauf: str | N
 
 
 def travaux_anciens_effacer(*, jours: int = 30) -> int:
-    """Efface les travaux finis depuis plus de `jours` jours, et leurs fichiers."""
+    """Efface les travaux finis depuis plus de `jours` jours, leurs fichiers et le résultat de leur tâche ; rend leur
+    nombre (`pvd worker` l'appelle à son démarrage)."""
     anciens = Travail.objects.filter(etat__in=FINIS, fini_le__lt=timezone.now() - timedelta(days=jours))
     for nom in anciens.exclude(fichier="").values_list("fichier", flat=True):
         default_storage.delete(nom)
-    return anciens.delete()[0]
+    taches = [tache for tache in anciens.values_list("tache_id", flat=True) if tache]
+    nombre = anciens.delete()[0]
+    DBTaskResult.objects.filter(id__in=taches).exclude(status__in=["READY", "RUNNING"]).delete()
+    return nombre

@@ -7,6 +7,8 @@ Au démarrage puis périodiquement, un fil de veille :
   toujours ;
 - avec `suivre_le_parent`, arrête le processus quand son parent disparaît (`pvd demo` arrêté net).
 
+À son démarrage, il efface les travaux finis depuis plus de 30 jours (`services.travaux_anciens_effacer`).
+
 Sur SQLite, le signe de vie attend la fin de la transaction d'écriture d'un import (un seul écrivain) : le seuil
 doit dépasser la plus longue d'entre elles (ADR 0012).
 """
@@ -58,6 +60,9 @@ class Travailleur(Worker):
 
     def run(self) -> None:
         self.veiller()
+        effaces = services.travaux_anciens_effacer()
+        if effaces:
+            journal.info("%s travail(s) fini(s) depuis plus de 30 jours effacé(s).", effaces)
         if self.veille:
             fil = threading.Thread(target=self._veille, name="veille-des-travaux", daemon=True)
             fil.start()

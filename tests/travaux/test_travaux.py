@@ -173,6 +173,21 @@ def test_export_national_produit_un_fichier_par_le_stockage(vider_la_file, clien
     assert client.post("/programmes/pvd/exports/", {"jeu": "inconnu", "format": "csv"}).status_code == 404
 
 
+def test_les_travaux_finis_depuis_30_jours_sont_effaces_avec_leur_fichier(vider_la_file, client, redacteur):
+    client.force_login(redacteur)
+    for _ in range(2):
+        client.post("/programmes/pvd/exports/", {"jeu": "laureats", "format": "csv"})
+    vider_la_file()
+    ancien, recent = Travail.objects.order_by("pk")
+    assert ancien.etat == recent.etat == Travail.Etat.TERMINE
+    Travail.objects.filter(pk=ancien.pk).update(fini_le=timezone.now() - timedelta(days=31))
+    assert services.travaux_anciens_effacer() == 1
+    assert list(Travail.objects.all()) == [recent]
+    assert not default_storage.exists(ancien.fichier) and default_storage.exists(recent.fichier)
+    assert not DBTaskResult.objects.filter(id=ancien.tache_id).exists()
+    assert DBTaskResult.objects.filter(id=recent.tache_id).exists()
+
+
 def test_lot_d_annexes_d_un_departement_en_zip(vider_la_file, client, redacteur, cadre):
     import io
     import zipfile
