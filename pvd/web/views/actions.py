@@ -50,30 +50,10 @@ from .commun import (
     trace_page,
 )
 
-CHAMPS_FICHE = [
-    "numero",
-    "intitule",
-    "axe",
-    "description",
-    "date_debut",
-    "precision_debut",
-    "date_fin",
-    "precision_fin",
-    "cout_ht",
-    "cout_ttc",
-    "derogation_participation",
-    "source",
-]
+# Les champs saisis tels quels ; le maître d'ouvrage et le financeur se désignent à part (`_designation`).
+CHAMPS_FICHE = services.CHAMPS_FICHE - {"maitre_ouvrage"}
+CHAMPS_LIGNE = services.CHAMPS_LIGNE - {"financeur"}
 FORMATS_ANNEXE = [("docx", "DOCX (Word, LibreOffice)"), ("pdf", "PDF")]
-CHAMPS_LIGNE = [
-    "dispositif",
-    "montant",
-    "statut",
-    "date_demande",
-    "date_decision",
-    "reference_decision",
-    "date_versement",
-]
 
 
 def _cadre_ou_404(request, pk: int) -> Convention:
