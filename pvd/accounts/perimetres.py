@@ -51,6 +51,12 @@ class Perimetre:
     def tout(self) -> bool:
         return self.role == NATIONAL or (self.role == PARTENAIRE and not self.departements)
 
+    @property
+    def empreinte(self) -> str:
+        """Tout ce dont dépend ce que ce périmètre lit, en texte : une part des clés de cache."""
+        ensembles = (self.departements, self.epcis, self.communes)
+        return "|".join([str(self.role), *(",".join(sorted(e)) for e in ensembles), str(self.organisation)])
+
 
 PUBLIC = Perimetre()
 

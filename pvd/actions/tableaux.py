@@ -24,7 +24,6 @@ publiées, et jamais une ligne encore envisagée.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,7 +48,7 @@ from django.utils import timezone
 
 from pvd.accounts import perimetres
 from pvd.programmes.dates import date_longue, fin_du_jour
-from pvd.programmes.fraicheur import jeton_du_registre
+from pvd.programmes.fraicheur import cle_en_cache
 from pvd.programmes.jalons import EcheanceAjoutee
 from pvd.programmes.models import Programme
 
@@ -269,18 +268,7 @@ def tableau_plans(
     pour ce qui changerait hors de ces chemins. Chaque serveur a son cache ; la clé, lue en base, est la même pour
     tous."""
     p = perimetres.perimetre_de(utilisateur)
-    empreinte = "|".join(
-        [
-            str(programme.pk),
-            jour.isoformat(),
-            region,
-            departement,
-            str(p.role),
-            *(",".join(sorted(ensemble)) for ensemble in (p.departements, p.epcis, p.communes)),
-            jeton_du_registre(),
-        ]
-    )
-    cle = "pvd:tableau-plans:" + hashlib.sha256(empreinte.encode()).hexdigest()
+    cle = cle_en_cache("tableau-plans", programme.pk, jour.isoformat(), region, departement, p.empreinte)
     tableau = cache.get(cle)
     if tableau is None:
         tableau = calculer_tableau_plans(programme, jour, region, departement, utilisateur)

@@ -11,15 +11,13 @@ Réglage : `PVD_CACHE_API` (oui par défaut ; les tests l'activent là où ils l
 leurs données par l'ORM, sans journal).
 """
 
-import hashlib
-
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 
 from pvd.accounts.perimetres import perimetre_de
-from pvd.programmes.fraicheur import jeton_du_registre
+from pvd.programmes.fraicheur import cle_en_cache
 
 DUREE_EN_CACHE = 600
 PREFIXE = "/api/v1/"
@@ -27,18 +25,9 @@ NON_GARDEES = ("/api/v1/openapi.json", "/api/v1/docs")  # la description de l'AP
 
 
 def cle_de_lecture(request) -> str:
-    p = perimetre_de(request.user)
-    empreinte = "|".join(
-        [
-            request.get_full_path(),
-            str(p.role),
-            *(",".join(sorted(ensemble)) for ensemble in (p.departements, p.epcis, p.communes)),
-            str(p.organisation),
-            timezone.localdate().isoformat(),
-            jeton_du_registre(),
-        ]
+    return cle_en_cache(
+        "api", request.get_full_path(), perimetre_de(request.user).empreinte, timezone.localdate().isoformat()
     )
-    return "pvd:api:" + hashlib.sha256(empreinte.encode()).hexdigest()
 
 
 class LecturesEnCacheMiddleware:

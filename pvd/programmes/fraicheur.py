@@ -3,6 +3,8 @@ journalise), la dernière écriture de l'administration (axes, financeurs, dispo
 référentiel territorial. Les caches (tableaux de bord des plans, lectures de l'API) s'en servent comme clé : chaque
 serveur a son cache, mais la clé, lue dans la base commune, est la même pour tous."""
 
+import hashlib
+
 from django.contrib.admin.models import LogEntry
 from django.db import connection
 
@@ -22,3 +24,10 @@ def jeton_du_registre() -> str:
         )
         evenement, administration, referentiel = curseur.fetchone()
     return f"{evenement or 0}.{administration or 0}.{referentiel or 0}"
+
+
+def cle_en_cache(espace: str, *parties) -> str:
+    """Une clé de cache qui change avec le registre : `parties` (portée, date, empreinte du périmètre…) et le jeton
+    du registre, lu en une requête."""
+    empreinte = "|".join([*(str(partie) for partie in parties), jeton_du_registre()])
+    return f"pvd:{espace}:" + hashlib.sha256(empreinte.encode()).hexdigest()
